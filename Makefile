@@ -1,0 +1,42 @@
+# The two commands in the README: `make play` (the game in your browser) and `make test`.
+# Each does its own set-up: a .venv with Python 3.12 (see .python-version) and the project.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
+export SOLARA_TELEMETRY_MIXPANEL_ENABLE := False
+
+.PHONY: play test lint bench classroom chromium clean
+
+$(STAMP): pyproject.toml
+	@command -v python3 >/dev/null || { echo "python3 (3.12) is needed"; exit 1; }
+	python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed (pyenv install 3.12; see .python-version)")'
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+play: $(STAMP)
+	$(VENV)/bin/negotiate app --host $(HOST) --port $(PORT)
+
+classroom: $(STAMP)
+	$(VENV)/bin/negotiate classroom --host $(HOST) --port $(PORT)
+
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: $(STAMP) chromium
+	$(VENV)/bin/ruff check src app tests benchmarks
+	$(VENV)/bin/pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src app tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py --json
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

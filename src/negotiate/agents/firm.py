@@ -1,0 +1,288 @@
+"""Firms that use magnets, and the non-China suppliers whose capacity ramps.
+
+Firms are Mesa agents, but their weekly update is vectorised over numpy arrays held by
+:class:`FirmPanel` on the model: at 10,000 firms a per-agent Python loop would cost more
+than the rest of the game together (see ``benchmarks/``). Each :class:`Firm` is a view onto
+its row, so Mesa's agent API and the classroom seats still see ordinary agents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from ..calendar import HOMES, SECTORS
+from ..policy import LICENCE_WEEKS
+
+if TYPE_CHECKING:
+    from ..model import TradeModel
+
+# Shares of magnet demand by sector and home (automotive and EV/wind motors dominate;
+# IEA and the CLEPA reports of 2025 are mostly about automotive suppliers).
+SECTOR_WEIGHTS = dict(zip(SECTORS, (0.40, 0.10, 0.08, 0.22, 0.20), strict=True))
+HOME_WEIGHTS = dict(zip(HOMES, (0.35, 0.30, 0.15, 0.10, 0.10), strict=True))
+DEFENCE = SECTORS.index("defence")
+US_HOME = HOMES.index("US")
+# Share of a blocked Chinese order that firms try to buy on the thin non-China spot market.
+SPOT_SCRAMBLE = 0.5
+# Part of the gap to target cover that firms reorder each week.
+RESTOCK = 0.25
+MAX_STOCKPILE_WEEKS = 26.0
+
+
+class FirmPanel:
+    """The firms' state as arrays, one row per firm, and their weekly update."""
+
+    def __init__(self, n: int, rng: np.random.Generator, *, demand_tpy: float,
+                 buffer_weeks: float, jit_share: float, jit_buffer_weeks: float,
+                 china_share: float, heavy_share: float) -> None:
+        self.n = n
+        sector_p = np.array(list(SECTOR_WEIGHTS.values()))
+        home_p = np.array(list(HOME_WEIGHTS.values()))
+        self.sector = rng.choice(len(SECTORS), size=n, p=sector_p).astype(np.int8)
+        self.home = rng.choice(len(HOMES), size=n, p=home_p).astype(np.int8)
+        size = rng.lognormal(0.0, 0.5, size=n)
+        self.demand = size / size.sum() * (demand_tpy / 52.0) if n else size  # t/week
+        jit = rng.random(n) < jit_share
+        self.buffer_weeks = np.where(jit, jit_buffer_weeks, buffer_weeks)
+        self.stockpile_weeks = np.zeros(n)
+        self.inventory = self.demand * self.buffer_weeks
+        spread = rng.uniform(-0.1, 0.1, size=n)
+        self.china_share = np.clip(china_share + spread, 0.0, 1.0)
+        self.heavy = rng.random(n) < heavy_share
+        self.licence_until = np.full(n, -1, dtype=np.int64)
+        self.pending_until = np.full(n, -1, dtype=np.int64)
+        self.production = np.ones(n)
+        self.lobbying = np.zeros(n)
+        self.extra_lobbying = np.zeros(n)
+        self.stopped = np.zeros(n, dtype=bool)
+        self.total_demand = float(self.demand.sum())
+        self._home_demand = np.bincount(self.home, weights=self.demand, minlength=len(HOMES))
+        # Weekly totals the market and governments read.
+        self.supply_china = 0.0
+        self.supply_nonchina = 0.0
+        self.blocked = 0.0
+        self.ordered_nonchina = 0.0
+        self.approved = 0
+        self.denied = 0
+        self.applied = 0
+        self.new_stoppages = 0
+
+    # ------------------------------------------------------------------ weekly update
+    def step(self, week: int, rng: np.random.Generator, *, controls: bool, approval_rate: float,
+             defence_factor: float, review_weeks: float, licence_kind: str,
+             nonchina_capacity: float, switch_rate: float) -> None:
+        n = self.n
+        if n == 0:
+            return
+        licensed = self.licence_until >= week
+        # Licence decisions due this week.
+        due = np.flatnonzero((self.pending_until >= 0) & (self.pending_until <= week))
+        if due.size:
+            rate = np.where(self.sector[due] == DEFENCE, approval_rate * defence_factor, approval_rate)
+            ok = rng.random(due.size) < rate
+            self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
+            self.pending_until[due] = -1
+            self.approved, self.denied = int(ok.sum()), int(due.size - ok.sum())
+            licensed = self.licence_until >= week
+        else:
+            self.approved = self.denied = 0
+        needs = self.heavy & controls
+        # Apply when unlicensed, or when the licence runs out before a new one could come.
+        expiring = (self.licence_until - week) < review_weeks
+        apply_now = np.flatnonzero(needs & expiring & (self.pending_until < 0))
+        self.applied = int(apply_now.size)
+        if apply_now.size:
+            jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
+            self.pending_until[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
+
+        target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
+        order = self.demand + np.maximum(0.0, target - self.inventory) * RESTOCK
+        china_ok = ~needs | licensed
+        want_nonchina = order * (1.0 - self.china_share)
+        blocked = np.where(china_ok, 0.0, order * self.china_share)
+        request = want_nonchina + blocked * SPOT_SCRAMBLE
+        total_request = float(request.sum())
+        fill = 1.0 if total_request <= nonchina_capacity else nonchina_capacity / total_request
+        got_nonchina = request * fill
+        # Outside controls China's supply is elastic (>200 kt/yr of magnets): it covers
+        # whatever the non-China suppliers could not.
+        got_china = np.where(china_ok, order - got_nonchina, 0.0)
+        np.maximum(got_china, 0.0, out=got_china)
+        available = self.inventory + got_china + got_nonchina
+        production = np.minimum(1.0, available / self.demand)
+        self.inventory = available - production * self.demand
+        was_stopped = self.stopped
+        self.stopped = production < 0.5
+        self.new_stoppages = int((self.stopped & ~was_stopped).sum())
+        self.production = production
+
+        short = (production < 1.0) | (self.inventory < 0.5 * target)
+        if switch_rate > 0.0:
+            self.china_share = np.where(short, self.china_share * (1.0 - switch_rate), self.china_share)
+        cover = self.inventory / self.demand
+        fear = np.clip(1.0 - cover / np.maximum(self.buffer_weeks, 1e-9), 0.0, 1.0)
+        self.lobbying = np.clip((1.0 - production) + 0.5 * fear + self.extra_lobbying, 0.0, 1.0)
+
+        self.supply_china = float(got_china.sum())
+        self.supply_nonchina = float(got_nonchina.sum())
+        self.blocked = float(blocked.sum())
+        self.ordered_nonchina = total_request
+
+    # ------------------------------------------------------------------ aggregates
+    def flow_share(self) -> float:
+        """Share of magnet demand met this week (rare-earth flow)."""
+        if self.n == 0:
+            return 1.0
+        return float(self.production @ self.demand) / self.total_demand
+
+    def shortage(self, home: int) -> float:
+        """Share of a home's demand not produced this week."""
+        demand = self._home_demand[home]
+        if demand <= 0:
+            return 0.0
+        made = float(self.production[self.home == home] @ self.demand[self.home == home])
+        return max(0.0, 1.0 - made / demand)
+
+    def lobbying_of(self, home: int) -> float:
+        mask = self.home == home
+        if not mask.any():
+            return 0.0
+        return float(self.lobbying[mask] @ self.demand[mask]) / float(self._home_demand[home])
+
+    def dependency(self, home: int) -> float:
+        """Share of a home's demand that needs licensed Chinese heavy rare earths."""
+        mask = (self.home == home) & self.heavy
+        if self._home_demand[home] <= 0:
+            return 0.0
+        return float(self.china_share[mask] @ self.demand[mask]) / float(self._home_demand[home])
+
+    def mean_cover(self) -> float:
+        if self.n == 0:
+            return 0.0
+        return float(self.inventory.sum() / self.total_demand)
+
+    def snapshot(self, week: int) -> dict[str, np.ndarray]:
+        return {
+            "week": np.full(self.n, week, dtype=np.int32),
+            "firm": np.arange(self.n, dtype=np.int32),
+            "cover_weeks": (self.inventory / self.demand).astype(np.float32),
+            "production": self.production.astype(np.float32),
+            "china_share": self.china_share.astype(np.float32),
+            "licensed": (self.licence_until >= week),
+            "pending": (self.pending_until >= 0),
+            "lobbying": self.lobbying.astype(np.float32),
+        }
+
+
+class Firm(mesa.Agent):
+    """A magnet-using firm (automaker, chip maker, defence prime, ...): a row of the panel."""
+
+    def __init__(self, model: TradeModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def _panel(self) -> FirmPanel:
+        return self.model.firms
+
+    @property
+    def sector(self) -> str:
+        return SECTORS[self._panel.sector[self.index]]
+
+    @property
+    def home(self) -> str:
+        return HOMES[self._panel.home[self.index]]
+
+    @property
+    def inventory_weeks(self) -> float:
+        p = self._panel
+        return float(p.inventory[self.index] / p.demand[self.index])
+
+    @property
+    def production(self) -> float:
+        return float(self._panel.production[self.index])
+
+    @property
+    def china_share(self) -> float:
+        return float(self._panel.china_share[self.index])
+
+    @property
+    def licensed(self) -> bool:
+        return bool(self._panel.licence_until[self.index] >= self.model.week)
+
+    @property
+    def licence_pending(self) -> bool:
+        return bool(self._panel.pending_until[self.index] >= 0)
+
+    @property
+    def needs_licence(self) -> bool:
+        return bool(self._panel.heavy[self.index])
+
+    # Levers a classroom seat pulls; bounds are checked by the caller (negotiate.moves).
+    def stockpile(self, extra_weeks: float) -> None:
+        self._panel.stockpile_weeks[self.index] = float(np.clip(extra_weeks, 0, MAX_STOCKPILE_WEEKS))
+
+    def switch_suppliers(self, share_moved: float) -> None:
+        p = self._panel
+        p.china_share[self.index] = float(np.clip(p.china_share[self.index] * (1 - share_moved), 0, 1))
+
+    def lobby(self, effort: float) -> None:
+        self._panel.extra_lobbying[self.index] = float(np.clip(effort, 0, 1))
+
+    def apply_for_licence(self) -> None:
+        p = self._panel
+        if p.pending_until[self.index] < 0 and p.heavy[self.index]:
+            review = self.model.cn.instruments.review_weeks
+            p.pending_until[self.index] = self.model.week + max(1, round(review))
+
+
+@dataclass
+class SupplierSpec:
+    name: str
+    home: str
+    share: float  # of non-China capacity at week 1 and of the announced target
+
+
+# Non-China magnet and separated-oxide supply (facts §2.6-2.7): MP Materials (Independence,
+# 10X from 2028), Lynas (Kuantan; first Dy outside China May 2025), Neo (Narva, 2,000 t/yr),
+# VAC/e-VAC (South Carolina), Energy Fuels (White Mesa).
+SUPPLIERS = (
+    SupplierSpec("MP-like (Mountain Pass / Independence)", "US", 0.20),
+    SupplierSpec("Lynas-like (Mt Weld / Kuantan)", "AU", 0.30),
+    SupplierSpec("Neo-like (Narva)", "EU", 0.20),
+    SupplierSpec("VAC-like (South Carolina)", "US", 0.20),
+    SupplierSpec("Energy Fuels-like (White Mesa)", "US", 0.10),
+)
+
+
+class Supplier(mesa.Agent):
+    """A non-China supplier whose capacity ramps toward its announced target.
+
+    New rare-earth facilities take about 8 years on average (IEA); a mine up to 7 (Argonne).
+    Diversification support (price floors, equity, offtake, as in the MP-DoD deal of 10 July
+    2025) divides the ramp time by ``1 + speedup * support``.
+    """
+
+    def __init__(self, model: TradeModel, spec: SupplierSpec, capacity_tpy: float,
+                 target_tpy: float) -> None:
+        super().__init__(model)
+        self.name = spec.name
+        self.home = spec.home
+        self.capacity_tpy = capacity_tpy
+        self.target_tpy = max(target_tpy, capacity_tpy)
+        self.extra_investment = 0.0  # a classroom seat's own push, 0..1
+        self._gap = self.target_tpy - capacity_tpy
+
+    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> None:
+        if self.capacity_tpy >= self.target_tpy or self._gap <= 0:
+            return
+        effective = ramp_weeks / (1.0 + speedup * min(1.0, support + self.extra_investment))
+        self.capacity_tpy = min(self.target_tpy, self.capacity_tpy + self._gap / effective)
+
+    @property
+    def capacity_tpw(self) -> float:
+        return self.capacity_tpy / 52.0

@@ -1,0 +1,77 @@
+"""The ``negotiate`` command line.
+
+Each subcommand lives in its own module and registers itself through a ``register(sub)``
+function that only builds argparse parsers (cheap); handlers import heavy things lazily.
+Any :class:`~negotiate.errors.NegotiateError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from .errors import NegotiateError
+
+#: (module, function) pairs that add subcommands, in the order shown by --help.
+SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("negotiate.commands", "register"),
+    ("negotiate.tournament", "add_tournament_parser"),
+    ("negotiate.sweep.cli", "register"),
+    ("negotiate.calibration", "register"),
+    ("negotiate.app.launch", "register"),
+    ("negotiate.classroom.cli", "register"),
+)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming the problem and where to look."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="negotiate",
+        description="The 2025 U.S.-China rare-earth and tariff standoff as an agent-based game.",
+    )
+    from .runner import __version__
+
+    parser.add_argument("--version", action="version", version=f"negotiate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    for module_name, function in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a face not built yet
+            raise
+        getattr(module, function)(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(handler(args) or 0)
+    except NegotiateError as exc:
+        print(f"negotiate {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"negotiate {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

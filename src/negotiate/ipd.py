@@ -1,0 +1,425 @@
+"""The classic iterated prisoner's dilemma kernel, with execution and perception noise.
+
+Each week both governments choose to comply (C) or defect (D); payoffs are (R, S, T, P) =
+(3, 0, 5, 1) unless said otherwise (Axelrod 1984). Two noise models are kept distinct
+because the literature shows they act differently on stochastic strategies:
+
+* *execution noise* ε -- the executed move is the opposite of the intended one with
+  probability ε and both sides see what was executed (the "trembling hand"; Selten 1975,
+  Molander 1985, the Axelrod library's ``noise``);
+* *perception noise* ε -- moves are made as intended but each side sees the other's move
+  flipped with probability ε, independently and privately, so the two records of the past
+  can disagree (Bendor, Kramer & Stout 1991; Wu & Axelrod 1995).
+
+:class:`ClassicGame` is the round-by-round definition that the Mesa model steps once per
+week; :func:`play` runs the same definition many rounds fast. Both draw random numbers in
+one fixed order per week -- US decision, CN decision, US execution flip, CN execution flip,
+US perception flip, CN perception flip -- and only draw a number when it can matter (a
+decision only when 0 < P(C) < 1, a flip only when that noise is > 0). Because numpy's
+``Generator.random(n)`` yields exactly the next ``n`` values of ``Generator.random()``,
+:func:`play` can pre-draw uniforms in blocks and still reproduce :class:`ClassicGame`
+move for move from the same seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .strategies.base import AutomatonStrategy, Perception, Posture, Strategy
+
+#: (R, S, T, P) of Axelrod's tournaments.
+DEFAULT_PAYOFFS: tuple[float, float, float, float] = (3.0, 0.0, 5.0, 1.0)
+
+#: Outcome codes, from the US side: 0 = CC, 1 = CD, 2 = DC, 3 = DD.
+OUTCOMES: tuple[str, str, str, str] = ("CC", "CD", "DC", "DD")
+
+SeedLike = int | np.random.SeedSequence | np.random.Generator | None
+
+
+def _check_noise(name: str, value: float) -> float:
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a probability from 0 to 1, got {value!r}")
+    return value
+
+
+def _check_payoffs(payoffs: Sequence[float]) -> tuple[float, float, float, float]:
+    if len(payoffs) != 4:
+        raise ValueError(f"payoffs must be four numbers (R, S, T, P), got {payoffs!r}")
+    r, s, t, p = (float(x) for x in payoffs)
+    return r, s, t, p
+
+
+@dataclass(slots=True)
+class WeekOutcome:
+    """One week of the classic game.
+
+    ``us_seen`` is CN's executed move as the US perceived it; ``cn_seen`` the reverse.
+    Payoffs are computed from the executed moves.
+    """
+
+    us_intended: bool
+    cn_intended: bool
+    us_move: bool
+    cn_move: bool
+    us_seen: bool
+    cn_seen: bool
+    us_payoff: float
+    cn_payoff: float
+
+
+class ClassicGame:
+    """Two strategies playing the noisy iterated prisoner's dilemma, one week at a time.
+
+    The Mesa model calls :meth:`play_week` once per step in the ``classic-ipd`` scenario, so
+    the method allocates only its small result object and reuses one :class:`Perception`
+    per side (strategies must not keep a reference to the view between weeks).
+    """
+
+    __slots__ = (
+        "us",
+        "cn",
+        "payoffs",
+        "execution_noise",
+        "perception_noise",
+        "week",
+        "us_last",
+        "cn_last",
+        "us_seen_last",
+        "cn_seen_last",
+        "_us_view",
+        "_cn_view",
+        "_table",
+    )
+
+    def __init__(
+        self,
+        us: Strategy,
+        cn: Strategy,
+        payoffs: Sequence[float] = DEFAULT_PAYOFFS,
+        execution_noise: float = 0.0,
+        perception_noise: float = 0.0,
+    ) -> None:
+        self.us = us
+        self.cn = cn
+        self.payoffs = _check_payoffs(payoffs)
+        self.execution_noise = _check_noise("execution_noise", execution_noise)
+        self.perception_noise = _check_noise("perception_noise", perception_noise)
+        r, s, t, p = self.payoffs
+        # Indexed by (not my_move) * 2 + (not their_move): CC, CD, DC, DD from my side.
+        self._table = (r, s, t, p)
+        self._us_view = Perception(week=0)
+        self._cn_view = Perception(week=0)
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new match: both strategies forget, week 0 comes next."""
+        self.us.reset()
+        self.cn.reset()
+        self.week = 0
+        self.us_last: bool | None = None
+        self.cn_last: bool | None = None
+        self.us_seen_last: bool | None = None
+        self.cn_seen_last: bool | None = None
+        self._us_view = Perception(week=0)
+        self._cn_view = Perception(week=0)
+
+    def play_week(
+        self,
+        rng: np.random.Generator,
+        *,
+        us_error: bool = False,
+        cn_error: bool = False,
+    ) -> WeekOutcome:
+        """Play one week and advance both strategies.
+
+        ``us_error``/``cn_error`` force a scripted execution error this week (the executed
+        move is the opposite of the intended one whatever the noise draw); the noise draws
+        still happen so that a scripted error does not shift the random stream.
+        """
+        uv = self._us_view
+        uv.week = self.week
+        uv.my_last = self.us_last
+        uv.their_last = self.us_seen_last
+        cv = self._cn_view
+        cv.week = self.week
+        cv.my_last = self.cn_last
+        cv.their_last = self.cn_seen_last
+
+        us_int = self.us.decide(uv, rng).complies
+        cn_int = self.cn.decide(cv, rng).complies
+
+        us_move, cn_move = us_int, cn_int
+        eps = self.execution_noise
+        if eps > 0.0:
+            if rng.random() < eps:
+                us_move = not us_move
+            if rng.random() < eps:
+                cn_move = not cn_move
+        if us_error:
+            us_move = not us_int
+        if cn_error:
+            cn_move = not cn_int
+
+        us_seen, cn_seen = cn_move, us_move
+        delta = self.perception_noise
+        if delta > 0.0:
+            if rng.random() < delta:
+                us_seen = not us_seen
+            if rng.random() < delta:
+                cn_seen = not cn_seen
+
+        self.us.observe(us_move, us_seen)
+        self.cn.observe(cn_move, cn_seen)
+        self.us_last, self.cn_last = us_move, cn_move
+        self.us_seen_last, self.cn_seen_last = us_seen, cn_seen
+        self.week += 1
+
+        table = self._table
+        us_pay = table[(0 if us_move else 2) + (0 if cn_move else 1)]
+        cn_pay = table[(0 if cn_move else 2) + (0 if us_move else 1)]
+        return WeekOutcome(us_int, cn_int, us_move, cn_move, us_seen, cn_seen, us_pay, cn_pay)
+
+
+class ScriptedMoves(Strategy):
+    """Plays a fixed sequence of moves ("CCD..." or booleans), cycling when it runs out.
+
+    The opponent of the Axelrod library's strategy tests (its ``MockPlayer``): scripting
+    one side shows exactly how a strategy answers a given history.
+    """
+
+    name = "scripted-moves"
+
+    def __init__(self, moves: str | Sequence[bool]) -> None:
+        if isinstance(moves, str):
+            bad = set(moves.upper()) - {"C", "D"}
+            if bad or not moves:
+                raise ValueError(f"moves must be a non-empty string of C and D, got {moves!r}")
+            self.moves = tuple(ch == "C" for ch in moves.upper())
+        else:
+            self.moves = tuple(bool(m) for m in moves)
+            if not self.moves:
+                raise ValueError("moves must not be empty")
+
+    def decide(self, view: Perception, rng: np.random.Generator) -> Posture:
+        move = self.moves[view.week % len(self.moves)]
+        return Posture.COMPLY if move else Posture.RETALIATE
+
+    def __repr__(self) -> str:
+        return "ScriptedMoves(" + repr("".join("C" if m else "D" for m in self.moves)) + ")"
+
+
+@dataclass(slots=True)
+class IPDResult:
+    """Summary of a match; ``outcomes`` (codes 0..3 = CC, CD, DC, DD) when asked for."""
+
+    rounds: int
+    counts: tuple[int, int, int, int]
+    payoffs: tuple[float, float, float, float]
+    outcomes: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def us_mean(self) -> float:
+        """US mean payoff per round."""
+        r, s, t, p = self.payoffs
+        cc, cd, dc, dd = self.counts
+        return (r * cc + s * cd + t * dc + p * dd) / self.rounds
+
+    @property
+    def cn_mean(self) -> float:
+        """CN mean payoff per round."""
+        r, s, t, p = self.payoffs
+        cc, cd, dc, dd = self.counts
+        return (r * cc + t * cd + s * dc + p * dd) / self.rounds
+
+    @property
+    def cc_share(self) -> float:
+        """Share of rounds in which both executed C."""
+        return self.counts[0] / self.rounds
+
+    @property
+    def us_cooperation(self) -> float:
+        return (self.counts[0] + self.counts[1]) / self.rounds
+
+    @property
+    def cn_cooperation(self) -> float:
+        return (self.counts[0] + self.counts[2]) / self.rounds
+
+    @property
+    def us_moves(self) -> np.ndarray:
+        """Executed US moves (True = C); needs ``moves=True``."""
+        return self._codes() < 2
+
+    @property
+    def cn_moves(self) -> np.ndarray:
+        """Executed CN moves (True = C); needs ``moves=True``."""
+        return self._codes() % 2 == 0
+
+    def payoff_series(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-round payoffs (US, CN); needs ``moves=True``."""
+        r, s, t, p = self.payoffs
+        codes = self._codes()
+        return (
+            np.array((r, s, t, p))[codes],
+            np.array((r, t, s, p))[codes],
+        )
+
+    def _codes(self) -> np.ndarray:
+        if self.outcomes is None:
+            raise ValueError("this result was played without moves=True")
+        return self.outcomes
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "rounds": self.rounds,
+            "us_mean_payoff": self.us_mean,
+            "cn_mean_payoff": self.cn_mean,
+            "cc_share": self.cc_share,
+            "cc": self.counts[0],
+            "cd": self.counts[1],
+            "dc": self.counts[2],
+            "dd": self.counts[3],
+        }
+
+
+def _is_plain_automaton(s: Strategy) -> bool:
+    """True when the strategy's behaviour is fully given by its automaton tables."""
+    cls = type(s)
+    return (
+        isinstance(s, AutomatonStrategy)
+        and cls.decide is AutomatonStrategy.decide
+        and cls.observe is AutomatonStrategy.observe
+    )
+
+
+def _tables(s: AutomatonStrategy) -> tuple[list[float], list[int]]:
+    n = s.n_states
+    prob = [float(s.cooperate_probability(k)) for k in range(n)]
+    # nxt[4*state + 2*(not my_move) + (not their_seen)]
+    nxt = [
+        s.next_state(k, my, seen) for k in range(n) for my in (True, False) for seen in (True, False)
+    ]
+    for k in nxt:
+        if not 0 <= k < n:
+            raise ValueError(f"{s!r}.next_state left its {n} states (got {k})")
+    return prob, nxt
+
+
+_BLOCK = 1 << 16
+
+
+def play(
+    us: Strategy,
+    cn: Strategy,
+    rounds: int,
+    *,
+    execution_noise: float = 0.0,
+    perception_noise: float = 0.0,
+    payoffs: Sequence[float] = DEFAULT_PAYOFFS,
+    seed: SeedLike = 0,
+    moves: bool = False,
+) -> IPDResult:
+    """Play ``rounds`` weeks of the classic game and summarise them.
+
+    Identical, move for move, to ``rounds`` calls of :meth:`ClassicGame.play_week` with
+    ``np.random.default_rng(seed)``. For automaton strategies (all the classic ones) the
+    loop runs on integer state tables and pre-drawn uniforms; anything else (e.g.
+    ``pragmatic``) goes through :class:`ClassicGame`.
+    """
+    rounds = int(rounds)
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    eps = _check_noise("execution_noise", execution_noise)
+    delta = _check_noise("perception_noise", perception_noise)
+    pay = _check_payoffs(payoffs)
+    rng = np.random.default_rng(seed)
+    if us is cn:
+        raise ValueError("us and cn must be two separate strategy objects")
+
+    if not (_is_plain_automaton(us) and _is_plain_automaton(cn)):
+        game = ClassicGame(us, cn, pay, eps, delta)
+        counts = [0, 0, 0, 0]
+        codes = np.empty(rounds, dtype=np.int8) if moves else None
+        for t in range(rounds):
+            w = game.play_week(rng)
+            o = (0 if w.us_move else 2) + (0 if w.cn_move else 1)
+            counts[o] += 1
+            if codes is not None:
+                codes[t] = o
+        return IPDResult(rounds, tuple(counts), pay, codes)  # type: ignore[arg-type]
+
+    us.reset()
+    cn.reset()
+    pu, nu = _tables(us)  # type: ignore[arg-type]
+    pc, nc = _tables(cn)  # type: ignore[arg-type]
+    # Per-state decision kind: 1 = certain C, 0 = certain D, 2 = draw (matches decide()).
+    ku = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pu]
+    kc = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pc]
+    su, sc = us.initial_state, cn.initial_state
+    counts = [0, 0, 0, 0]
+    out: list[int] | None = [0] * rounds if moves else None
+
+    # Most draws a week can take; the buffer is topped up before it could run dry.
+    need = 2 + (2 if eps > 0.0 else 0) + (2 if delta > 0.0 else 0)
+    buf: list[float] = rng.random(min(_BLOCK, rounds * need)).tolist()
+    i = 0
+    n_buf = len(buf)
+    for t in range(rounds):
+        if i + need > n_buf:
+            buf = buf[i:] + rng.random(_BLOCK).tolist()
+            i = 0
+            n_buf = len(buf)
+        k = ku[su]
+        if k == 2:
+            a = buf[i] < pu[su]
+            i += 1
+        else:
+            a = k == 1
+        k = kc[sc]
+        if k == 2:
+            b = buf[i] < pc[sc]
+            i += 1
+        else:
+            b = k == 1
+        if eps > 0.0:
+            if buf[i] < eps:
+                a = not a
+            if buf[i + 1] < eps:
+                b = not b
+            i += 2
+        # Codes: 2*(not own) + (not other's seen).
+        ja = 0 if a else 2
+        jb = 0 if b else 2
+        if delta > 0.0:
+            # What each side saw: the other's executed move, flipped on a hit.
+            seen_a = (buf[i] < delta) != b
+            seen_b = (buf[i + 1] < delta) != a
+            i += 2
+            su = nu[4 * su + ja + (0 if seen_a else 1)]
+            sc = nc[4 * sc + jb + (0 if seen_b else 1)]
+        else:
+            su = nu[4 * su + ja + (0 if b else 1)]
+            sc = nc[4 * sc + jb + (0 if a else 1)]
+        o = ja + (0 if b else 1)
+        counts[o] += 1
+        if out is not None:
+            out[t] = o
+    # Leave the strategy objects where round-by-round play would have left them.
+    us.state = su  # type: ignore[attr-defined]
+    cn.state = sc  # type: ignore[attr-defined]
+    codes = np.asarray(out, dtype=np.int8) if out is not None else None
+    return IPDResult(rounds, tuple(counts), pay, codes)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "DEFAULT_PAYOFFS",
+    "OUTCOMES",
+    "ClassicGame",
+    "IPDResult",
+    "ScriptedMoves",
+    "WeekOutcome",
+    "play",
+]

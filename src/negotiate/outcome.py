@@ -1,0 +1,99 @@
+"""The détente index and the three-way outcome: one definition for CLI, app, sweeps, debrief.
+
+Détente index D in [0, 1], each week, a weighted mean of components each in [0, 1]:
+
+=============  ======  =====================================================================
+component      weight  definition
+=============  ======  =====================================================================
+tariffs        0.25    1 - mean headline layer of the two sides / 145 (the 2025 U.S. peak)
+flow           0.20    share of firms' magnet demand met this week (rare-earth flow)
+curbs          0.10    1 - mean tech-curb index of the two sides
+trust          0.20    mean trust of the two governments in each other
+calm           0.15    1 - public accusations in the last 4 weeks / 4
+cooperation    0.10    share of the last 4 weeks in which both sides complied
+=============  ======  =====================================================================
+
+In ``classic`` mode there are no instruments or firms: D uses trust 0.4, calm 0.3 and
+cooperation 0.3.
+
+Outcome at the end of a run, with ``window`` = outcome.window_weeks, thresholds from the
+scenario:
+
+- ``detente_holds``: mean D over the last ``window`` weeks >= hold threshold, no snapback in
+  the last ``quiet_weeks`` weeks, and either an agreement is in force or both sides complied
+  in at least 3/4 of the window;
+- ``friction_returns``: mean D < friction threshold, or a snapback in the last ``quiet_weeks``
+  weeks with no agreement in force;
+- ``fragile_truce``: everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OUTCOMES = ("detente_holds", "fragile_truce", "friction_returns")
+OUTCOME_LABELS = {
+    "detente_holds": "Détente holds",
+    "fragile_truce": "Fragile truce",
+    "friction_returns": "Friction returns",
+}
+TRADE_WEIGHTS = {"tariffs": 0.25, "flow": 0.20, "curbs": 0.10, "trust": 0.20, "calm": 0.15,
+                 "cooperation": 0.10}
+CLASSIC_WEIGHTS = {"trust": 0.4, "calm": 0.3, "cooperation": 0.3}
+TARIFF_SCALE = 145.0
+RECENT = 4
+
+
+def detente_index(*, classic: bool, us_headline: float = 0.0, cn_headline: float = 0.0,
+                  flow: float = 1.0, us_curbs: float = 0.0, cn_curbs: float = 0.0,
+                  trust: float, accusations_recent: int, cooperation_recent: float) -> float:
+    parts = {
+        "trust": trust,
+        "calm": 1.0 - min(1.0, accusations_recent / RECENT),
+        "cooperation": cooperation_recent,
+    }
+    if classic:
+        weights = CLASSIC_WEIGHTS
+    else:
+        weights = TRADE_WEIGHTS
+        parts["tariffs"] = 1.0 - min(1.0, (us_headline + cn_headline) / 2.0 / TARIFF_SCALE)
+        parts["flow"] = flow
+        parts["curbs"] = 1.0 - (us_curbs + cn_curbs) / 2.0
+    return float(sum(weights[k] * parts[k] for k in weights))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str
+    reason: str
+    mean_index: float
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.kind]
+
+
+def classify(index_history: list[float], *, week: int, agreement_in_force: bool,
+             snapback_weeks: list[int], cooperation_window: float, hold: float,
+             friction: float, window: int, quiet_weeks: int) -> Outcome:
+    recent = index_history[-window:] if index_history else [0.0]
+    mean = sum(recent) / len(recent)
+    recent_snap = any(w > week - quiet_weeks for w in snapback_weeks)
+    if recent_snap and not agreement_in_force:
+        return Outcome("friction_returns", "the truce lapsed and tariffs snapped back", mean)
+    if mean < friction:
+        return Outcome("friction_returns",
+                       f"the détente index averaged {mean:.2f} over the last {len(recent)} weeks, "
+                       f"below {friction:.2f}", mean)
+    calm = agreement_in_force or cooperation_window >= 0.75
+    if mean >= hold and not recent_snap and calm:
+        why = "an agreement is in force" if agreement_in_force else "both sides kept complying"
+        return Outcome("detente_holds",
+                       f"the index averaged {mean:.2f} (at least {hold:.2f}) and {why}", mean)
+    if recent_snap:
+        reason = "a snapback in the last weeks was patched by a new agreement"
+    elif mean < hold:
+        reason = f"the index averaged {mean:.2f}, between {friction:.2f} and {hold:.2f}"
+    else:
+        reason = "no agreement is in force and breaches continue"
+    return Outcome("fragile_truce", reason, mean)

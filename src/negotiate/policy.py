@@ -1,0 +1,193 @@
+"""Instruments, and the translator from postures to instrument changes.
+
+Units and bounds:
+- ``tariff_headline``: % points of the 2025 tariff layers on the other side's goods, 0..200
+  (2025 peak: 145 U.S., 125 China). The state variable for welfare is the PIIE trade-weighted
+  average, derived by :func:`piie_average` (2025 peak 126.5 U.S.); its stated upper bound is
+  the average at a 200 % headline (about 163 %).
+- ``tech_curbs``: index 0..1, the weighted sum of named measures (each 0..1).
+- China's rare-earth controls: ``controls_active``, ``controlled_elements``, ``approval_rate``
+  (share 0..1), ``review_weeks`` (0..52; 45 working days = 9), ``licence_kind``.
+- U.S. ``diversification``: support index 0..1 (price floors, equity, offtake).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .calendar import CN_MEASURES, US_MEASURES
+from .strategies import Posture
+
+TARIFF_MAX = 200.0
+LICENCE_KINDS = ("single", "temporary", "general")
+#: Weeks of supply one approved licence covers (single: one shipment; temporary: the 6-month
+#: licences of 2 June 2025; general: the one-year licences of December 2025).
+LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
+
+# Weights of the named measures in each side's tech-curb index (sum to 1). The U.S. list is the
+# set China named on 2 June 2025 (AI-chip guidance, EDA halt, visas) plus entity listings.
+US_MEASURE_WEIGHTS = dict(zip(US_MEASURES, (0.35, 0.20, 0.25, 0.20), strict=True))
+CN_MEASURE_WEIGHTS = dict(zip(CN_MEASURES, (0.40, 0.30, 0.30), strict=True))
+
+# PIIE average (on top of the pre-2025 base) at given headline rates. U.S.: 14 May 2025
+# (30 % headline -> 51.1 % average) and early May (145 % -> 126.5 %), from Bown's chart; China:
+# 10 % headline -> 32.6 %. Beyond the last point the last slope continues (exemptions widen
+# as rates rise, so the average grows more slowly than the headline).
+_PIIE_POINTS = {
+    "us": ((0.0, 0.0), (30.0, 30.3), (145.0, 105.7)),
+    "cn": ((0.0, 0.0), (10.0, 11.6), (125.0, 105.0)),
+}
+
+
+def piie_average(side: str, headline: float, base: float) -> float:
+    """Trade-weighted average tariff (%) for a headline layer on top of ``base``."""
+    points = _PIIE_POINTS[side]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    if headline <= xs[-1]:
+        return base + float(np.interp(headline, xs, ys))
+    slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    return base + ys[-1] + slope * (headline - xs[-1])
+
+
+@dataclass
+class Instruments:
+    """One government's instruments (China's rare-earth fields are unused for the U.S.)."""
+
+    side: str
+    tariff_headline: float = 0.0
+    tariff_base: float = 20.8
+    measures: dict[str, float] = field(default_factory=dict)
+    diversification: float = 0.0
+    controls_active: bool = False
+    controlled_elements: tuple[str, ...] = ()
+    approval_rate: float = 1.0
+    review_weeks: float = 9.0
+    licence_kind: str = "single"
+
+    @classmethod
+    def with_curb_index(cls, side: str, index: float, **kwargs) -> Instruments:
+        names = US_MEASURES if side == "us" else CN_MEASURES
+        return cls(side=side, measures={m: float(index) for m in names}, **kwargs)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return US_MEASURE_WEIGHTS if self.side == "us" else CN_MEASURE_WEIGHTS
+
+    @property
+    def tech_curbs(self) -> float:
+        return float(sum(self.weights[m] * level for m, level in self.measures.items()))
+
+    @property
+    def tariff_average(self) -> float:
+        return piie_average(self.side, self.tariff_headline, self.tariff_base)
+
+    def hostility(self) -> tuple[float, float, float, float, int]:
+        """A tuple that rises with every hostile change (used to spot a breach)."""
+        return (self.tariff_headline, self.tech_curbs, -self.approval_rate, self.review_weeks,
+                int(self.controls_active))
+
+    def raise_curbs(self, amount: float) -> None:
+        # The least-used measure is tightened first: a new front, as in May 2025.
+        name = min(self.measures, key=lambda m: (self.measures[m], m))
+        self.measures[name] = min(1.0, self.measures[name] + amount)
+
+    def ease_curbs(self, amount: float) -> None:
+        name = max(self.measures, key=lambda m: (self.measures[m], m))
+        self.measures[name] = max(0.0, self.measures[name] - amount)
+
+    def cap_curbs(self, cap: float) -> None:
+        for _ in range(20):
+            if self.tech_curbs <= cap + 1e-9:
+                return
+            self.ease_curbs(0.25)
+
+    def set_tariff(self, headline: float) -> None:
+        self.tariff_headline = float(min(TARIFF_MAX, max(0.0, headline)))
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What an agreement binds each side to."""
+
+    us_tariff_cap: float
+    cn_tariff_cap: float
+    approval_floor: float
+    review_cap: float
+    curb_cap: float
+    licence_kind: str = "temporary"
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """How far one posture moves the instruments (per side, from the scenario)."""
+
+    escalation: float
+    retaliation: float
+
+
+def translate(inst: Instruments, posture: Posture, terms: Terms | None, steps: Steps) -> None:
+    """Move ``inst`` for one week's executed posture.
+
+    Cooperative postures bring the instruments within an agreement's terms (or hold them when
+    there is none); breaches push them past the terms, so that ground truth about compliance
+    and the instruments can never disagree.
+    """
+    china = inst.side == "cn"
+    if posture.complies:
+        if terms is not None:
+            _meet_terms(inst, terms)
+        if posture is Posture.CONCEDE:
+            inst.set_tariff(inst.tariff_headline - steps.retaliation)
+            inst.ease_curbs(0.25)
+            if china:
+                inst.approval_rate = min(1.0, inst.approval_rate + 0.15)
+                inst.review_weeks = max(2.0, inst.review_weeks - 2.0)
+                inst.licence_kind = _next_kind(inst.licence_kind)
+            else:
+                inst.diversification = min(1.0, inst.diversification + 0.1)
+        return
+    big = posture is Posture.ESCALATE
+    inst.set_tariff(inst.tariff_headline + (steps.escalation if big else steps.retaliation))
+    inst.raise_curbs(0.5 if big else 0.25)
+    if china:
+        if big:
+            inst.controls_active = True
+        if inst.controls_active:
+            inst.approval_rate = max(0.0, inst.approval_rate - (0.3 if big else 0.1))
+            inst.review_weeks = min(52.0, inst.review_weeks + (4.0 if big else 1.0))
+    else:
+        inst.diversification = min(1.0, inst.diversification + (0.2 if big else 0.05))
+    if terms is not None:
+        _breach_terms(inst, terms)
+
+
+def _meet_terms(inst: Instruments, terms: Terms) -> None:
+    china = inst.side == "cn"
+    cap = terms.cn_tariff_cap if china else terms.us_tariff_cap
+    inst.set_tariff(min(inst.tariff_headline, cap))
+    if china:
+        inst.approval_rate = max(inst.approval_rate, terms.approval_floor)
+        inst.review_weeks = min(inst.review_weeks, terms.review_cap)
+        if LICENCE_KINDS.index(inst.licence_kind) < LICENCE_KINDS.index(terms.licence_kind):
+            inst.licence_kind = terms.licence_kind
+    else:
+        inst.cap_curbs(terms.curb_cap)
+
+
+def _breach_terms(inst: Instruments, terms: Terms) -> None:
+    # A breach that left every term intact would be invisible to any monitor; make it
+    # material on the instrument each side's accusers watched in 2025.
+    if inst.side == "cn":
+        if inst.approval_rate >= terms.approval_floor:
+            inst.controls_active = True
+            inst.approval_rate = max(0.0, terms.approval_floor - 0.15)
+    elif inst.tech_curbs <= terms.curb_cap:
+        inst.raise_curbs(0.5)
+
+
+def _next_kind(kind: str) -> str:
+    i = LICENCE_KINDS.index(kind)
+    return LICENCE_KINDS[min(i + 1, len(LICENCE_KINDS) - 1)]

@@ -1,0 +1,163 @@
+"""Run a scenario to the end and summarise it: the one definition of every summary figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ScenarioError
+from .model import TradeModel
+from .scenario import TradeScenario, load_scenario
+
+try:
+    __version__ = version("negotiate")
+except PackageNotFoundError:  # running from a source tree without an install
+    __version__ = "0+unknown"
+
+
+@dataclass
+class RunResult:
+    """A finished run: its summary and its tables."""
+
+    summary: dict[str, Any]
+    model: TradeModel
+
+    @property
+    def model_table(self) -> pd.DataFrame:
+        return self.model.model_table()
+
+    @property
+    def agent_table(self) -> pd.DataFrame:
+        return self.model.firm_table()
+
+    @property
+    def government_table(self) -> pd.DataFrame:
+        return self.model.government_table()
+
+    @property
+    def event_table(self) -> pd.DataFrame:
+        return self.model.event_table()
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write the model, agent, government and event tables as Parquet and CSV."""
+        return write_tables(self, Path(out))
+
+
+def summarise(model: TradeModel) -> dict[str, Any]:
+    """The summary of a run (what ``negotiate run --json`` prints and sweeps record)."""
+    s = model.scenario
+    outcome = model.outcome or model.classify()
+    weeks = max(model.steps, 1)
+    both = model.both_complied
+    lapses = model.truces.lapse_weeks
+    return {
+        "scenario": getattr(s, "name", "custom"),
+        "seed": s.rng,
+        "weeks": model.steps,
+        "outcome": outcome.kind,
+        "outcome_reason": outcome.reason,
+        "detente_index": round(float(model.detente_index), 6),
+        "detente_mean": round(float(outcome.mean_index), 6),
+        "accusations": {"us": model.us.accusations, "cn": model.cn.accusations},
+        "false_accusations": {"us": model.us.false_accusations, "cn": model.cn.false_accusations},
+        "snapbacks": len(model.truces.snapback_weeks),
+        "agreements": len(model.truces.history),
+        "agreement_in_force": model.truces.current is not None,
+        "truce_lapse_week": lapses[0] if lapses else None,
+        "mean_payoff": {"us": model.us.welfare_total / weeks, "cn": model.cn.welfare_total / weeks},
+        "cooperation_share": sum(both) / len(both) if both else 0.0,
+        "rare_earth_flow_min": float(model.model_table()["rare_earth_flow"].min()) if model.steps else 1.0,
+        "version": __version__,
+        "params": s.params(),
+    }
+
+
+def run(
+    scenario: str | Path | TradeScenario = "rare-earth-2025",
+    *,
+    seed: int | None = 0,
+    weeks: int | None = None,
+    overrides: dict[str, Any] | list[str] | None = None,
+) -> RunResult:
+    """Run one scenario (a name, a path or a scenario object) to its last week."""
+    if isinstance(scenario, TradeScenario):
+        if overrides or weeks is not None:
+            raise ScenarioError("pass overrides and weeks through load_scenario for a scenario object")
+        sc = scenario
+        if seed is not None:
+            sc.rng = seed
+    else:
+        values = _as_dict(overrides)
+        if weeks is not None:
+            values["weeks"] = weeks
+        sc = load_scenario(scenario, values, seed=seed)
+    model = TradeModel(sc)
+    while model.running:
+        model.step()
+    return RunResult(summarise(model), model)
+
+
+def _as_dict(overrides: dict[str, Any] | list[str] | None) -> dict[str, Any]:
+    from .scenario import parse_set
+
+    if not overrides:
+        return {}
+    if isinstance(overrides, dict):
+        return dict(overrides)
+    return parse_set(list(overrides))
+
+
+def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) -> TradeModel:
+    """A copy of ``model``'s run up to ``week`` (same seed, same outside moves), with
+    ``changes`` (keys from ``negotiate.model.LIVE_KEYS``) applied from then on."""
+    if not 0 <= week <= model.steps:
+        raise ScenarioError(f"week {week} is not in this run; allowed: 0 to {model.steps}",
+                            source="branch")
+    twin = TradeModel(model.scenario.__class__(rng=model.scenario.rng, **_scenario_values(model)))
+    twin.scenario.name = getattr(model.scenario, "name", "custom")
+    moves = [m for m in model.move_log if m[0] <= week]
+    for target in range(1, week + 1):
+        for move_week, who, move in moves:
+            if move_week != target:
+                continue
+            if who.startswith("firm:"):
+                twin.submit_firm_action(int(who[5:]), move)
+            else:
+                twin.submit_move(who, move)
+        twin.step()
+    for key, value in (changes or {}).items():
+        twin.set_live(key, value)
+    return twin
+
+
+def _scenario_values(model: TradeModel) -> dict[str, Any]:
+    from .scenario import FIELDS
+
+    return {name: getattr(model.scenario, name) for name in FIELDS}
+
+
+def write_tables(result: RunResult, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    tables = {
+        "model": result.model_table,
+        "agents": result.agent_table,
+        "governments": result.government_table,
+        "events": result.event_table,
+    }
+    seed = result.summary["seed"]
+    for name, frame in tables.items():
+        frame = frame.copy()
+        frame.insert(0, "seed", seed)
+        frame.insert(0, "scenario", result.summary["scenario"])
+        for path, writer in ((out / f"{name}.parquet", lambda f, p: f.to_parquet(p, index=False)),
+                             (out / f"{name}.csv", lambda f, p: f.to_csv(p, index=False))):
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            writer(frame, tmp)
+            tmp.replace(path)
+            written.append(path)
+    return written

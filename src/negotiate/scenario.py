@@ -1,0 +1,432 @@
+"""Scenario files (TOML) validated into one typed scenario: the single source of parameters.
+
+Every parameter is an annotated attribute of :class:`TradeScenario`, so Mesa's ``Scenario``
+machinery, ``mesa.batch_run`` and SolaraViz all see it. Its dotted key in files and on the
+command line is the attribute name with the first underscore after the section replaced by
+a dot: ``us_strategy`` <-> ``us.strategy``, ``noise_perception`` <-> ``noise.perception``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, get_type_hints
+
+from mesa.experimental.scenarios import Scenario
+
+from .calendar import CalendarEvent, parse_events
+from .errors import ScenarioError
+from .params import Choice, Flag, Range, Subset, Text
+from .strategies import STRATEGY_NAMES, canonical_name
+
+ELEMENTS: tuple[str, ...] = (
+    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+    "Sc", "Y",
+)
+LICENCE_KINDS: tuple[str, ...] = ("single", "temporary", "general")
+SECTIONS: tuple[str, ...] = (
+    "us", "cn", "noise", "truce", "talks", "firms", "supply", "market", "payoffs", "outcome",
+    "collect",
+)
+_STRATEGY = Choice(STRATEGY_NAMES, "strategy name (aliases accepted)")
+_TOP_ONLY = ("title", "description", "sources", "events")
+
+
+class TradeScenario(Scenario):
+    """All parameters of one computational experiment, with units and bounds."""
+
+    # -- what the scenario is ------------------------------------------------------------
+    title: Annotated[str, Text("one line shown in the app and the briefing", 200)] = "Untitled"
+    description: Annotated[str, Text("one paragraph for the app and the classroom briefing")] = ""
+    sources: Annotated[tuple[str, ...], Text("sources of the calibrated numbers")] = ()
+    mode: Annotated[str, Choice(("trade", "classic"), "classic = iterated prisoner's dilemma")] = "trade"
+    weeks: Annotated[int, Range(1, 1_000_000, "weeks", "one step is one week")] = 52
+    start_date: Annotated[str, Text("Monday of week 1, YYYY-MM-DD", 10)] = "2025-01-06"
+    events: Annotated[tuple[CalendarEvent, ...], Text("dated calendar")] = ()
+
+    # -- United States ---------------------------------------------------------------------
+    us_strategy: Annotated[str, _STRATEGY] = "pragmatic"
+    us_tariff_headline: Annotated[float, Range(0, 200, "%", "2025 IEEPA layers on Chinese goods (peak 145)")] = 0.0
+    us_tariff_base: Annotated[float, Range(0, 100, "%", "PIIE trade-weighted average before the 2025 layers")] = 20.8
+    us_tech_curbs: Annotated[float, Range(0, 1, "index", "chip/EDA controls, entity listings, visas")] = 0.3
+    us_diversification: Annotated[float, Range(0, 1, "index", "price floors, equity, offtake for non-China supply")] = 0.0
+    us_trust: Annotated[float, Range(0, 1, "", "initial trust in China")] = 0.5
+    us_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
+    us_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
+    us_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
+    us_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
+
+    # -- China -------------------------------------------------------------------------------
+    cn_strategy: Annotated[str, _STRATEGY] = "pragmatic"
+    cn_tariff_headline: Annotated[float, Range(0, 200, "%", "2025 layers on U.S. goods (peak 125)")] = 0.0
+    cn_tariff_base: Annotated[float, Range(0, 100, "%", "PIIE trade-weighted average before 2025")] = 21.0
+    cn_tech_curbs: Annotated[float, Range(0, 1, "index", "unreliable-entity listings, probes, export bans")] = 0.1
+    cn_trust: Annotated[float, Range(0, 1, "", "initial trust in the United States")] = 0.5
+    cn_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
+    cn_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
+    cn_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
+    cn_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
+    cn_controls: Annotated[bool, Flag("rare-earth export licensing in force at week 1")] = False
+    cn_controlled_elements: Annotated[tuple[str, ...], Subset(ELEMENTS, "elements under licence")] = ()
+    cn_approval_rate: Annotated[float, Range(0, 1, "share", "licence applications approved")] = 1.0
+    cn_review_weeks: Annotated[float, Range(0, 52, "weeks", "licence review time (45 working days = 9)")] = 9.0
+    cn_licence_kind: Annotated[str, Choice(LICENCE_KINDS, "licence issued on approval")] = "single"
+    cn_processing_share: Annotated[float, Range(0, 1, "share", "China's share of rare-earth refining")] = 0.91
+    cn_defence_approval_factor: Annotated[float, Range(0, 1, "", "approval-rate multiplier for defence end users")] = 0.2
+
+    # -- noise -------------------------------------------------------------------------------
+    noise_perception: Annotated[float, Range(0, 0.5, "probability", "each side sees the other's move flipped")] = 0.05
+    noise_execution: Annotated[float, Range(0, 0.5, "probability", "a move is made opposite to intended")] = 0.02
+
+    # -- truces ------------------------------------------------------------------------------
+    truce_weeks: Annotated[int, Range(1, 156, "weeks", "duration of a new truce (90 days = 13)")] = 13
+    truce_extension_weeks: Annotated[int, Range(1, 156, "weeks", "length of an extension")] = 13
+    truce_snapback: Annotated[bool, Flag("suspended tariffs return when a truce lapses")] = True
+    truce_snapback_share: Annotated[float, Range(0, 1, "share", "part of a truce's tariff cut that is suspended, not removed")] = 0.21
+    truce_monitoring: Annotated[bool, Flag("a joint monitoring committee checks accusations")] = False
+    truce_monitoring_factor: Annotated[float, Range(0, 1, "", "perception noise multiplier under monitoring")] = 0.25
+    truce_extend_trust: Annotated[float, Range(0, 1, "", "AI extends a truce when trust or pressure reach this")] = 0.4
+
+    # -- negotiation rounds --------------------------------------------------------------------
+    talks_rounds: Annotated[int, Range(1, 40, "offers", "offers exchanged in one round of talks")] = 6
+    talks_call_pressure: Annotated[float, Range(0, 1, "", "pressure at which a leaders' call is triggered")] = 0.55
+    talks_cooldown_weeks: Annotated[int, Range(0, 52, "weeks", "minimum gap between triggered talks")] = 4
+
+    # -- firms and supply ----------------------------------------------------------------------
+    firms_count: Annotated[int, Range(0, 100_000, "firms", "magnet-using firms (third parties included)")] = 40
+    firms_buffer_weeks: Annotated[float, Range(0, 52, "weeks", "normal inventory cover (2-3 months)")] = 10.0
+    firms_jit_share: Annotated[float, Range(0, 1, "share", "firms on just-in-time buffers")] = 0.25
+    firms_jit_buffer_weeks: Annotated[float, Range(0, 52, "weeks", "just-in-time cover (2-4 weeks)")] = 3.0
+    firms_china_share: Annotated[float, Range(0, 1, "share", "mean share of magnets bought from China")] = 0.85
+    firms_switch_rate: Annotated[float, Range(0, 1, "per week", "shift toward non-China supply when short")] = 0.02
+    firms_heavy_share: Annotated[float, Range(0, 1, "share", "firms whose magnets need controlled heavy REs")] = 0.8
+    supply_demand_tpy: Annotated[float, Range(1, 1e7, "t/yr", "magnet demand of the modelled firms")] = 40_000.0
+    supply_nonchina_tpy: Annotated[float, Range(0, 1e7, "t/yr", "non-China magnet capacity at week 1")] = 6_000.0
+    supply_nonchina_target_tpy: Annotated[float, Range(0, 1e7, "t/yr", "announced non-China capacity")] = 20_000.0
+    supply_ramp_weeks: Annotated[float, Range(1, 2000, "weeks", "time to build announced capacity without support")] = 416.0
+    supply_support_speedup: Annotated[float, Range(0, 20, "", "full support divides ramp time by 1 + this")] = 2.0
+
+    # -- markets -------------------------------------------------------------------------------
+    market_price_china: Annotated[float, Range(1, 10_000, "$/kg", "NdPr oxide inside China")] = 60.0
+    market_contract_premium: Annotated[float, Range(0, 5, "share", "contract premium outside China")] = 0.05
+    market_spot_premium_max: Annotated[float, Range(0, 20, "share", "largest thin-spot premium at full shortage")] = 3.0
+    market_mood_decay: Annotated[float, Range(0, 1, "per week", "share of last week's mood kept")] = 0.8
+
+    # -- payoffs (classic mode) ------------------------------------------------------------------
+    payoffs_reward: Annotated[float, Range(-100, 100, "", "R: both comply")] = 3.0
+    payoffs_sucker: Annotated[float, Range(-100, 100, "", "S: comply against a breach")] = 0.0
+    payoffs_temptation: Annotated[float, Range(-100, 100, "", "T: breach against compliance")] = 5.0
+    payoffs_punishment: Annotated[float, Range(-100, 100, "", "P: both breach")] = 1.0
+
+    # -- outcome -----------------------------------------------------------------------------------
+    outcome_hold_threshold: Annotated[float, Range(0, 1, "", "mean détente index for 'détente holds'")] = 0.6
+    outcome_friction_threshold: Annotated[float, Range(0, 1, "", "below this mean index, 'friction returns'")] = 0.4
+    outcome_window_weeks: Annotated[int, Range(1, 520, "weeks", "weeks averaged for the outcome")] = 8
+    outcome_quiet_weeks: Annotated[int, Range(0, 520, "weeks", "no snapback in these last weeks to hold")] = 13
+
+    # -- data collection -------------------------------------------------------------------------
+    collect_firms: Annotated[bool, Flag("record the weekly firm panel")] = True
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date.fromisoformat(self.start_date)
+
+    def params(self) -> dict[str, Any]:
+        """Every parameter by dotted key (what a sweep row or a JSON summary records)."""
+        return {dotted_key(name): getattr(self, name) for name in FIELDS if name != "events"}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    key: str
+    kind: type
+    spec: Range | Choice | Text | Flag | Subset
+    default: Any
+
+
+def dotted_key(name: str) -> str:
+    head, _, tail = name.partition("_")
+    return f"{head}.{tail}" if head in SECTIONS and tail else name
+
+
+def _collect_fields() -> dict[str, Field]:
+    hints = get_type_hints(TradeScenario, include_extras=True)
+    fields = {}
+    for name, hint in hints.items():
+        if name.startswith("_") or not hasattr(hint, "__metadata__"):
+            continue
+        kind = hint.__origin__
+        fields[name] = Field(name, dotted_key(name), kind, hint.__metadata__[0], getattr(TradeScenario, name))
+    return fields
+
+
+FIELDS: dict[str, Field] = _collect_fields()
+BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS.values()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def coerce(field: Field, value: Any, source: str) -> Any:
+    """Check one value against its field; return it in the field's type or raise."""
+    spec, key = field.spec, field.key
+
+    def bad(msg: str) -> ScenarioError:
+        return ScenarioError(msg, source=source, key=key)
+
+    if isinstance(spec, Range):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad(f"got {value!r}; allowed: {spec.allowed()} (finite)")
+        if field.kind is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise bad(f"got {value!r}; allowed: a whole number from {spec.lo:g} to {spec.hi:g}")
+            value = int(value)
+        else:
+            value = float(value)
+        if not spec.lo <= value <= spec.hi:
+            raise bad(f"got {value!r}, out of range; allowed: {spec.allowed()}")
+        return value
+    if isinstance(spec, Flag):
+        if not isinstance(value, bool):
+            raise bad(f"got {_type_name(value)} {value!r}; allowed: true or false")
+        return value
+    if isinstance(spec, Choice):
+        if not isinstance(value, str):
+            raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+        word = value.strip().lower()
+        if spec is _STRATEGY:
+            name = canonical_name(word)
+            if name is None:
+                raise bad(f"unknown strategy {value!r}; allowed: {spec.allowed()}")
+            return name
+        if word not in spec.options:
+            raise bad(f"got {value!r}; allowed: {spec.allowed()}")
+        return word
+    if isinstance(spec, Subset):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise bad(f"got {_type_name(value)}; allowed: {spec.allowed()}")
+        unknown = [v for v in value if v not in spec.options]
+        if unknown:
+            raise bad(f"unknown {', '.join(map(repr, unknown))}; allowed: {spec.allowed()}")
+        return tuple(dict.fromkeys(value))
+    if field.name == "sources":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise bad("allowed: a list of strings")
+        return tuple(value)
+    if not isinstance(value, str):
+        raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+    if len(value) > spec.max_length:
+        raise bad(f"is {len(value)} characters long; allowed: {spec.allowed()}")
+    if field.name == "start_date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise bad(f"got {value!r}; allowed: a date as YYYY-MM-DD") from None
+    return value
+
+
+def flatten(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """Turn the nested TOML tables into ``{dotted key: value}``; unknown keys are errors."""
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in SECTIONS:
+            if not isinstance(value, dict):
+                raise ScenarioError(f"must be a table [{key}]", source=source, key=key)
+            for sub, sub_value in value.items():
+                flat[f"{key}.{sub}"] = sub_value
+        else:
+            flat[key] = value
+    for key in flat:
+        if key not in BY_KEY:
+            raise ScenarioError(f"unknown key; allowed: {_allowed_near(key)}", source=source, key=key)
+    return flat
+
+
+def _allowed_near(key: str) -> str:
+    head = key.split(".")[0]
+    keys = [k for k in BY_KEY if k.split(".")[0] == head] if head in SECTIONS else None
+    if keys:
+        return ", ".join(keys)
+    return "top-level keys " + ", ".join(k for k in BY_KEY if "." not in k) + "; tables " + ", ".join(
+        f"[{s}]" for s in SECTIONS
+    )
+
+
+def validate(flat: dict[str, Any], source: str) -> dict[str, Any]:
+    """Validate dotted-key values; returns attribute-name values ready for the scenario."""
+    values: dict[str, Any] = {}
+    for key, value in flat.items():
+        field = BY_KEY.get(key)
+        if field is None:
+            raise ScenarioError(f"unknown key; allowed: {_allowed_near(key)}", source=source, key=key)
+        if field.name == "events":
+            values["events"] = parse_events(value, source)
+        else:
+            values[field.name] = coerce(field, value, source)
+    return values
+
+
+def check_consistency(s: TradeScenario, source: str) -> None:
+    """Rules that tie fields together."""
+    if s.outcome_friction_threshold > s.outcome_hold_threshold:
+        raise ScenarioError(
+            "must not exceed outcome.hold_threshold; allowed: friction_threshold <= hold_threshold",
+            source=source, key="outcome.friction_threshold",
+        )
+    if s.mode == "classic":
+        r, p, t, sk = s.payoffs_reward, s.payoffs_punishment, s.payoffs_temptation, s.payoffs_sucker
+        if not (t > r > p > sk):
+            raise ScenarioError(
+                f"(R, S, T, P) = ({r:g}, {sk:g}, {t:g}, {p:g}) is not a prisoner's dilemma; "
+                "allowed: T > R > P > S", source=source, key="payoffs",
+            )
+    for event in s.events:
+        if event.date < s.start:
+            raise ScenarioError(
+                f"event {event.label!r} on {event.date} is before start_date {s.start}; "
+                "allowed: dates on or after start_date", source=source, key="events",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+def scenario_dir() -> Path:
+    return Path(str(resources.files("negotiate.scenarios")))
+
+
+def available_scenarios() -> dict[str, Path]:
+    """Built-in scenario names -> files, sorted by name."""
+    return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    source = str(path)
+    if not path.exists():
+        raise ScenarioError("file does not exist; allowed: a built-in scenario name or a .toml file",
+                            source=source)
+    if path.is_dir():
+        raise ScenarioError("is a directory; allowed: a .toml file", source=source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot be read ({exc.strerror}); allowed: a readable .toml file",
+                            source=source) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"is not UTF-8 (byte {exc.start}); allowed: a UTF-8 TOML file",
+                            source=source) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"is not valid TOML ({exc}); allowed: a TOML file", source=source) from None
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    builtin = available_scenarios()
+    if text in builtin:
+        return builtin[text]
+    path = Path(text)
+    if path.suffix.lower() != ".toml" and not path.exists():
+        raise ScenarioError(
+            f"no such scenario; allowed: {', '.join(builtin)} or a path to a .toml file",
+            source=text,
+        )
+    return path
+
+
+def parse_set(assignments: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """``KEY=VALUE`` strings from the command line -> ``{dotted key: value}``.
+
+    The value is read as a TOML value, so ``0.05``, ``true`` and ``["Dy", "Tb"]`` keep their
+    types; a bare word (``tft``) is taken as a string.
+    """
+    out: dict[str, Any] = {}
+    for item in assignments:
+        key, sep, text = str(item).partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ScenarioError(f"{item!r} is not KEY=VALUE; allowed: e.g. us.strategy=tft",
+                                source="--set")
+        if key not in BY_KEY or key == "events":
+            raise ScenarioError(f"unknown key; allowed: {_allowed_near(key)}", source="--set", key=key)
+        text = text.strip()
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text
+        out[key] = value
+    return out
+
+
+def build_scenario(values: dict[str, Any], *, seed: int | None = None, source: str = "parameters") -> TradeScenario:
+    """Validated attribute values -> a TradeScenario (seed stored as Mesa's ``rng``)."""
+    scenario = TradeScenario(rng=seed, **values)
+    check_consistency(scenario, source)
+    return scenario
+
+
+def load_scenario(
+    name_or_path: str | Path = "rare-earth-2025",
+    overrides: dict[str, Any] | list[str] | None = None,
+    *,
+    seed: int | None = None,
+) -> TradeScenario:
+    """Read, validate and return a scenario; ``overrides`` use dotted keys (or KEY=VALUE)."""
+    path = resolve(name_or_path)
+    raw = read_toml(path)
+    source = str(name_or_path)
+    values = validate(flatten(raw, source), source)
+    if overrides:
+        flat = parse_set(overrides) if isinstance(overrides, list | tuple) else dict(overrides)
+        values.update(validate(flat, "--set"))
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ScenarioError(f"got {seed!r}; allowed: a whole number >= 0", source="--seed")
+    scenario = build_scenario(values, seed=seed, source=source)
+    scenario.name = path.stem
+    return scenario
+
+
+def scenario_from_kwargs(kwargs: dict[str, Any]) -> TradeScenario:
+    """Keyword parameters (attribute names or dotted keys) -> a validated scenario.
+
+    This is what ``TradeModel(**params)`` and ``mesa.batch_run`` use; ``rng``/``seed`` set the
+    seed and ``scenario`` names a file to start from.
+    """
+    kwargs = dict(kwargs)
+    seed = kwargs.pop("rng", None)
+    if seed is None:
+        seed = kwargs.pop("seed", None)
+    else:
+        kwargs.pop("seed", None)
+    base = kwargs.pop("scenario_name", None)
+    flat = {}
+    for key, value in kwargs.items():
+        field = FIELDS.get(key) or BY_KEY.get(key)
+        if field is None:
+            raise ScenarioError(f"unknown parameter; allowed: {', '.join(FIELDS)}", source="parameters", key=key)
+        flat[field.key] = value
+    if base is not None:
+        scenario = load_scenario(base, flat)
+        scenario.rng = seed
+        return scenario
+    values = validate(flat, "parameters")
+    scenario = build_scenario(values, seed=seed)
+    scenario.name = "custom"
+    return scenario

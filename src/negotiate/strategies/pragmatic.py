@@ -1,0 +1,53 @@
+"""The calibrated default for the trade game."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Perception, Posture, Strategy
+
+
+class Pragmatic(Strategy):
+    """Pragmatic: lenient, pressure-driven reciprocity with verbal warnings first.
+
+    Built from three findings. Two-level games (Putnam 1988, *Int. Org.* 42): what a
+    government will concede depends on domestic pressure, so high pain at home makes it seek
+    talks and concede. Tacit bargaining under imperfect information (Downs & Rocke 1990,
+    *Tacit Bargaining, Arms Races, and Arms Control*): when violations are seen through
+    noise, answering a first suspected breach with a warning instead of punishment keeps
+    cooperation alive. Leniency pays where cooperation is sustainable (Fudenberg, Rand &
+    Dreber 2012, *AER* 102): it punishes only when trust is low or breaches repeat.
+
+    ``hawkishness`` in [0, 1] is the chance per week of pressing an advantage when there is
+    no agreement and this side has more leverage than pain; the 2025 calendar shows both
+    sides did so in April and October.
+    """
+
+    name = "pragmatic"
+    aliases = ("default", "calibrated")
+    stochastic = True
+    memory_depth = 4
+
+    def __init__(self, hawkishness: float = 0.1, talks_pressure: float = 0.45) -> None:
+        self.hawkishness = float(hawkishness)
+        self.talks_pressure = float(talks_pressure)
+
+    def decide(self, view: Perception, rng: np.random.Generator) -> Posture:
+        draw = rng.random()
+        if view.their_last is False:
+            if view.perceived_violations_recent >= 2 or view.trust < 0.35:
+                if view.leverage > view.pressure and draw < self.hawkishness:
+                    return Posture.ESCALATE
+                return Posture.RETALIATE
+            return Posture.ACCUSE
+        if view.talks_open and view.pressure >= self.talks_pressure:
+            return Posture.CONCEDE
+        if view.pressure >= self.talks_pressure and not view.talks_open:
+            return Posture.SEEK_TALKS
+        if not view.agreement_in_force and view.leverage > view.pressure + 0.1:
+            if draw < self.hawkishness:
+                return Posture.ESCALATE
+        return Posture.COMPLY
+
+    def __repr__(self) -> str:
+        return f"Pragmatic(hawkishness={self.hawkishness:g})"
