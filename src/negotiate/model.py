@@ -94,6 +94,8 @@ class TradeModel(mesa.Model):
         self.both_complied: list[bool] = []
         self.accusation_weeks: list[int] = []
         self.outcome: Outcome | None = None
+        self.collect_weekly = s.collect_weekly
+        self.min_flow = 1.0
 
         self.us = Government(self, "us", self._strategy("us"), Instruments.with_curb_index(
             "us", s.us_tech_curbs, tariff_headline=s.us_tariff_headline,
@@ -227,8 +229,10 @@ class TradeModel(mesa.Model):
             self._trade_week(week)
         self._score_index(week)
         self._publish()
-        self.datacollector.collect(self)
-        if not self.classic and self.scenario.collect_firms:
+        self.min_flow = min(self.min_flow, self.rare_earth_flow)
+        if self.collect_weekly:
+            self.datacollector.collect(self)
+        if self.collect_weekly and not self.classic and self.scenario.collect_firms:
             self.firm_panel.append(self.firms.snapshot(week))
         self.talks_this_week = False
         for gov in self.governments:

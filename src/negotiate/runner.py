@@ -70,7 +70,7 @@ def summarise(model: TradeModel) -> dict[str, Any]:
         "truce_lapse_week": lapses[0] if lapses else None,
         "mean_payoff": {"us": model.us.welfare_total / weeks, "cn": model.cn.welfare_total / weeks},
         "cooperation_share": sum(both) / len(both) if both else 0.0,
-        "rare_earth_flow_min": float(model.model_table()["rare_earth_flow"].min()) if model.steps else 1.0,
+        "rare_earth_flow_min": float(model.min_flow),
         "version": __version__,
         "params": s.params(),
     }

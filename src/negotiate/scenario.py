@@ -129,6 +129,7 @@ class TradeScenario(Scenario):
     outcome_quiet_weeks: Annotated[int, Range(0, 520, "weeks", "no snapback in these last weeks to hold")] = 13
 
     # -- data collection -------------------------------------------------------------------------
+    collect_weekly: Annotated[bool, Flag("record weekly model and government tables (sweeps turn it off)")] = True
     collect_firms: Annotated[bool, Flag("record the weekly firm panel")] = True
 
     @property
