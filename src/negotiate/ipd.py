@@ -328,6 +328,10 @@ def play(
     ``np.random.default_rng(seed)``. For automaton strategies (all the classic ones) the
     loop runs on integer state tables and pre-drawn uniforms; anything else (e.g.
     ``pragmatic``) goes through :class:`ClassicGame`.
+
+    ``seed`` may be a live ``Generator`` (e.g. a Mesa model's ``model.rng``): the moves are
+    then those ``play_week`` would make from it, but the generator ends up advanced past
+    the unused part of the last pre-drawn block.
     """
     rounds = int(rounds)
     if rounds < 1:

@@ -36,8 +36,14 @@ class TournamentError(NegotiateError):
     """A tournament flag or argument is malformed; the message names it and what is allowed."""
 
 
+#: Moves from outside (people, the 2025 record) have no place in a round robin.
+_NOT_PLAYERS = frozenset({"scripted"})
+
+
 def _allowed_names() -> tuple[str, ...]:
-    return tuple(name for name, cls in CATALOGUE.items() if not cls.external)
+    return tuple(
+        name for name, cls in CATALOGUE.items() if not cls.external and name not in _NOT_PLAYERS
+    )
 
 
 def parse_strategies(spec: str | Sequence[str]) -> list[str]:

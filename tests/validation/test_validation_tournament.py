@@ -146,6 +146,7 @@ def test_command_json(capsys: pytest.CaptureFixture[str]) -> None:
         (("--strategies", "tft,tft_x,alld"), "--strategies"),
         (("--strategies", "tft,tit-for-tat"), "--strategies"),
         (("--strategies", "tft,human"), "--strategies"),
+        (("--strategies", "tft,scripted"), "--strategies"),
         (("--noise", "0.6"), "--noise"),
         (("--noise", "-0.1"), "--noise"),
         (("--noise", "lots"), "--noise"),
