@@ -38,7 +38,7 @@ from .negotiation import (
     status_quo_offer,
 )
 from .outcome import Outcome, classify, detente_index
-from .policy import Instruments, Steps, Terms, translate
+from .policy import Instruments, Steps, Terms, translate, within_terms
 from .scenario import TradeScenario, scenario_from_kwargs
 from .strategies import Posture, make_strategy
 from .truce import Agreement, TruceBook, consult, perceive
@@ -156,7 +156,14 @@ class TradeModel(mesa.Model):
         s = self.scenario
         return make_strategy(getattr(s, f"{side}_strategy"),
                              generosity=getattr(s, f"{side}_generosity"),
-                             hawkishness=getattr(s, f"{side}_hawkishness"))
+                             hawkishness=getattr(s, f"{side}_hawkishness"),
+                             forgiveness=getattr(s, f"{side}_forgiveness"))
+
+    def _strategy_named(self, side: str, name: str):
+        s = self.scenario
+        return make_strategy(name, generosity=getattr(s, f"{side}_generosity"),
+                             hawkishness=getattr(s, f"{side}_hawkishness"),
+                             forgiveness=getattr(s, f"{side}_forgiveness"))
 
     @property
     def week(self) -> int:
@@ -206,8 +213,7 @@ class TradeModel(mesa.Model):
             self.monitoring = value
         elif key.endswith(".strategy"):
             gov = self.government(key[:2])
-            gov.strategy = make_strategy(value, generosity=getattr(self.scenario, f"{key[:2]}_generosity"),
-                                         hawkishness=getattr(self.scenario, f"{key[:2]}_hawkishness"))
+            gov.strategy = self._strategy_named(key[:2], value)
         elif key.endswith(".hawkishness"):
             strategy = self.government(key[:2]).strategy
             if hasattr(strategy, "hawkishness"):
@@ -286,12 +292,14 @@ class TradeModel(mesa.Model):
 
         for gov in self.governments:
             posture = gov.intended
-            if self.execution_noise > 0.0 and self.rng.random() < self.execution_noise:
+            # The record is the executed move: a scripted side has no trembling hand.
+            trembles = self.execution_noise > 0.0 and gov.strategy.moves_instruments
+            if trembles and self.rng.random() < self.execution_noise:
                 posture = Posture.RETALIATE if posture.complies else Posture.COMPLY
             move = moves.get(gov.side)
             if move is not None and move.sets_instruments and posture is gov.intended:
                 self._apply_instruments(gov, move)
-            else:
+            elif gov.strategy.moves_instruments:
                 translate(gov.instruments, posture, self.truces.terms, self.steps_by_side[gov.side])
             gov.posture = posture
             if posture is not gov.intended or not posture.complies:
@@ -304,8 +312,12 @@ class TradeModel(mesa.Model):
                 self.log.add(week, gov.side, "posture", posture.value,
                              real=posture.complies, perceived=None)
 
-        us_ok = self.us.posture.complies and not self.us.calendar_breach
-        cn_ok = self.cn.posture.complies and not self.cn.calendar_breach
+        terms = self.truces.terms
+        us_ok, cn_ok = (
+            gov.posture.complies and not gov.calendar_breach
+            and (terms is None or within_terms(gov.instruments, terms))
+            for gov in self.governments
+        )
         us_seen = perceive(cn_ok, self.perception_noise, self.rng)
         cn_seen = perceive(us_ok, self.perception_noise, self.rng)
         if self.monitoring and self.truces.current is not None:
@@ -325,7 +337,7 @@ class TradeModel(mesa.Model):
         self._firms_week(week)
         self._pressures()
         self._truce_week(week)
-        if self.talks_this_week:
+        if self.talks_this_week and week >= s.talks_earliest_week:
             self._talks(week)
         self._welfare()
 
@@ -509,6 +521,8 @@ class TradeModel(mesa.Model):
     def _request_talks(self, side: str, week: int) -> None:
         if week - self.last_talks_week < self.scenario.talks_cooldown_weeks:
             return
+        if week + 1 < self.scenario.talks_earliest_week:
+            return
         if self.talks_pending_week is None or self.talks_pending_week <= week:
             self.talks_pending_week = week + 1
             self.talks_proposer = side
@@ -566,7 +580,13 @@ class TradeModel(mesa.Model):
                               suspended[0] + carried[0], suspended[1] + carried[1])
         self.truces.sign(agreement)
         for gov in self.governments:
-            translate(gov.instruments, Posture.COMPLY, terms, self.steps_by_side[gov.side])
+            if gov.strategy.moves_instruments:
+                translate(gov.instruments, Posture.COMPLY, terms, self.steps_by_side[gov.side])
+            else:
+                # The record says which non-tariff commitments were kept; only the tariff
+                # cuts took effect on signature (Geneva: within two days).
+                cap = terms.us_tariff_cap if gov.side == "us" else terms.cn_tariff_cap
+                gov.instruments.set_tariff(min(gov.instruments.tariff_headline, cap))
         self.market.shock("agreement")
         self.log.add(week, "both", "agreement", f"{name}: {offer.describe()}")
 

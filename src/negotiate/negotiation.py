@@ -104,13 +104,22 @@ class Party:
         # Pain at home lowers what a delegation holds out for; distrust raises it, because a
         # deal the other side may not keep is worth less.
         base = utility(self.side, self.status_quo)
-        return base - 0.25 * self.pressure + 0.10 * (0.5 - self.trust)
+        return base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust)
 
-    def accepts(self, offer: Offer) -> bool:
-        return utility(self.side, offer) >= self.reservation
+    @property
+    def patience(self) -> float:
+        """Rubinstein's discount factor: the more pain at home, the less a delay is worth."""
+        return 1.0 - 0.3 * self.pressure
+
+    def accepts(self, offer: Offer, own_next: Offer | None = None) -> bool:
+        value = utility(self.side, offer)
+        if value < self.reservation:
+            return False
+        # Accept only what beats waiting to make one's own next offer (Rubinstein 1982).
+        return own_next is None or value >= self.patience * utility(self.side, own_next)
 
     def concession(self, exchange: int, exchanges: int) -> float:
-        return min(1.0, (exchange + 1) / exchanges * (0.35 + 0.65 * self.pressure))
+        return min(0.5, (exchange + 1) / exchanges * (0.3 + 0.4 * self.pressure))
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +133,17 @@ def alternating_offers(first: Party, second: Party, exchanges: int,
     """Run one round; ``opening`` replaces the first party's own first offer (a human's)."""
     offers: list[tuple[str, Offer]] = []
     parties = (first, second)
+
+    def offer_of(party: Party, other: Party, k: int) -> Offer:
+        return blend(party.ideal, other.ideal, party.concession(k, exchanges))
+
     for k in range(exchanges):
         proposer, responder = parties[k % 2], parties[(k + 1) % 2]
-        if k == 0 and opening is not None:
-            offer = opening
-        else:
-            offer = blend(proposer.ideal, responder.ideal, proposer.concession(k, exchanges))
+        offer = opening if (k == 0 and opening is not None) else offer_of(proposer, responder, k)
         offers.append((proposer.side, offer))
-        if responder.accepts(offer):
+        last = k == exchanges - 1
+        counter = None if last else offer_of(responder, proposer, k + 1)
+        if responder.accepts(offer, counter):
             return RoundResult(offer, tuple(offers))
     return RoundResult(None, tuple(offers))
 

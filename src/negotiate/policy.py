@@ -162,6 +162,18 @@ def translate(inst: Instruments, posture: Posture, terms: Terms | None, steps: S
         _breach_terms(inst, terms)
 
 
+def within_terms(inst: Instruments, terms: Terms) -> bool:
+    """Ground truth: do this side's instruments keep the agreement's terms?"""
+    tol = 1e-9
+    if inst.side == "us":
+        return (inst.tariff_headline <= terms.us_tariff_cap + tol
+                and inst.tech_curbs <= terms.curb_cap + tol)
+    return (inst.tariff_headline <= terms.cn_tariff_cap + tol
+            and (not inst.controls_active
+                 or (inst.approval_rate >= terms.approval_floor - tol
+                     and inst.review_weeks <= terms.review_cap + tol)))
+
+
 def _meet_terms(inst: Instruments, terms: Terms) -> None:
     china = inst.side == "cn"
     cap = terms.cn_tariff_cap if china else terms.us_tariff_cap

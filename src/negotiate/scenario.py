@@ -56,6 +56,7 @@ class TradeScenario(Scenario):
     us_diversification: Annotated[float, Range(0, 1, "index", "price floors, equity, offtake for non-China supply")] = 0.0
     us_trust: Annotated[float, Range(0, 1, "", "initial trust in China")] = 0.5
     us_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
+    us_forgiveness: Annotated[float, Range(0, 1, "", "pragmatic: chance of answering a perceived breach with compliance")] = 0.25
     us_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
     us_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
     us_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
@@ -67,6 +68,7 @@ class TradeScenario(Scenario):
     cn_tech_curbs: Annotated[float, Range(0, 1, "index", "unreliable-entity listings, probes, export bans")] = 0.1
     cn_trust: Annotated[float, Range(0, 1, "", "initial trust in the United States")] = 0.5
     cn_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
+    cn_forgiveness: Annotated[float, Range(0, 1, "", "pragmatic: chance of answering a perceived breach with compliance")] = 0.25
     cn_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
     cn_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
     cn_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
@@ -94,6 +96,7 @@ class TradeScenario(Scenario):
     # -- negotiation rounds --------------------------------------------------------------------
     talks_rounds: Annotated[int, Range(1, 40, "offers", "offers exchanged in one round of talks")] = 6
     talks_call_pressure: Annotated[float, Range(0, 1, "", "pressure at which a leaders' call is triggered")] = 0.55
+    talks_earliest_week: Annotated[int, Range(1, 1_000_000, "week", "no talks before this week")] = 1
     talks_cooldown_weeks: Annotated[int, Range(0, 52, "weeks", "minimum gap between triggered talks")] = 4
 
     # -- firms and supply ----------------------------------------------------------------------
@@ -338,6 +341,78 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(f"is not valid TOML ({exc}); allowed: a TOML file", source=source) from None
 
 
+def _event_date(raw: Any) -> dt.date | None:
+    value = raw.get("date") if isinstance(raw, dict) else None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def read_scenario_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read a scenario file, following ``extends = "parent"``.
+
+    A child inherits every table and event of its parent; its own tables override key by
+    key, its ``[[events]]`` are added, ``remove_events`` drops parent events by label, and
+    parent events dated before the child's ``start_date`` are dropped (their effect is in
+    the child's starting values). Sources are concatenated.
+    """
+    source = str(path)
+    raw = read_toml(path)
+    parent_name = raw.pop("extends", None)
+    remove = raw.pop("remove_events", None)
+    if parent_name is None:
+        if remove is not None:
+            raise ScenarioError("only works together with 'extends'; allowed: extends = \"name\"",
+                                source=source, key="remove_events")
+        return raw
+    if not isinstance(parent_name, str):
+        raise ScenarioError("allowed: the name of a built-in scenario or a relative .toml path",
+                            source=source, key="extends")
+    builtin = available_scenarios()
+    parent_path = builtin.get(parent_name) or (path.parent / parent_name)
+    if parent_path.resolve() in {p.resolve() for p in (*chain, path)}:
+        raise ScenarioError(f"{parent_name!r} extends itself in a cycle; allowed: a chain without loops",
+                            source=source, key="extends")
+    if parent_name not in builtin and not parent_path.exists():
+        raise ScenarioError(f"{parent_name!r} is not a scenario; allowed: {', '.join(builtin)} "
+                            "or a .toml path relative to this file", source=source, key="extends")
+    base = read_scenario_raw(parent_path, (*chain, path))
+    merged = dict(base)
+    for key, value in raw.items():
+        if key in SECTIONS and isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+        elif key == "sources":
+            child = value if isinstance(value, list) else [value]
+            merged[key] = list(dict.fromkeys([*child, *base.get("sources", [])]))
+        elif key != "events":
+            merged[key] = value
+    events = list(base.get("events", []))
+    if remove is not None:
+        if not isinstance(remove, list) or not all(isinstance(r, str) for r in remove):
+            raise ScenarioError("allowed: a list of event labels", source=source, key="remove_events")
+        labels = [e.get("label") for e in events if isinstance(e, dict)]
+        for label in remove:
+            if label not in labels:
+                raise ScenarioError(f"no parent event is labelled {label!r}; allowed: "
+                                    + "; ".join(map(str, labels)), source=source, key="remove_events")
+        events = [e for e in events if not (isinstance(e, dict) and e.get("label") in remove)]
+    if "start_date" in raw:
+        try:
+            start = dt.date.fromisoformat(str(raw["start_date"]))
+        except ValueError:
+            start = None
+        if start is not None:
+            events = [e for e in events if (d := _event_date(e)) is None or d >= start]
+    own = raw.get("events", [])
+    merged["events"] = events + (own if isinstance(own, list) else [own])
+    return merged
+
+
 def resolve(name_or_path: str | Path) -> Path:
     text = str(name_or_path)
     builtin = available_scenarios()
@@ -391,7 +466,7 @@ def load_scenario(
 ) -> TradeScenario:
     """Read, validate and return a scenario; ``overrides`` use dotted keys (or KEY=VALUE)."""
     path = resolve(name_or_path)
-    raw = read_toml(path)
+    raw = read_scenario_raw(path)
     source = str(name_or_path)
     values = validate(flatten(raw, source), source)
     if overrides:

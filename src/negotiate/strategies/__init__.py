@@ -50,6 +50,7 @@ def make_strategy(
     generosity: float = 1 / 3,
     hawkishness: float = 0.1,
     talks_pressure: float = 0.45,
+    forgiveness: float = 0.25,
     fallback: str = "pragmatic",
 ) -> Strategy:
     """Build a fresh strategy object; the scenario's parameters for it are passed along."""
@@ -60,11 +61,11 @@ def make_strategy(
     if cls is GenerousTitForTat:
         return GenerousTitForTat(generosity)
     if cls is Pragmatic:
-        return Pragmatic(hawkishness, talks_pressure)
+        return Pragmatic(hawkishness, talks_pressure, forgiveness)
     if cls is Human:
         inner = None if fallback == "none" else make_strategy(
             fallback, generosity=generosity, hawkishness=hawkishness,
-            talks_pressure=talks_pressure, fallback="none",
+            talks_pressure=talks_pressure, forgiveness=forgiveness, fallback="none",
         )
         return Human(inner)
     return cls()

@@ -63,6 +63,8 @@ class Strategy:
     memory_depth: ClassVar[float] = 1
     #: True when the strategy needs moves supplied from outside (browser, seat, test).
     external: ClassVar[bool] = False
+    #: False when instruments change only through the calendar (the historical replay).
+    moves_instruments: ClassVar[bool] = True
 
     def reset(self) -> None:
         """Forget everything: called once before the first week."""

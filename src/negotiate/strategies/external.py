@@ -57,6 +57,7 @@ class Scripted(Strategy):
 
     name = "scripted"
     aliases = ("replay", "history")
+    moves_instruments = False
 
     def decide(self, view: Perception, rng: np.random.Generator) -> Posture:
         return Posture.COMPLY

@@ -20,23 +20,33 @@ class Pragmatic(Strategy):
 
     ``hawkishness`` in [0, 1] is the chance per week of pressing an advantage when there is
     no agreement and this side has more leverage than pain; the 2025 calendar shows both
-    sides did so in April and October.
+    sides did so in April and October. ``forgiveness`` is the chance of answering a perceived
+    breach with compliance anyway, which ends retaliation echoes as generous TFT does
+    (Nowak & Sigmund 1992); pain above ``pain_limit`` sends a government to the table
+    whatever it perceives (as the 5 June 2025 call followed the magnet shortage).
     """
 
     name = "pragmatic"
     aliases = ("default", "calibrated")
     stochastic = True
     memory_depth = 4
+    pain_limit = 0.7
 
-    def __init__(self, hawkishness: float = 0.1, talks_pressure: float = 0.45) -> None:
+    def __init__(self, hawkishness: float = 0.1, talks_pressure: float = 0.45,
+                 forgiveness: float = 0.25) -> None:
         self.hawkishness = float(hawkishness)
         self.talks_pressure = float(talks_pressure)
+        self.forgiveness = float(forgiveness)
 
     def decide(self, view: Perception, rng: np.random.Generator) -> Posture:
         draw = rng.random()
+        if view.pressure >= self.pain_limit:
+            return Posture.CONCEDE if view.talks_open else Posture.SEEK_TALKS
         if view.their_last is False:
             if view.perceived_violations_recent >= 2 or view.trust < 0.35:
-                if view.leverage > view.pressure and draw < self.hawkishness:
+                if draw < self.forgiveness:
+                    return Posture.COMPLY
+                if view.leverage > view.pressure and draw > 1.0 - self.hawkishness:
                     return Posture.ESCALATE
                 return Posture.RETALIATE
             return Posture.ACCUSE
@@ -50,4 +60,4 @@ class Pragmatic(Strategy):
         return Posture.COMPLY
 
     def __repr__(self) -> str:
-        return f"Pragmatic(hawkishness={self.hawkishness:g})"
+        return f"Pragmatic(hawkishness={self.hawkishness:g}, forgiveness={self.forgiveness:g})"
