@@ -16,7 +16,7 @@ Activation order each week (explicit, as in Mesa's examples):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Any
 
 import mesa
@@ -51,6 +51,12 @@ MODEL_REPORTERS = (
     "nonchina_capacity_tpy", "price_china", "price_contract", "price_spot", "market_mood",
     "agreement_in_force", "accusations_us", "accusations_cn", "false_accusations_us",
     "false_accusations_cn", "snapbacks", "us_welfare", "cn_welfare", "detente_index",
+)
+#: The classic game has no instruments, firms or markets: only these mean anything there.
+CLASSIC_REPORTERS = (
+    "week", "us_posture", "cn_posture", "us_complied", "cn_complied", "us_trust", "cn_trust",
+    "accusations_us", "accusations_cn", "false_accusations_us", "false_accusations_cn",
+    "us_welfare", "cn_welfare", "detente_index",
 )
 GOVERNMENT_REPORTERS = ("side", "posture_name", "complied", "trust", "pressure", "leverage",
                         "welfare", "tariff_headline", "tariff_average", "tech_curbs")
@@ -92,7 +98,7 @@ class TradeModel(mesa.Model):
         self.move_log: list[tuple[int, str, Any]] = []
         self.index_history: list[float] = []
         self.both_complied: list[bool] = []
-        self.accusation_weeks: list[int] = []
+        self.accusation_weeks: deque[int] = deque()  # only the last few weeks are kept
         self.outcome: Outcome | None = None
         self.collect_weekly = s.collect_weekly
         self.min_flow = 1.0
@@ -145,10 +151,14 @@ class TradeModel(mesa.Model):
             self.schedule_event(self._apply_calendar, at=week - 0.5)
 
         self._publish()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: name for name in MODEL_REPORTERS},
-            agenttype_reporters={Government: {name: name for name in GOVERNMENT_REPORTERS}},
-        )
+        if self.classic:
+            self.datacollector = mesa.DataCollector(
+                model_reporters={name: name for name in CLASSIC_REPORTERS})
+        else:
+            self.datacollector = mesa.DataCollector(
+                model_reporters={name: name for name in MODEL_REPORTERS},
+                agenttype_reporters={Government: {name: name for name in GOVERNMENT_REPORTERS}},
+            )
         self.running = True
 
     # ------------------------------------------------------------------------ helpers
@@ -605,7 +615,9 @@ class TradeModel(mesa.Model):
     def _score_index(self, week: int) -> None:
         for gov in self.governments:
             gov.welfare_total += gov.welfare
-        recent = sum(1 for w in self.accusation_weeks if w > week - 4)
+        while self.accusation_weeks and self.accusation_weeks[0] <= week - 4:
+            self.accusation_weeks.popleft()
+        recent = len(self.accusation_weeks)
         window = self.both_complied[-4:]
         cooperation = sum(window) / len(window) if window else 1.0
         us, cn = self.us, self.cn
@@ -629,6 +641,9 @@ class TradeModel(mesa.Model):
     def _publish(self) -> None:
         """Copy this week's state into plain attributes that the reporters read by name."""
         us, cn, firms, market = self.us, self.cn, self.firms, self.market
+        if self.classic:
+            self._publish_classic()
+            return
         self.us_tariff = us.tariff_headline
         self.cn_tariff = cn.tariff_headline
         self.us_tariff_average = us.tariff_average
@@ -666,6 +681,20 @@ class TradeModel(mesa.Model):
         if not hasattr(self, "detente_index"):
             self.detente_index = float("nan")
 
+    def _publish_classic(self) -> None:
+        us, cn = self.us, self.cn
+        self.us_posture, self.cn_posture = us.posture.value, cn.posture.value
+        self.us_complied, self.cn_complied = us.complied, cn.complied
+        self.us_trust, self.cn_trust = us.trust, cn.trust
+        self.accusations_us, self.accusations_cn = us.accusations, cn.accusations
+        self.false_accusations_us = us.false_accusations
+        self.false_accusations_cn = cn.false_accusations
+        self.us_welfare, self.cn_welfare = us.welfare, cn.welfare
+        self.rare_earth_flow = 1.0
+        self.snapbacks = 0
+        if not hasattr(self, "detente_index"):
+            self.detente_index = float("nan")
+
     # ------------------------------------------------------------------------ calendar
     def _apply_calendar(self) -> None:
         week = self.steps + 1
@@ -681,10 +710,16 @@ class TradeModel(mesa.Model):
     # ------------------------------------------------------------------------ tables
     def model_table(self):
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        if frame.empty:
+            return frame
         frame.insert(1, "date", [self.log.date_of(int(w)) for w in frame["week"]])
         return frame
 
     def government_table(self):
+        import pandas as pd
+
+        if Government not in self.datacollector.agenttype_reporters or not self.collect_weekly:
+            return pd.DataFrame(columns=["week", "agent_id", *GOVERNMENT_REPORTERS])
         frame = self.datacollector.get_agenttype_vars_dataframe(Government).reset_index()
         return frame.rename(columns={"Step": "week", "AgentID": "agent_id"})
 
