@@ -1,0 +1,1 @@
+"""Classroom pages: join, seat, teacher and debrief (served by ``negotiate classroom``)."""

@@ -1,0 +1,41 @@
+"""``negotiate classroom``: start the classroom server (registration is cheap; work is lazy)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import NegotiateError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("classroom", help="run a classroom server (rooms, seats, turns, debrief)",
+                       description="Start the classroom server. The teacher creates a room on the "
+                       "teacher page; students join with the room code. Every move is kept in "
+                       "an SQLite file, so a restarted server resumes every room.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; use 0.0.0.0 on a classroom network)")
+    p.add_argument("--port", default="8766", help="port (default 8766)")
+    p.add_argument("--db", default="negotiate-classroom.sqlite", metavar="PATH",
+                   help="SQLite file for rooms and moves (default: negotiate-classroom.sqlite here)")
+    p.set_defaults(handler=classroom_command)
+
+
+def classroom_command(args: argparse.Namespace) -> int:
+    try:
+        port = int(args.port)
+    except ValueError:
+        raise NegotiateError(f"--port {args.port!r} is not a whole number; allowed: 1 to 65535") from None
+    if not 1 <= port <= 65535:
+        raise NegotiateError(f"--port {port} is out of range; allowed: 1 to 65535")
+    if not str(args.host).strip():
+        raise NegotiateError("--host is empty; allowed: an address such as 127.0.0.1 or 0.0.0.0")
+    db = Path(args.db)
+    if db.exists() and db.is_dir():
+        raise NegotiateError(f"--db {db} is a folder; allowed: a file path")
+    if not db.parent.exists():
+        raise NegotiateError(f"--db {db}: folder {db.parent} does not exist; allowed: a path in an existing folder")
+    from .server import serve
+
+    serve(args.host, port, db)
+    return 0

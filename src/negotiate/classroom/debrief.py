@@ -1,0 +1,213 @@
+"""The debrief: timeline by seat, the main charts, the class beside 2025, scores, questions, export.
+
+"Debriefing is the most important part of a simulation" (Crookall 2023; facts §4.3). The
+questions follow the DATA sequence (Describe -> Analyse -> Transfer -> Apply) and quote this
+class's own numbers, so the discussion starts from what happened in the room.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .seats import SEATS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .rooms import Room
+
+REAL_SCENARIO = "rare-earth-2025-replay"
+# Model log kinds worth a line in the timeline (ai_move is already in each seat's row).
+TIMELINE_KINDS = ("accusation", "posture", "agreement", "extension", "lapse", "snapback", "call",
+                  "injected", "calendar", "consultation", "talks_failed", "licence_decisions",
+                  "plant_stoppage")
+EXPORT_FORMATS = ("csv", "parquet")
+
+
+def timeline(room: Room) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    for r in room.rows:
+        rows.append({"turn": r["turn"], "date": r["date"], "seat": r["seat_title"],
+                     "kind": "move" if r["source"] == "student" else "ai_move",
+                     "what": r["decision_text"], "real": None, "perceived": None})
+    events = room.model.event_table()
+    for e in events.itertuples():
+        if e.kind not in TIMELINE_KINDS:
+            continue
+        seat = SEATS[e.actor].title if e.actor in SEATS else e.actor
+        rows.append({"turn": int(e.week), "date": e.date, "seat": seat, "kind": e.kind,
+                     "what": e.details, "real": None if pd.isna(e.real) else bool(e.real),
+                     "perceived": None if pd.isna(e.perceived) else bool(e.perceived)})
+    for o in room.offers:
+        from ..negotiation import Offer
+
+        rows.append({"turn": o["turn"], "date": room.model.log.date_of(o["turn"]),
+                     "seat": SEATS[o["side"]].title, "kind": f"offer ({o['status']})",
+                     "what": Offer(**o["offer"]).describe(), "real": None, "perceived": None})
+    frame = pd.DataFrame(rows, columns=["turn", "date", "seat", "kind", "what", "real", "perceived"])
+    order = {"injected": 0, "calendar": 1, "move": 2, "ai_move": 2}
+    frame["_o"] = frame["kind"].map(lambda k: order.get(k, 3))
+    return frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def accusations(room: Room) -> pd.DataFrame:
+    events = room.model.event_table()
+    acc = events[events["kind"] == "accusation"].copy()
+    acc["verdict"] = acc["real"].map(lambda r: "real breach" if r else "FALSE: perceived only")
+    return acc[["week", "date", "actor", "details", "verdict"]].reset_index(drop=True)
+
+
+def scores(room: Room) -> pd.DataFrame:
+    frame = pd.DataFrame(room.rows)
+    if frame.empty:
+        return pd.DataFrame(columns=["seat", "students", "score", "turns played"])
+    last = frame.groupby("seat").tail(1).set_index("seat")
+    played = frame[frame["source"] == "student"].groupby("seat").size()
+    out = pd.DataFrame({
+        "seat": [SEATS[s].title for s in last.index],
+        "students": last["students"].values,
+        "score": last["score_total"].round(1).values,
+        "turns played": [int(played.get(s, 0)) for s in last.index],
+    })
+    return out.sort_values("score", ascending=False).reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def real_path() -> pd.DataFrame | None:
+    """The 2025 replay's weekly path, or None if that scenario is not available."""
+    try:
+        from ..runner import run
+
+        return run(REAL_SCENARIO, seed=0).model_table
+    except Exception:  # the replay scenario is optional: the debrief works without it
+        return None
+
+
+def class_vs_real(room: Room) -> pd.DataFrame | None:
+    real = real_path()
+    if real is None or not room.model.steps:
+        return None
+    ours = room.model.model_table()
+    cols = ["date", "us_tariff", "cn_tariff", "rare_earth_flow", "detente_index"]
+    merged = ours[cols].merge(real[cols], on="date", how="left", suffixes=("_class", "_2025"))
+    return merged
+
+
+def questions(room: Room) -> list[tuple[str, str]]:
+    """Three DATA questions, filled in with this class's numbers."""
+    acc = accusations(room)
+    n_acc = len(acc)
+    n_false = int((acc["verdict"] != "real breach").sum()) if n_acc else 0
+    table = room.model.model_table() if room.model.steps else None
+    if table is not None and len(table):
+        low = table.loc[table["rare_earth_flow"].idxmin()]
+        flow_text = (f"Rare-earth flow fell to {100 * low['rare_earth_flow']:.0f} % of demand in the "
+                     f"week of {low['date']}, with U.S. tariffs at {low['us_tariff']:.0f} % and China's "
+                     f"at {low['cn_tariff']:.0f} %.")
+    else:
+        flow_text = "No week has been played yet."
+    agreements = int(room.model.truces.history.__len__())
+    return [
+        ("Describe", f"Your class made {n_acc} accusation(s); {n_false} had no breach behind "
+                     "them (perceived only). Pick one: what did the accusing delegation see, and "
+                     "what had actually happened that week?"),
+        ("Analyse", f"{flow_text} Which seats' decisions, in which turns, moved that number? "
+                    f"Compare with 2025, when about 25 % of auto-supplier licences were approved "
+                    f"(CLEPA, June 2025). {agreements} agreement(s) were signed in your game: why "
+                    "did they hold or fail?"),
+        ("Transfer and apply", "In 2025 the Geneva truce drew accusations within three weeks, "
+                               "mostly over non-tariff moves (licence slow-walking; chip guidance, "
+                               "EDA curbs, visas). Name another chokepoint that could be used the "
+                               "same way (chips, Nexperia, graphite), and write one clause you would "
+                               "add to the next agreement to keep it from unravelling."),
+    ]
+
+
+def figures(room: Room) -> list[tuple[str, Figure]]:
+    """The main charts (matplotlib, built without pyplot so threads do not share state)."""
+    from matplotlib.figure import Figure
+
+    if not room.model.steps:
+        return []
+    table = room.model.model_table()
+    x = list(range(1, len(table) + 1))
+    out = []
+
+    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(x, table["us_tariff"], label="U.S. on China", color="#1f4e9c")
+    ax.plot(x, table["cn_tariff"], label="China on U.S.", color="#c0392b")
+    ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Tariffs")
+    ax.legend(loc="best", fontsize=8)
+    out.append(("Tariffs", fig))
+
+    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(x, 100 * table["rare_earth_flow"], label="rare-earth flow (% of demand met)", color="#2e7d32")
+    ax.set(xlabel="turn", ylabel="% of demand", ylim=(0, 105), title="Rare earths reaching firms")
+    ax2 = ax.twinx()
+    ax2.plot(x, table["inventory_weeks"], label="inventory cover (weeks)", color="#8d6e63", ls="--")
+    ax2.set_ylabel("weeks of cover")
+    fig.legend(loc="lower left", fontsize=8)
+    out.append(("Rare-earth flow", fig))
+
+    fig = Figure(figsize=(6, 3.2), layout="constrained")
+    ax = fig.subplots()
+    ax.plot(x, table["detente_index"], color="#6a1b9a", label="détente index")
+    acc = room.model.event_table()
+    acc = acc[acc["kind"] == "accusation"]
+    for e in acc.itertuples():
+        ax.axvline(int(e.week), color="#c0392b" if e.real else "#f39c12", lw=1, ls=":" if not e.real else "-")
+    ax.set(xlabel="turn (lines: accusations; dotted = false)", ylabel="index", ylim=(0, 1),
+           title="Détente and accusations")
+    out.append(("Détente and accusations", fig))
+
+    both = class_vs_real(room)
+    if both is not None and both["detente_index_2025"].notna().any():
+        fig = Figure(figsize=(6, 3.2), layout="constrained")
+        ax = fig.subplots()
+        ax.plot(x, both["us_tariff_class"], color="#1f4e9c", label="U.S. tariff: class")
+        ax.plot(x, both["us_tariff_2025"], color="#1f4e9c", ls="--", label="U.S. tariff: 2025")
+        ax.plot(x, both["cn_tariff_class"], color="#c0392b", label="China tariff: class")
+        ax.plot(x, both["cn_tariff_2025"], color="#c0392b", ls="--", label="China tariff: 2025")
+        ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Your class beside 2025")
+        ax.legend(loc="best", fontsize=7)
+        out.append(("Class vs 2025", fig))
+    return out
+
+
+def debrief_data(room: Room) -> dict[str, Any]:
+    return {"code": room.code, "status": room.status, "resolved": room.resolved,
+            "timeline": timeline(room), "accusations": accusations(room), "scores": scores(room),
+            "class_vs_real": class_vs_real(room), "questions": questions(room),
+            "outcome": (room.model.outcome or room.model.classify()).label if room.model.steps else "",
+            "messages": list(room.messages)}
+
+
+def export_frame(room: Room) -> pd.DataFrame:
+    """One row per seat per turn, with the room's settings so files from many rooms stack."""
+    frame = pd.DataFrame(room.rows)
+    if frame.empty:
+        return frame
+    frame.insert(0, "seed", room.config.seed)
+    frame.insert(0, "scenario", room.config.scenario)
+    frame.insert(0, "room", room.code)
+    return frame
+
+
+def export_bytes(room: Room, fmt: str) -> bytes:
+    from ..errors import NegotiateError
+
+    if fmt not in EXPORT_FORMATS:
+        raise NegotiateError(f"export format {fmt!r} is unknown; allowed: {', '.join(EXPORT_FORMATS)}")
+    frame = export_frame(room)
+    buffer = io.BytesIO()
+    if fmt == "csv":
+        frame.to_csv(buffer, index=False)
+    else:
+        frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()

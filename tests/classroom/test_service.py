@@ -1,0 +1,296 @@
+"""Rooms, seats, turns, talks and exports through the service (the path the pages use)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pandas as pd
+import pytest
+
+from negotiate.classroom.rooms import TurnClosed
+from negotiate.classroom.seats import PLAYING_SEATS, SEATS
+from negotiate.classroom.service import AccessDenied, ClassroomService
+from negotiate.classroom.tokens import CODE_ALPHABET, token_hash
+from negotiate.errors import MoveError, NegotiateError
+
+
+def test_room_code_is_short_and_tokens_are_long(service, room):
+    assert len(room["code"]) == 6 and set(room["code"]) <= set(CODE_ALPHABET)
+    assert room["pretty_code"] == f"{room['code'][:3]}-{room['code'][3:]}"
+    student = service.join(room["pretty_code"].lower(), "Ann")
+    for token in (room["teacher_token"], student["token"]):
+        assert len(token) >= 22  # 18 random bytes, urlsafe base64 = 144 bits
+    # Only hashes are stored: the database does not contain a working link.
+    dump = "\n".join(service.store._db.iterdump())
+    assert room["teacher_token"] not in dump and student["token"] not in dump
+    assert token_hash(student["token"]) in dump
+
+
+def test_default_scenario_is_classroom_short(service, room):
+    assert service.teacher_view(room["teacher_token"])["config"]["scenario"] == "classroom-short"
+
+
+def test_join_fills_governments_first_and_teams_of_four(service, room):
+    seats = [service.join(room["code"], f"s{i}")["seat"] for i in range(len(SEATS) * 4)]
+    assert seats[:2] == ["us", "cn"]
+    assert all(seats.count(s) == 4 for s in SEATS)
+    with pytest.raises(NegotiateError, match="full"):
+        service.join(room["code"], "one too many", "us")
+
+
+def test_submission_is_idempotent_and_changeable(service, room):
+    us = service.join(room["code"], "Ann", "us")
+    first = service.submit(us["token"], {"posture": "comply", "tariff_headline": 20})
+    again = service.submit(us["token"], {"tariff_headline": 20.0, "posture": "comply"})
+    assert (first["revision"], again["revision"], again["changed"]) == (1, 1, False)
+    changed = service.submit(us["token"], {"posture": "retaliate"})
+    assert changed["revision"] == 2
+    rows = service.store.moves(room["code"], 1)
+    assert len(rows) == 1 and json.loads(rows[0]["payload"]) == {"posture": "retaliate"}
+    service.close_turn(room["teacher_token"])
+    inputs = json.loads(service.store.turns(room["code"])[0]["inputs"])
+    assert inputs["moves"] == {"us": {"posture": "retaliate"}}
+
+
+@pytest.mark.parametrize("seat,bad,field", [
+    ("us", {"tariff_headline": 500}, "tariff_headline"),
+    ("us", {"approval_rate": 0.5}, "approval_rate"),
+    ("cn", {"posture": "nuke"}, "posture"),
+    ("cn", {"offer": {}}, "offer"),
+    ("auto_us", {"stockpile_weeks": -1}, "stockpile_weeks"),
+    ("auto_us", {"invest": 1}, "invest"),
+    ("magnet_cn", {"licence_for": ["us"]}, "licence_for"),
+    ("magnet_cn", {"licence_for": ["auto_us", "auto_eu", "auto_jp", "chip"]}, "licence_for"),
+    ("supplier", {"invest": "lots"}, "invest"),
+])
+def test_bad_moves_get_a_clear_message_and_change_nothing(service, room, seat, bad, field):
+    student = service.join(room["code"], "Bo", seat)
+    good = service.submit(student["token"], {})
+    with pytest.raises(MoveError, match=field):
+        service.submit(student["token"], bad)
+    rows = service.store.moves(room["code"], 1)
+    before = [(r["seat"], r["revision"], r["payload"]) for r in rows]
+    assert len(before) == 1 and before[0][:2] == (seat, good["revision"])
+    assert json.loads(before[0][2]) in ({}, {"licence_for": []})
+
+
+def test_a_student_acts_only_for_their_own_seat(service, room):
+    us = service.join(room["code"], "Ann", "us")
+    cn = service.join(room["code"], "Bo", "cn")
+    # The seat comes from the token: whatever Ann sends is recorded for the U.S. seat.
+    service.submit(us["token"], {"posture": "comply"})
+    assert list(service.caller(us["token"]).room.pending) == ["us"]
+    with pytest.raises(MoveError):
+        service.submit(us["token"], {"approval_rate": 0.1})  # China's lever
+    with pytest.raises(AccessDenied):
+        service.submit("forged-" + cn["token"], {"posture": "escalate"})
+    assert "cn" not in service.caller(us["token"]).room.pending
+
+
+@pytest.mark.parametrize("action", [
+    lambda s, t: s.close_turn(t), lambda s, t: s.start(t), lambda s, t: s.pause(t),
+    lambda s, t: s.end_game(t), lambda s, t: s.inject(t, "leaders_call"),
+    lambda s, t: s.broadcast(t, "hi"), lambda s, t: s.assign(t, 1, "cn"),
+    lambda s, t: s.teacher_view(t), lambda s, t: s.export(t, "csv"), lambda s, t: s.debrief(t),
+])
+def test_a_student_cannot_take_teacher_actions(service, room, action):
+    student = service.join(room["code"], "Ann", "us")
+    with pytest.raises(AccessDenied):
+        action(service, student["token"])
+    r = service.caller(room["teacher_token"]).room
+    assert (r.status, r.resolved, r.pending_events, r.messages) == ("waiting", 0, [], [])
+
+
+def test_rooms_are_isolated(service):
+    a = service.create_room(turns=3)
+    b = service.create_room(turns=3)
+    sa = service.join(a["code"], "Ann", "us")
+    service.submit(sa["token"], {"posture": "escalate"})
+    assert service.teacher_view(b["teacher_token"])["submitted"] == []
+    service.close_turn(b["teacher_token"])
+    assert service.caller(a["teacher_token"]).room.resolved == 0
+    assert service.caller(sa["token"]).room.code == a["code"]
+
+
+def test_join_attempts_are_rate_limited_per_room(service):
+    a = service.create_room(turns=3)
+    b = service.create_room(turns=3, open_seats=["us"])
+    refused = 0
+    for i in range(120):
+        try:
+            service.join(b["code"], f"x{i}")
+        except NegotiateError as exc:
+            refused += "try again" in str(exc)
+    assert refused > 50
+    # Another room is not affected by the flood.
+    assert service.join(a["code"], "Ann")["seat"] == "us"
+
+
+def test_wrong_codes_are_refused_and_then_slowed(service):
+    messages = set()
+    for _ in range(40):
+        with pytest.raises(NegotiateError) as exc:
+            service.join("ZZZZZZ", "guess")
+        messages.add(str(exc.value))
+    assert any("too many" in m for m in messages)
+
+
+def test_turn_closes_when_every_occupied_seat_submitted(service, room):
+    t = room["teacher_token"]
+    us = service.join(room["code"], "Ann", "us")
+    auto = service.join(room["code"], "Cy", "auto_eu")
+    service.start(t)
+    service.submit(us["token"], {"posture": "seek_talks"})
+    assert service.teacher_view(t)["resolved"] == 0
+    service.submit(auto["token"], {"stockpile_weeks": 4, "apply_licence": True})
+    view = service.teacher_view(t)
+    assert view["resolved"] == 1 and view["submitted"] == []
+    with pytest.raises(TurnClosed, match="turn 1 has closed"):
+        service.submit(us["token"], {"posture": "comply"}, turn=1)
+    rows = service.caller(t).room.rows
+    assert {r["seat"]: r["source"] for r in rows}["auto_eu"] == "student"
+    assert {r["seat"]: r["source"] for r in rows}["cn"] == "ai"
+    events = service.caller(t).room.model.event_table()
+    assert ((events["kind"] == "ai_move") & (events["actor"] == "cn")).any()
+    assert not ((events["kind"] == "ai_move") & (events["actor"] == "us")).any()
+
+
+def test_timer_closes_the_turn_and_pause_stops_it(tmp_path):
+    svc = ClassroomService(tmp_path / "t.sqlite")
+    try:
+        info = svc.create_room(turns=3, timer_s=10)
+        room = svc.caller(info["teacher_token"]).room
+        room.config.timer_s = 0.3  # the API floor is 10 s; shorten it for the test
+        svc.start(info["teacher_token"])
+        svc.pause(info["teacher_token"])
+        time.sleep(0.6)
+        assert room.resolved == 0
+        svc.resume(info["teacher_token"])
+        deadline = time.monotonic() + 5
+        while room.resolved == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert room.resolved == 1
+        assert json.loads(svc.store.turns(info["code"])[0]["inputs"])["reason"] == "timer"
+    finally:
+        svc.close()
+
+
+def test_offer_accepted_by_both_becomes_the_agreement(service, room):
+    us = service.join(room["code"], "Ann", "us")
+    cn = service.join(room["code"], "Bo", "cn")
+    auto = service.join(room["code"], "Cy", "auto_us")
+    with pytest.raises(AccessDenied):
+        service.propose_offer(auto["token"], {})
+    with pytest.raises(MoveError, match="offer.approval_floor"):
+        service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,
+                                            "approval_floor": 2, "review_cap": 6, "curb_cap": 0.3})
+    offer = service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,
+                                                "approval_floor": 0.7, "review_cap": 6,
+                                                "curb_cap": 0.3, "licence_kind": "general"})
+    with pytest.raises(NegotiateError, match="your own offer"):
+        service.accept_offer(us["token"], offer["id"])
+    service.accept_offer(cn["token"], offer["id"])
+    service.close_turn(room["teacher_token"])
+    model = service.caller(us["token"]).room.model
+    assert model.truces.current is not None
+    assert model.truces.current.terms.us_tariff_cap == 10
+    assert model.cn.instruments.licence_kind == "general"
+    assert service.seat_view(auto["token"])["offers"][0]["status"] == "signed"
+
+
+def test_messages_go_only_where_allowed_and_the_teacher_reads_all(service, room):
+    us = service.join(room["code"], "Ann", "us")
+    cn = service.join(room["code"], "Bo", "cn")
+    auto = service.join(room["code"], "Cy", "auto_us")
+    magnet = service.join(room["code"], "Di", "magnet_cn")
+    service.send_message(us["token"], "cn", "Lower the review time and we talk.")
+    service.send_message(auto["token"], "us", "Our plant stops in 3 weeks.")
+    service.send_message(magnet["token"], "cn", "Approve my customers' licences.")
+    with pytest.raises(AccessDenied):
+        service.send_message(auto["token"], "cn", "sneaky")
+    with pytest.raises(AccessDenied):
+        service.send_message(magnet["token"], "us", "sneaky")
+    with pytest.raises(NegotiateError, match="empty"):
+        service.send_message(us["token"], "cn", "\x00\x07  ")
+    service.broadcast(room["teacher_token"], "Five minutes left")
+    seen = {k: [m["text"] for m in service.seat_view(v["token"])["messages"]]
+            for k, v in {"us": us, "cn": cn, "auto": auto}.items()}
+    assert "Our plant stops in 3 weeks." in seen["us"] and "Our plant stops in 3 weeks." not in seen["cn"]
+    assert "Approve my customers' licences." in seen["cn"]
+    assert all("Five minutes left" in v for v in seen.values())
+    assert len(service.teacher_view(room["teacher_token"])["messages"]) == 4
+    assert {m["turn"] for m in service.teacher_view(room["teacher_token"])["messages"]} == {1}
+
+
+def test_teacher_moves_students_and_injects_events(service, room):
+    t = room["teacher_token"]
+    ann = service.join(room["code"], "Ann", "auto_us")
+    service.assign(t, ann["student_id"], "defence")
+    assert service.seat_view(ann["token"])["seat"] == "defence"
+    with pytest.raises(NegotiateError, match="unknown"):
+        service.inject(t, "nuke_them")
+    before = service.caller(t).room.model.us.instruments.measures["chip_controls"]
+    service.inject(t, "leaked_chip_rule")
+    service.close_turn(t)
+    model = service.caller(t).room.model
+    assert model.us.instruments.measures["chip_controls"] == 0.8 != before
+    assert (model.event_table()["kind"] == "injected").sum() == 1
+
+
+def test_end_game_debrief_and_exports(service, room):
+    t = room["teacher_token"]
+    us = service.join(room["code"], "Ann", "us")
+    for turn in range(1, 4):
+        service.submit(us["token"], {"posture": "accuse" if turn == 2 else "comply"})
+        service.close_turn(t)
+    with pytest.raises(AccessDenied):
+        service.debrief(us["token"])  # students see the debrief once the game ends
+    service.end_game(t)
+    with pytest.raises(NegotiateError, match="ended"):
+        service.submit(us["token"], {"posture": "comply"})
+    debrief = service.debrief(us["token"])
+    assert [q[0] for q in debrief["questions"]] == ["Describe", "Analyse", "Transfer and apply"]
+    assert (debrief["timeline"]["kind"] == "move").sum() == 3
+    assert debrief["class_vs_real"] is not None and debrief["class_vs_real"]["us_tariff_2025"].notna().all()
+    csv = pd.read_csv(io.BytesIO(service.export(t, "csv")))
+    parquet = pd.read_parquet(io.BytesIO(service.export(t, "parquet")))
+    assert len(csv) == len(parquet) == 3 * len(PLAYING_SEATS)
+    assert csv.groupby(["turn", "seat"]).size().max() == 1
+    assert set(csv.loc[csv["seat"] == "us", "source"]) == {"student"}
+    with pytest.raises(NegotiateError, match="format"):
+        service.export(t, "xlsx")
+
+
+def test_restart_rebuilds_every_room_exactly(tmp_path):
+    path = tmp_path / "r.sqlite"
+    svc = ClassroomService(path)
+    info = svc.create_room(turns=8, seed=5)
+    t = info["teacher_token"]
+    us = svc.join(info["code"], "Ann", "us")
+    firm = svc.join(info["code"], "Cy", "auto_jp")
+    magnet = svc.join(info["code"], "Di", "magnet_cn")
+    for turn in range(3):
+        svc.submit(us["token"], {"posture": ["escalate", "seek_talks", "comply"][turn]})
+        svc.submit(firm["token"], {"stockpile_weeks": 6, "switch_share": 0.1})
+        svc.submit(magnet["token"], {"licence_for": ["auto_jp"]})
+        if turn == 1:
+            svc.inject(t, "more_elements")
+        svc.close_turn(t)
+    svc.submit(us["token"], {"posture": "accuse"})
+    svc.inject(t, "leaders_call")
+    before = svc.caller(t).room
+    table, rows = before.model.model_table(), list(before.rows)
+    svc.close()
+
+    again = ClassroomService(path)
+    try:
+        room = again.caller(t).room
+        pd.testing.assert_frame_equal(room.model.model_table(), table)
+        assert room.rows == rows
+        assert room.pending["us"].payload == {"posture": "accuse"}
+        assert room.pending_events == ["leaders_call"]
+        assert again.seat_view(firm["token"])["seat"] == "auto_jp"
+    finally:
+        again.close()
