@@ -1,0 +1,274 @@
+"""``negotiate.sweep(...)``: check the request, lay out the design, run what is missing.
+
+The parent process only plans chunks, writes the bytes workers send back and counts; it
+never holds more than the chunks in flight, so its memory does not grow with the sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shlex
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from ..runner import __version__
+from ..scenario import available_scenarios, load_scenario, parse_set
+from .backends import Lost, make_backend
+from .design import Design, GridSpec, RangeSpec, build_design
+from .progress import Progress
+from .store import FORMAT, Store, SweepError, design_hash, plan_chunks
+from .worker import ChunkTask, SweepSpec
+
+BACKENDS = ("process", "dask")
+#: Chunks big enough that per-chunk costs (a task, a file) vanish, small enough to balance
+#: and to lose little to a kill.
+MAX_CHUNK = 500
+CHUNKS_PER_WORKER = 16
+
+
+@dataclass
+class SweepStats:
+    """What one call did (for the CLI's closing line and the benchmark)."""
+
+    out: Path
+    total: int
+    done: int
+    failed: int
+    ran: int
+    seconds: float
+    model_seconds: float
+    backend: str
+    workers: int
+    chunk_size: int
+
+
+def _whole(value: Any, flag: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise SweepError(f"{flag}: got {value!r}; allowed: a whole number >= {low}")
+    return value
+
+
+def _scenario_ref(scenario: Any) -> str:
+    if not isinstance(scenario, str | Path):
+        raise SweepError(f"scenario: got {type(scenario).__name__}; allowed: a built-in scenario "
+                         "name or a path to a .toml file")
+    text = str(scenario)
+    if text in available_scenarios():
+        return text
+    # Workers on other machines or in other folders must find the same file.
+    return str(Path(text).expanduser().resolve())
+
+
+def _sets(sets: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
+    if not sets:
+        return {}
+    if isinstance(sets, Mapping):
+        return dict(sets)
+    return parse_set(list(sets))
+
+
+def _command(command: Sequence[str] | str | None) -> str:
+    if isinstance(command, str):
+        return command
+    return shlex.join(command if command is not None else sys.argv)
+
+
+def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = None,
+            sobol: RangeSpec = None, samples: int | None = None, reps: int = 1, seed: int = 0,
+            weeks: int | None = None, timeseries: bool = False,
+            sets: Mapping[str, Any] | Sequence[str] | None = None,
+            ) -> tuple[dict[str, Any], Design, SweepSpec]:
+    """Check a sweep request; return its identity (what the design hash covers), its design
+    and the worker spec. Nothing runs and nothing is written."""
+    reps = _whole(reps, "--reps", 1)
+    seed = _whole(seed, "--seed", 0)
+    ref = _scenario_ref(scenario)
+    base_sets = _sets(sets)
+    if weeks is not None:
+        base_sets["weeks"] = weeks
+    # Weekly tables cost time and are only wanted with --timeseries; the summary needs none.
+    base_sets["collect.weekly"] = bool(timeseries)
+    base = load_scenario(ref, base_sets)
+    design = build_design(grid=grid, lhs=lhs, sobol=sobol, samples=samples, root=seed)
+    clash = sorted(set(design.keys) & set(base_sets))
+    if clash:
+        raise SweepError(f"{clash[0]} is both fixed (--set/--weeks) and swept; allowed: each "
+                         "key in one place")
+    identity = {
+        "format": FORMAT,
+        "scenario": ref,
+        "scenario_params": base.params(),
+        "sets": base_sets,
+        "design": design.to_json(),
+        "reps": reps,
+        "seed": seed,
+        "timeseries": bool(timeseries),
+        "version": __version__,
+    }
+    spec = SweepSpec(ref, tuple(sorted(base_sets.items())), design.keys, reps, seed,
+                     bool(timeseries))
+    return identity, design, spec
+
+
+def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    import json
+
+    names = [k for k in new if json.dumps(old.get(k), sort_keys=True, default=list)
+             != json.dumps(new[k], sort_keys=True, default=list)]
+    return ", ".join(names) or "its hash"
+
+
+def _open_store(out: str | Path, identity: dict[str, Any], digest: str, resume: bool,
+                command: str) -> Store:
+    store = Store(out)
+    manifest = store.read_manifest()
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if manifest is None:
+        if store.done_ranges():
+            raise SweepError(f"--out: {out} holds chunk files but no manifest.json; allowed: "
+                             "an empty folder or one written by 'negotiate sweep'")
+        manifest = {**identity, "design_hash": digest,
+                    "total_runs": len(identity["design"]["points"]) * identity["reps"],
+                    "command": command, "created": now, "resumed": [], "complete": False}
+    elif not resume:
+        raise SweepError(f"--out: {out} already holds a sweep (design {manifest.get('design_hash', '?')[:12]}); "
+                         "allowed: --resume to finish it, or a new or empty folder")
+    elif manifest.get("design_hash") != digest:
+        raise SweepError(f"--resume: {out} holds a different sweep (differs in "
+                         f"{_differences(manifest, identity)}); allowed: the "
+                         "same scenario, design, --reps, --seed, --weeks, --set and --timeseries "
+                         "as the first run, or a new --out folder")
+    else:
+        manifest["resumed"].append({"command": command, "at": now})
+    store.write_manifest(manifest)
+    return store
+
+
+def _tasks(ranges: Iterator[tuple[int, int]], design: Design, spec: SweepSpec) -> Iterator[ChunkTask]:
+    for start, stop in ranges:
+        first, last = start // spec.reps, (stop - 1) // spec.reps
+        yield ChunkTask(spec, start, stop, first, design.points[first:last + 1])
+
+
+def _failed_so_far(store: Store) -> int:
+    failed = 0
+    for path in store.summary_files():
+        errors = pq.read_table(path, columns=["error"]).column("error")
+        failed += len(errors) - errors.null_count
+    return failed
+
+
+def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = None,
+              sobol: RangeSpec = None, samples: int | None = None, reps: int = 1, seed: int = 0,
+              weeks: int | None = None, workers: int | None = None, backend: str = "process",
+              scheduler: str | None = None, out: str | Path, resume: bool = False,
+              timeseries: bool = False, quiet: bool = False,
+              sets: Mapping[str, Any] | Sequence[str] | None = None,
+              chunk_size: int | None = None, command: Sequence[str] | str | None = None,
+              progress_interval: float = 10.0) -> SweepStats:
+    """Run (or finish) a sweep into ``out`` without loading its table; see :func:`sweep`."""
+    if scheduler:
+        backend = "dask"  # an address only makes sense for a Dask cluster
+    if backend not in BACKENDS:
+        raise SweepError(f"--backend: got {backend!r}; allowed: {', '.join(BACKENDS)}")
+    workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "--workers", 1)
+    if chunk_size is not None:
+        chunk_size = _whole(chunk_size, "--chunk-size", 1)
+    if out is None or str(out) == "":
+        raise SweepError("--out: missing; allowed: a folder for the results")
+
+    identity, design, spec = prepare(scenario, grid=grid, lhs=lhs, sobol=sobol, samples=samples,
+                                     reps=reps, seed=seed, weeks=weeks, timeseries=timeseries,
+                                     sets=sets)
+    digest = design_hash(identity)
+    store = _open_store(out, identity, digest, resume, _command(command))
+    store.prepare(timeseries)
+
+    total = len(design) * spec.reps
+    done_ranges = store.done_ranges()
+    done = sum(b - a for a, b in done_ranges)
+    remaining = total - done
+    if chunk_size is None:
+        chunk_size = max(1, min(MAX_CHUNK, math.ceil(remaining / (workers * CHUNKS_PER_WORKER))))
+    began = time.perf_counter()
+    runner = make_backend(backend, workers, scheduler) if remaining else None
+    progress = Progress(total, done=done, failed=_failed_so_far(store), quiet=quiet,
+                        interval=progress_interval)
+    model_seconds = 0.0
+    lost: list[Lost] = []
+    ran = 0
+    try:
+        if runner is not None:
+            for result in runner.map(_tasks(plan_chunks(total, done_ranges, chunk_size), design, spec)):
+                if isinstance(result, Lost):
+                    lost.append(result)
+                    continue
+                store.write_chunk(result.start, result.stop, result.summary, result.timeseries)
+                model_seconds += result.model_seconds
+                ran += result.stop - result.start
+                progress.update(result.stop - result.start, result.failed)
+    finally:
+        if runner is not None:
+            runner.close()
+        progress.close()
+    seconds = time.perf_counter() - began
+    if lost:
+        missing = sum(item.stop - item.start for item in lost)
+        raise SweepError(f"{missing:,} runs in {len(lost)} chunks could not be run "
+                         f"({lost[0].reason}); allowed: run the same command with --resume "
+                         "to retry them")
+    manifest = store.read_manifest() or {}
+    manifest["complete"] = True
+    store.write_manifest(manifest)
+    return SweepStats(store.root, total, progress.done, progress.failed, ran, seconds,
+                      model_seconds, getattr(runner, "name", "none"),
+                      getattr(runner, "workers", 0), chunk_size)
+
+
+def load_summary(out: str | Path) -> pd.DataFrame:
+    """The summary table of a sweep folder, one row per run, sorted by run id."""
+    store = Store(out)
+    files = store.summary_files()
+    if not files:
+        raise SweepError(f"{out} has no summary chunk files; allowed: a folder written by "
+                         "'negotiate sweep'")
+    table = pq.ParquetDataset([str(f) for f in files]).read()
+    return table.to_pandas().sort_values("run_id", kind="stable").reset_index(drop=True)
+
+
+def sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = None,
+          sobol: RangeSpec = None, samples: int | None = None, reps: int = 1, seed: int = 0,
+          weeks: int | None = None, workers: int | None = None, backend: str = "process",
+          scheduler: str | None = None, out: str | Path, resume: bool = False,
+          timeseries: bool = False, quiet: bool = False,
+          sets: Mapping[str, Any] | Sequence[str] | None = None,
+          chunk_size: int | None = None) -> pd.DataFrame:
+    """Run a parameter sweep and return its summary table (one row per run).
+
+    ``grid`` maps keys to values (or takes ``"KEY=V1,V2"`` strings); ``lhs``/``sobol`` map keys
+    to ``(lo, hi)`` (or ``"KEY=LO:HI"``) with ``samples``. Each design point runs ``reps``
+    times with seeds spawned from ``seed``. Results go to ``out`` as Parquet chunks; with
+    ``resume=True`` a killed sweep is finished. The returned table is loaded from ``out``; for
+    sweeps too big to hold in memory use :func:`run_sweep` and query the folder instead.
+    """
+    command = "negotiate.sweep(" + ", ".join(
+        [repr(str(scenario))] + [f"{k}={v!r}" for k, v in {
+            "grid": grid, "lhs": lhs, "sobol": sobol, "samples": samples, "reps": reps,
+            "seed": seed, "weeks": weeks, "workers": workers, "backend": backend,
+            "scheduler": scheduler, "out": str(out), "resume": resume,
+            "timeseries": timeseries, "sets": sets, "chunk_size": chunk_size}.items()
+            if v is not None]) + ")"
+    run_sweep(scenario, grid=grid, lhs=lhs, sobol=sobol, samples=samples, reps=reps, seed=seed,
+              weeks=weeks, workers=workers, backend=backend, scheduler=scheduler, out=out,
+              resume=resume, timeseries=timeseries, quiet=quiet, sets=sets,
+              chunk_size=chunk_size, command=command)
+    return load_summary(out)

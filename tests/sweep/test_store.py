@@ -1,0 +1,79 @@
+"""The output folder: chunk planning, atomic files, manifests and refusing the wrong folder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sweephelpers import SCENARIO
+
+from negotiate.errors import NegotiateError
+from negotiate.sweep.api import run_sweep
+from negotiate.sweep.store import Store, missing_ranges, plan_chunks
+
+SMALL = {"grid": ["noise.perception=0.02,0.2"], "reps": 3, "seed": 5, "weeks": 4}
+
+
+def test_plan_covers_exactly_the_gaps_whatever_the_chunk_size():
+    done = [(0, 10), (20, 25), (40, 50)]
+    assert list(missing_ranges(50, done)) == [(10, 20), (25, 40)]
+    for size in (1, 3, 7, 100):
+        chunks = list(plan_chunks(50, done, size))
+        covered = [i for a, b in chunks for i in range(a, b)]
+        assert covered == list(range(10, 20)) + list(range(25, 40))
+        assert all(b - a <= size for a, b in chunks)
+
+
+def test_overlapping_chunk_files_are_refused():
+    with pytest.raises(NegotiateError, match="overlap"):
+        list(missing_ranges(30, [(0, 10), (5, 15)]))
+
+
+def test_chunks_are_renamed_into_place_and_stray_temporaries_are_removed(tmp_path):
+    store = Store(tmp_path)
+    store.prepare(timeseries=False)
+    stray = store.summary_dir / ".runs-0000000000-0000000002.parquet.999.tmp"
+    stray.write_bytes(b"half a file")
+    store.prepare(timeseries=False)
+    assert not stray.exists()
+    store.write_chunk(0, 2, b"data")
+    assert [p.name for p in store.summary_dir.iterdir()] == ["runs-0000000000-0000000002.parquet"]
+    assert store.done_ranges() == [(0, 2)]
+
+
+def test_manifest_records_design_hash_scenario_version_and_command(tmp_path):
+    run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, command=["negotiate", "sweep", "x"],
+              **SMALL)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["scenario"] == SCENARIO
+    assert manifest["version"]
+    assert len(manifest["design_hash"]) == 64
+    assert manifest["design"]["kind"] == "grid"
+    assert manifest["design"]["points"] == [[0.02], [0.2]]
+    assert manifest["command"] == "negotiate sweep x"
+    assert manifest["total_runs"] == 6 and manifest["complete"] is True
+    assert manifest["scenario_params"]["title"]  # free text lives here, not in every row
+
+
+def test_an_existing_sweep_folder_needs_resume(tmp_path):
+    run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, **SMALL)
+    with pytest.raises(NegotiateError, match="already holds a sweep.*--resume"):
+        run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, **SMALL)
+    # the same design resumes (nothing left to do) without complaint
+    run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, resume=True, **SMALL)
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"grid": ["noise.perception=0.02,0.3"]}, "design"),
+    ({"reps": 4}, "reps"),
+    ({"seed": 6}, "seed"),
+    ({"weeks": 5}, "sets"),
+])
+def test_resuming_into_a_different_design_is_refused(tmp_path, change, named):
+    run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, **SMALL)
+    before = sorted(p.name for p in (tmp_path / "summary").iterdir())
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, resume=True, **{**SMALL, **change})
+    message = str(info.value)
+    assert "different sweep" in message and named in message and "new --out" in message
+    assert sorted(p.name for p in (tmp_path / "summary").iterdir()) == before
