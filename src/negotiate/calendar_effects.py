@@ -107,7 +107,7 @@ def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
         approval_floor=d.get("approval_floor", cn.approval_rate),
         review_cap=d.get("review_cap", cn.review_weeks),
         curb_cap=d.get("curb_cap", max(us.tech_curbs, 0.0)),
-        licence_kind=cn.licence_kind,
+        licence_kind=d.get("licence_kind", cn.licence_kind),
         weeks=d.get("weeks", model.scenario.truce_weeks),
     )
     suspended = None

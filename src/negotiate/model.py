@@ -47,7 +47,7 @@ MODEL_REPORTERS = (
     "week", "us_tariff", "cn_tariff", "us_tariff_average", "cn_tariff_average", "us_curbs",
     "cn_curbs", "controls_active", "approval_rate", "review_weeks", "diversification",
     "us_posture", "cn_posture", "us_complied", "cn_complied", "us_trust", "cn_trust",
-    "us_pressure", "cn_pressure", "rare_earth_flow", "production", "inventory_weeks",
+    "us_pressure", "cn_pressure", "us_leverage", "cn_leverage", "rare_earth_flow", "production", "inventory_weeks",
     "nonchina_capacity_tpy", "price_china", "price_contract", "price_spot", "market_mood",
     "agreement_in_force", "accusations_us", "accusations_cn", "false_accusations_us",
     "false_accusations_cn", "snapbacks", "us_welfare", "cn_welfare", "detente_index",
@@ -58,8 +58,8 @@ CLASSIC_REPORTERS = (
     "accusations_us", "accusations_cn", "false_accusations_us", "false_accusations_cn",
     "us_welfare", "cn_welfare", "detente_index",
 )
-GOVERNMENT_REPORTERS = ("side", "posture_name", "complied", "trust", "pressure", "leverage",
-                        "welfare", "tariff_headline", "tariff_average", "tech_curbs")
+GOVERNMENT_COLUMNS = ("posture", "complied", "trust", "pressure", "leverage", "welfare",
+                      "tariff", "tariff_average", "curbs")
 #: Settings a branch may change from its week on (the scenario keeps the original).
 LIVE_KEYS = ("noise.perception", "noise.execution", "truce.monitoring", "us.strategy",
              "cn.strategy", "us.hawkishness", "cn.hawkishness")
@@ -78,6 +78,8 @@ class TradeModel(mesa.Model):
             scenario = scenario_from_kwargs(kwargs)
         elif kwargs:
             raise TypeError("pass either a scenario or parameters, not both")
+        if scenario.model is not None:
+            scenario = scenario.copy()  # a scenario object may be reused for many runs
         super().__init__(scenario=scenario)
         s = scenario
         self.classic = s.mode == "classic"
@@ -155,10 +157,10 @@ class TradeModel(mesa.Model):
             self.datacollector = mesa.DataCollector(
                 model_reporters={name: name for name in CLASSIC_REPORTERS})
         else:
+            # Government data are model reporters (us_*, cn_*): a per-agent-type table for two
+            # agents cost a fifth of a week at 40 firms; government_table() reshapes them.
             self.datacollector = mesa.DataCollector(
-                model_reporters={name: name for name in MODEL_REPORTERS},
-                agenttype_reporters={Government: {name: name for name in GOVERNMENT_REPORTERS}},
-            )
+                model_reporters={name: name for name in MODEL_REPORTERS})
         self.running = True
 
     # ------------------------------------------------------------------------ helpers
@@ -662,6 +664,8 @@ class TradeModel(mesa.Model):
         self.cn_trust = cn.trust
         self.us_pressure = us.pressure
         self.cn_pressure = cn.pressure
+        self.us_leverage = us.leverage
+        self.cn_leverage = cn.leverage
         self.rare_earth_flow = firms.flow_share()
         self.production = float(firms.production.mean()) if firms.n else 1.0
         self.inventory_weeks = firms.mean_cover()
@@ -716,12 +720,24 @@ class TradeModel(mesa.Model):
         return frame
 
     def government_table(self):
+        """One row per government per week (from the us_*/cn_* model reporters)."""
         import pandas as pd
 
-        if Government not in self.datacollector.agenttype_reporters or not self.collect_weekly:
-            return pd.DataFrame(columns=["week", "agent_id", *GOVERNMENT_REPORTERS])
-        frame = self.datacollector.get_agenttype_vars_dataframe(Government).reset_index()
-        return frame.rename(columns={"Step": "week", "AgentID": "agent_id"})
+        frame = self.model_table()
+        rows = []
+        for side in ("us", "cn"):
+            if frame.empty:
+                break
+            part = pd.DataFrame({"week": frame["week"], "side": side})
+            for column in GOVERNMENT_COLUMNS:
+                source = f"{side}_{column}"
+                if source in frame:
+                    part[column] = frame[source].to_numpy()
+            rows.append(part)
+        if not rows:
+            return pd.DataFrame(columns=["week", "side", *GOVERNMENT_COLUMNS])
+        return pd.concat(rows, ignore_index=True).sort_values(["week", "side"], kind="stable",
+                                                              ignore_index=True)
 
     def firm_table(self):
         import pandas as pd

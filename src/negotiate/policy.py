@@ -64,6 +64,8 @@ class Instruments:
     approval_rate: float = 1.0
     review_weeks: float = 9.0
     licence_kind: str = "single"
+    _average_key: tuple[float, float] = field(default=(-1.0, -1.0), repr=False, compare=False)
+    _average: float = field(default=0.0, repr=False, compare=False)
 
     @classmethod
     def with_curb_index(cls, side: str, index: float, **kwargs) -> Instruments:
@@ -76,11 +78,17 @@ class Instruments:
 
     @property
     def tech_curbs(self) -> float:
-        return float(sum(self.weights[m] * level for m, level in self.measures.items()))
+        weights = self.weights
+        return sum(weights[m] * level for m, level in self.measures.items())
 
     @property
     def tariff_average(self) -> float:
-        return piie_average(self.side, self.tariff_headline, self.tariff_base)
+        # Read many times a week, changed rarely: remember the last answer.
+        key = (self.tariff_headline, self.tariff_base)
+        if key != self._average_key:
+            self._average_key = key
+            self._average = piie_average(self.side, self.tariff_headline, self.tariff_base)
+        return self._average
 
     def hostility(self) -> tuple[float, float, float, float, int]:
         """A tuple that rises with every hostile change (used to spot a breach)."""

@@ -87,9 +87,7 @@ def run(
     if isinstance(scenario, TradeScenario):
         if overrides or weeks is not None:
             raise ScenarioError("pass overrides and weeks through load_scenario for a scenario object")
-        sc = scenario
-        if seed is not None:
-            sc.rng = seed
+        sc = scenario.copy(rng=seed) if seed is not None else scenario
     else:
         values = _as_dict(overrides)
         if weeks is not None:
@@ -117,8 +115,7 @@ def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) 
     if not 0 <= week <= model.steps:
         raise ScenarioError(f"week {week} is not in this run; allowed: 0 to {model.steps}",
                             source="branch")
-    twin = TradeModel(model.scenario.__class__(rng=model.scenario.rng, **_scenario_values(model)))
-    twin.scenario.name = getattr(model.scenario, "name", "custom")
+    twin = TradeModel(model.scenario.copy())
     moves = [m for m in model.move_log if m[0] <= week]
     for target in range(1, week + 1):
         for move_week, who, move in moves:
@@ -132,12 +129,6 @@ def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) 
     for key, value in (changes or {}).items():
         twin.set_live(key, value)
     return twin
-
-
-def _scenario_values(model: TradeModel) -> dict[str, Any]:
-    from .scenario import FIELDS
-
-    return {name: getattr(model.scenario, name) for name in FIELDS}
 
 
 def write_tables(result: RunResult, out: Path) -> list[Path]:

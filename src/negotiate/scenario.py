@@ -139,6 +139,15 @@ class TradeScenario(Scenario):
     def start(self) -> dt.date:
         return dt.date.fromisoformat(self.start_date)
 
+    def copy(self, **changes: Any) -> TradeScenario:
+        """An unbound copy (a scenario belongs to one model once it runs); ``rng`` may change."""
+        values = {name: getattr(self, name) for name in FIELDS}
+        rng = changes.pop("rng", self.rng)
+        values.update(changes)
+        twin = type(self)(rng=rng, **values)
+        twin.name = getattr(self, "name", "custom")
+        return twin
+
     def params(self) -> dict[str, Any]:
         """Every parameter by dotted key (what a sweep row or a JSON summary records)."""
         return {dotted_key(name): getattr(self, name) for name in FIELDS if name != "events"}

@@ -56,11 +56,22 @@ class FirmPanel:
         self.licence_until = np.full(n, -1, dtype=np.int64)
         self.pending_until = np.full(n, -1, dtype=np.int64)
         self.production = np.ones(n)
-        self.lobbying = np.zeros(n)
+        self._lobbying: np.ndarray | None = np.zeros(n)
         self.extra_lobbying = np.zeros(n)
         self.stopped = np.zeros(n, dtype=bool)
         self.total_demand = float(self.demand.sum())
         self._home_demand = np.bincount(self.home, weights=self.demand, minlength=len(HOMES))
+        self._buffer_floor = np.maximum(self.buffer_weeks, 1e-9)
+        with np.errstate(divide="ignore"):
+            self._home_demand_inv = np.where(self._home_demand > 0, 1.0 / self._home_demand, 0.0)
+        self._has_home = self._home_demand > 0
+        self._us = self.home == US_HOME
+        self._heavy_us = self._us & self.heavy
+        self._pending = False
+        self.home_shortage = np.zeros(len(HOMES))
+        self._flow = 1.0
+        self.us_lobbying = 0.0
+        self.us_dependency = float(self.china_share[self._heavy_us] @ self.demand[self._heavy_us]) * self._home_demand_inv[US_HOME] if n else 0.0
         # Weekly totals the market and governments read.
         self.supply_china = 0.0
         self.supply_nonchina = 0.0
@@ -75,11 +86,78 @@ class FirmPanel:
     def step(self, week: int, rng: np.random.Generator, *, controls: bool, approval_rate: float,
              defence_factor: float, review_weeks: float, licence_kind: str,
              nonchina_capacity: float, switch_rate: float) -> None:
-        n = self.n
-        if n == 0:
+        if self.n == 0:
             return
-        licensed = self.licence_until >= week
-        # Licence decisions due this week.
+        if controls or self._pending:
+            china_ok = self._licensing(week, rng, controls, approval_rate, defence_factor,
+                                       review_weeks, licence_kind)
+        else:
+            china_ok = None  # no licensing this week: every order to China ships
+            self.approved = self.denied = self.applied = 0
+        demand = self.demand
+        target = demand * (self.buffer_weeks + self.stockpile_weeks)
+        order = demand + np.maximum(0.0, target - self.inventory) * RESTOCK
+        to_china = order * self.china_share
+        if china_ok is None:
+            request = order - to_china
+            blocked_total = 0.0
+        else:
+            blocked = np.where(china_ok, 0.0, to_china)
+            request = order - to_china + blocked * SPOT_SCRAMBLE
+            blocked_total = float(blocked.sum())
+        total_request = float(request.sum())
+        fill = 1.0 if total_request <= nonchina_capacity else nonchina_capacity / total_request
+        got_nonchina = request * fill
+        # Outside controls China's supply is elastic (>200 kt/yr of magnets): it covers
+        # whatever the non-China suppliers could not.
+        got_china = np.maximum(order - got_nonchina, 0.0)
+        if china_ok is not None:
+            got_china *= china_ok
+        available = self.inventory + got_china + got_nonchina
+        production = np.minimum(1.0, available / demand)
+        made = production * demand
+        self.inventory = available - made
+        stopped = production < 0.5
+        self.new_stoppages = int(np.count_nonzero(stopped & ~self.stopped))
+        self.stopped = stopped
+        self.production = production
+
+        if switch_rate > 0.0:
+            short = (production < 1.0) | (self.inventory < 0.5 * target)
+            if short.any():
+                self.china_share = np.where(short, self.china_share * (1.0 - switch_rate),
+                                            self.china_share)
+                heavy_us = self._heavy_us
+                self.us_dependency = float(self.china_share[heavy_us] @ demand[heavy_us]) * self._home_demand_inv[US_HOME]
+
+        self.supply_china = float(got_china.sum())
+        self.supply_nonchina = float(got_nonchina.sum())
+        self.blocked = blocked_total
+        self.ordered_nonchina = total_request
+        # Per-home aggregates, computed once a week for the governments and scores.
+        by_home = np.bincount(self.home, weights=made, minlength=len(HOMES))
+        self.home_shortage = (1.0 - by_home * self._home_demand_inv) * self._has_home
+        self._flow = float(by_home.sum()) / self.total_demand
+        self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
+        us = self._us
+        self.us_lobbying = float(self._lobbying_of(us) @ demand[us]) * self._home_demand_inv[US_HOME]
+
+    def _lobbying_of(self, mask: np.ndarray) -> np.ndarray:
+        """Lobbying effort, 0..1: lost production plus fear of running out, plus a seat's push."""
+        demand = self.demand[mask]
+        fear = np.clip(1.0 - self.inventory[mask] / (demand * self._buffer_floor[mask]), 0.0, 1.0)
+        return np.minimum(1.0, (1.0 - self.production[mask]) + 0.5 * fear + self.extra_lobbying[mask])
+
+    @property
+    def lobbying(self) -> np.ndarray:
+        if self._lobbying is None:
+            self._lobbying = self._lobbying_of(slice(None))
+        return self._lobbying
+
+    def _licensing(self, week: int, rng: np.random.Generator, controls: bool,
+                   approval_rate: float, defence_factor: float, review_weeks: float,
+                   licence_kind: str) -> np.ndarray:
+        """Decide due applications, file new ones; return which firms may buy from China."""
         due = np.flatnonzero((self.pending_until >= 0) & (self.pending_until <= week))
         if due.size:
             rate = np.where(self.sector[due] == DEFENCE, approval_rate * defence_factor, approval_rate)
@@ -87,7 +165,6 @@ class FirmPanel:
             self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
             self.pending_until[due] = -1
             self.approved, self.denied = int(ok.sum()), int(due.size - ok.sum())
-            licensed = self.licence_until >= week
         else:
             self.approved = self.denied = 0
         needs = self.heavy & controls
@@ -98,67 +175,30 @@ class FirmPanel:
         if apply_now.size:
             jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
             self.pending_until[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
-
-        target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
-        order = self.demand + np.maximum(0.0, target - self.inventory) * RESTOCK
-        china_ok = ~needs | licensed
-        want_nonchina = order * (1.0 - self.china_share)
-        blocked = np.where(china_ok, 0.0, order * self.china_share)
-        request = want_nonchina + blocked * SPOT_SCRAMBLE
-        total_request = float(request.sum())
-        fill = 1.0 if total_request <= nonchina_capacity else nonchina_capacity / total_request
-        got_nonchina = request * fill
-        # Outside controls China's supply is elastic (>200 kt/yr of magnets): it covers
-        # whatever the non-China suppliers could not.
-        got_china = np.where(china_ok, order - got_nonchina, 0.0)
-        np.maximum(got_china, 0.0, out=got_china)
-        available = self.inventory + got_china + got_nonchina
-        production = np.minimum(1.0, available / self.demand)
-        self.inventory = available - production * self.demand
-        was_stopped = self.stopped
-        self.stopped = production < 0.5
-        self.new_stoppages = int((self.stopped & ~was_stopped).sum())
-        self.production = production
-
-        short = (production < 1.0) | (self.inventory < 0.5 * target)
-        if switch_rate > 0.0:
-            self.china_share = np.where(short, self.china_share * (1.0 - switch_rate), self.china_share)
-        cover = self.inventory / self.demand
-        fear = np.clip(1.0 - cover / np.maximum(self.buffer_weeks, 1e-9), 0.0, 1.0)
-        self.lobbying = np.clip((1.0 - production) + 0.5 * fear + self.extra_lobbying, 0.0, 1.0)
-
-        self.supply_china = float(got_china.sum())
-        self.supply_nonchina = float(got_nonchina.sum())
-        self.blocked = float(blocked.sum())
-        self.ordered_nonchina = total_request
+        self._pending = bool((self.pending_until >= 0).any())
+        return ~needs | (self.licence_until >= week)
 
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:
         """Share of magnet demand met this week (rare-earth flow)."""
-        if self.n == 0:
-            return 1.0
-        return float(self.production @ self.demand) / self.total_demand
+        return self._flow if self.n else 1.0
 
     def shortage(self, home: int) -> float:
         """Share of a home's demand not produced this week."""
-        demand = self._home_demand[home]
-        if demand <= 0:
-            return 0.0
-        made = float(self.production[self.home == home] @ self.demand[self.home == home])
-        return max(0.0, 1.0 - made / demand)
+        return max(0.0, float(self.home_shortage[home]))
 
     def lobbying_of(self, home: int) -> float:
+        if home == US_HOME:
+            return self.us_lobbying
         mask = self.home == home
-        if not mask.any():
-            return 0.0
-        return float(self.lobbying[mask] @ self.demand[mask]) / float(self._home_demand[home])
+        return float(self.lobbying[mask] @ self.demand[mask]) * self._home_demand_inv[home]
 
     def dependency(self, home: int) -> float:
         """Share of a home's demand that needs licensed Chinese heavy rare earths."""
+        if home == US_HOME:
+            return self.us_dependency
         mask = (self.home == home) & self.heavy
-        if self._home_demand[home] <= 0:
-            return 0.0
-        return float(self.china_share[mask] @ self.demand[mask]) / float(self._home_demand[home])
+        return float(self.china_share[mask] @ self.demand[mask]) * self._home_demand_inv[home]
 
     def mean_cover(self) -> float:
         if self.n == 0:
