@@ -54,9 +54,9 @@ class Pragmatic(Strategy):
             return Posture.CONCEDE
         if view.pressure >= self.talks_pressure and not view.talks_open:
             return Posture.SEEK_TALKS
-        if not view.agreement_in_force and view.leverage > view.pressure + 0.1:
-            if draw < self.hawkishness:
-                return Posture.ESCALATE
+        pressing = not view.agreement_in_force and view.leverage > view.pressure + 0.1
+        if pressing and draw < self.hawkishness:
+            return Posture.ESCALATE
         return Posture.COMPLY
 
     def __repr__(self) -> str:
