@@ -28,7 +28,14 @@ def _tariff(model: TradeModel, event: CalendarEvent, week: int) -> None:
     gov = model.government(event.get("side"))
     inst = gov.instruments
     before = inst.tariff_headline
-    target = event.get("headline") if "headline" in event.details else before + event.get("change")
+    if "headline" in event.details:
+        target = event.get("headline")
+        if gov.strategy.moves_instruments:
+            # In free play the dated ladder is a floor: it must not undo a government's own
+            # escalation, nor cut a tariff the strategy chose to keep.
+            target = max(before, target)
+    else:
+        target = before + event.get("change")
     inst.set_tariff(target)
     rise = inst.tariff_headline - before
     if rise > 0:

@@ -56,6 +56,9 @@ def run_command(args: argparse.Namespace) -> int:
     from .scenario import parse_set
 
     overrides = parse_set(args.sets)
+    if not args.out:
+        # Without --out nobody reads the weekly tables; the summary does not need them.
+        overrides.setdefault("collect.weekly", False)
     result = run(args.scenario, seed=args.seed, weeks=args.weeks, overrides=overrides)
     if args.out:
         try:

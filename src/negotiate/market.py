@@ -23,10 +23,10 @@ MOOD_SHOCKS = {
 class Market:
     """Prices in $/kg of NdPr-oxide equivalent, and mood in cumulative equity-% points.
 
-    Inside China the price sags when exports are blocked (the metal stays at home). Outside,
-    contract volumes trade near the Chinese price plus a modest premium, while a thin spot
-    market can show a large premium as the shortage deepens (Adamas Intelligence's caveat in
-    facts §2.5).
+    Outside China, contract volumes trade near the Chinese price plus a modest premium, while
+    a thin spot market can show a large premium as the shortage deepens (Adamas
+    Intelligence's caveat in facts §2.5). ``blocked_share`` is kept for the log and for
+    scenarios that model the inside price explicitly.
     """
 
     price_reference: float
@@ -50,8 +50,12 @@ class Market:
     def update(self, shortage: float, blocked_share: float) -> None:
         """``shortage``: share of outside demand unmet; ``blocked_share``: exports held back."""
         shortage = min(1.0, max(0.0, shortage))
-        self.price_china = self.price_reference * (1.0 - 0.15 * min(1.0, blocked_share))
-        self.price_contract = self.price_china * (1.0 + self.contract_premium + 0.3 * shortage)
+        # NdPr, the bulk of magnet value, was never under licence and its price inside China
+        # rose in 2025 (facts §2.5): blocked heavy-RE exports do not push it down.
+        self.price_china = self.price_reference
+        # Contract volumes traded near Chinese prices (Europe ~5 % below in July 2025); the
+        # shortage premium lives in the thin spot market.
+        self.price_contract = self.price_china * (1.0 + self.contract_premium)
         self.price_spot = self.price_china * (
             1.0 + self.contract_premium + self.spot_premium_max * shortage ** 0.5
         )

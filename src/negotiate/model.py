@@ -588,7 +588,12 @@ class TradeModel(mesa.Model):
         previous = self.truces.current
         carried = (previous.suspended_us, previous.suspended_cn) if previous else (0.0, 0.0)
         terms = offer.terms()
-        agreement = Agreement(name, terms, week, week + offer.weeks,
+        end = week + offer.weeks
+        if previous is not None and name == "talks":
+            # Talks during a truce amend its terms; the lapse date stands (London, June 2025,
+            # implemented Geneva and kept its 12 August deadline).
+            end = previous.end_week
+        agreement = Agreement(name, terms, week, end,
                               suspended[0] + carried[0], suspended[1] + carried[1])
         self.truces.sign(agreement)
         for gov in self.governments:

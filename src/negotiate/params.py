@@ -14,9 +14,17 @@ class Range:
     unit: str = ""
     doc: str = ""
 
-    def allowed(self) -> str:
+    def allowed(self, whole: bool = False) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        return f"a number from {self.lo:g} to {self.hi:g}{unit}"
+        kind = "a whole number" if whole else "a number"
+        return f"{kind} from {number(self.lo)} to {number(self.hi)}{unit}"
+
+
+def number(x: float) -> str:
+    """A bound as people write it: 1000000, not 1e+06; 0.333, not 0.3333333333333333."""
+    if float(x).is_integer():
+        return str(int(x))
+    return f"{x:.6g}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,18 +198,19 @@ def coerce(field: Field, value: Any, source: str) -> Any:
         return ScenarioError(msg, source=source, key=key)
 
     if isinstance(spec, Range):
+        allowed = spec.allowed(whole=field.kind is int)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+            raise bad(f"got {_type_name(value)} {value!r}; allowed: {allowed}")
         if isinstance(value, float) and not math.isfinite(value):
-            raise bad(f"got {value!r}; allowed: {spec.allowed()} (finite)")
+            raise bad(f"got {value!r}; allowed: {allowed} (finite)")
         if field.kind is int:
             if isinstance(value, float) and not value.is_integer():
-                raise bad(f"got {value!r}; allowed: a whole number from {spec.lo:g} to {spec.hi:g}")
+                raise bad(f"got {value!r}; allowed: {allowed}")
             value = int(value)
         else:
             value = float(value)
         if not spec.lo <= value <= spec.hi:
-            raise bad(f"got {value!r}, out of range; allowed: {spec.allowed()}")
+            raise bad(f"got {value!r}, out of range; allowed: {allowed}")
         return value
     if isinstance(spec, Flag):
         if not isinstance(value, bool):

@@ -1,0 +1,98 @@
+"""The command line contract: `negotiate run`, `negotiate scenarios`."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from .helpers import assert_one_line_error, negotiate
+
+SUMMARY_KEYS = {"scenario", "seed", "weeks", "outcome", "detente_index", "accusations",
+                "false_accusations", "snapbacks", "mean_payoff", "cooperation_share"}
+
+
+def test_run_json_has_the_contract_keys():
+    proc = negotiate("run", "rare-earth-2025", "--seed", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert SUMMARY_KEYS <= set(data)
+    assert data["scenario"] == "rare-earth-2025" and data["seed"] == 1 and data["weeks"] == 52
+    assert data["outcome"] in {"detente_holds", "fragile_truce", "friction_returns"}
+    assert 0.0 <= data["detente_index"] <= 1.0
+    for key in ("accusations", "false_accusations", "mean_payoff"):
+        assert set(data[key]) == {"us", "cn"}
+    for side in ("us", "cn"):
+        assert 0 <= data["false_accusations"][side] <= data["accusations"][side]
+    assert 0.0 <= data["cooperation_share"] <= 1.0
+
+
+def test_run_text_summary_names_outcome_and_false_accusations():
+    proc = negotiate("run", "rare-earth-2025", "--seed", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "Outcome:" in proc.stdout and "Accusations:" in proc.stdout and "false" in proc.stdout
+
+
+def test_run_out_writes_parquet_and_csv_tables(tmp_path):
+    proc = negotiate("run", "rare-earth-2025", "--seed", "3", "--weeks", "20", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    for name in ("model", "agents", "governments", "events"):
+        parquet = pd.read_parquet(tmp_path / f"{name}.parquet")
+        csv = pd.read_csv(tmp_path / f"{name}.csv")
+        assert len(parquet) == len(csv)
+        assert (parquet["seed"] == 3).all()
+    model = pd.read_parquet(tmp_path / "model.parquet")
+    assert list(model["week"]) == list(range(1, 21))
+    agents = pd.read_parquet(tmp_path / "agents.parquet")
+    assert len(agents) == 20 * 100  # 100 firms in the baseline, 20 weeks
+
+
+def test_set_overrides_take_effect():
+    proc = negotiate("run", "classic-ipd", "--set", "us.strategy=alld", "--set", "cn.strategy=alld",
+                     "--set", "noise.execution=0", "--weeks", "50", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["params"]["us.strategy"] == "alld"
+    assert data["cooperation_share"] == 0.0
+    assert data["mean_payoff"] == {"us": 1.0, "cn": 1.0}  # P = 1 every week
+
+
+def test_scenarios_lists_every_builtin_with_title_and_weeks():
+    proc = negotiate("scenarios")
+    assert proc.returncode == 0
+    for name in ("rare-earth-2025", "rare-earth-2025-replay", "classic-ipd", "classroom-short",
+                 "no-geneva", "london-monitoring", "fast-diversification", "hawkish-us",
+                 "generous-china"):
+        assert name in proc.stdout
+
+
+def test_scenarios_check_accepts_good_and_rejects_bad(tmp_path):
+    from negotiate.scenario import available_scenarios
+
+    good = [str(p) for p in available_scenarios().values()]
+    assert negotiate("scenarios", "--check", *good).returncode == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\nweeks = 0\n')
+    proc = negotiate("scenarios", "--check", good[0], str(bad))
+    assert_one_line_error(proc, "bad.toml", "weeks")
+
+
+@pytest.mark.parametrize("args, needles", [
+    (["run", "rare-earth-2025", "--seed", "x"], ["--seed"]),
+    (["run", "rare-earth-2025", "--seed", "-1"], ["--seed"]),
+    (["run", "rare-earth-2025", "--weeks", "0"], ["--weeks", "allowed"]),
+    (["run", "rare-earth-2025", "--weeks", "-5"], ["--weeks"]),
+    (["run", "rare-earth-2025", "--set", "us.strategy=bogus"], ["us.strategy", "tft"]),
+    (["run", "rare-earth-2025", "--set", "noise.perception=nan"], ["noise.perception"]),
+    (["run", "rare-earth-2025", "--set", "noise.perception=inf"], ["noise.perception"]),
+    (["run", "rare-earth-2025", "--set", "noise.perception=0.9"], ["noise.perception", "0.5"]),
+    (["run", "rare-earth-2025", "--set", "nonsense=1"], ["nonsense", "allowed"]),
+    (["run", "rare-earth-2025", "--set", "us.tariff_headline"], ["KEY=VALUE"]),
+    (["run", "rare-earth-2025", "--set", "firms.count=ten"], ["firms.count"]),
+    (["run", "no-such-scenario"], ["no-such-scenario", "allowed"]),
+    (["run"], ["SCENARIO"]),
+    (["frobnicate"], ["frobnicate"]),
+])
+def test_bad_flags_get_one_line_and_exit_2(args, needles):
+    assert_one_line_error(negotiate(*args), *needles)

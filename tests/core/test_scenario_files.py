@@ -1,0 +1,151 @@
+"""Scenario files: every built-in validates; bad files get one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from negotiate.errors import ScenarioError
+from negotiate.scenario import BY_KEY, available_scenarios, load_scenario
+
+from .helpers import assert_one_line_error, negotiate
+
+
+@pytest.mark.parametrize("name", sorted(available_scenarios()))
+def test_builtin_scenarios_have_title_description_and_sources(name):
+    s = load_scenario(name)
+    assert s.title and len(s.description) > 80
+    assert s.sources, f"{name} cites no sources"
+    assert s.weeks >= 1
+
+
+def test_classroom_short_is_one_class_period():
+    assert 12 <= load_scenario("classroom-short").weeks <= 16
+
+
+def test_counterfactual_inherits_baseline_and_changes_one_thing():
+    base, monitored = load_scenario("rare-earth-2025"), load_scenario("london-monitoring")
+    assert monitored.truce_monitoring and not base.truce_monitoring
+    assert monitored.events == base.events
+    no_geneva = load_scenario("no-geneva")
+    assert len(no_geneva.events) == len(base.events) - 1
+    assert not any(e.kind == "talks" and "Geneva" in e.label for e in no_geneva.events)
+
+
+def write(tmp_path, text: str | bytes, name: str = "s.toml"):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+@pytest.mark.parametrize("text, needles", [
+    ('weeks = "many"\n', ["weeks", "whole number"]),
+    ("weeks = 0\n", ["weeks", "out of range"]),
+    ("weeks = -3\n", ["weeks"]),
+    ("weeks = 2.5\n", ["weeks", "whole number"]),
+    ("colour = 1\n", ["colour", "unknown key"]),
+    ("[us]\nstrategy = \"tit-for-two-tats\"\n", ["us.strategy", "unknown strategy"]),
+    ("[us]\nfavourite = 3\n", ["us.favourite", "allowed"]),
+    ("[noise]\nperception = nan\n", ["noise.perception"]),
+    ("[noise]\nperception = inf\n", ["noise.perception"]),
+    ("[noise]\nexecution = 2\n", ["noise.execution", "0.5"]),
+    ("[cn]\ncontrols = \"yes\"\n", ["cn.controls", "true or false"]),
+    ("[cn]\ncontrolled_elements = [\"Xx\"]\n", ["cn.controlled_elements", "Dy"]),
+    ("us = 3\n", ["us", "table"]),
+    ("[[events]]\ndate = \"2025-02-30\"\nkind = \"note\"\n", ["events.date"]),
+    ("[[events]]\ndate = \"2025-02-03\"\nkind = \"party\"\n", ["kind", "tariff"]),
+    ("[[events]]\ndate = \"2025-02-03\"\nkind = \"tariff\"\nside = \"eu\"\nheadline = 5\n", ["events.side"]),
+    ("[[events]]\ndate = \"2025-02-03\"\nkind = \"tariff\"\nside = \"us\"\nheadline = 500\n", ["events.headline", "200"]),
+    ("[[events]]\ndate = \"2025-02-03\"\nkind = \"tariff\"\nside = \"us\"\n", ["headline", "change"]),
+    ("[[events]]\ndate = \"2020-01-01\"\nkind = \"note\"\n", ["before start_date"]),
+    ("[outcome]\nhold_threshold = 0.3\nfriction_threshold = 0.5\n", ["friction_threshold"]),
+    ("mode = \"classic\"\n[payoffs]\nreward = 9\n", ["payoffs", "T > R > P > S"]),
+    ("extends = \"nowhere\"\n", ["extends", "not a scenario"]),
+    ("remove_events = [\"x\"]\n", ["remove_events", "extends"]),
+    ("title = = 3\n", ["not valid TOML"]),
+])
+def test_bad_files_name_file_key_and_allowed(tmp_path, text, needles):
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert str(path) in message
+    for needle in needles:
+        assert needle in message, (needle, message)
+    # ... and the CLI says the same in one line with exit code 2.
+    assert_one_line_error(negotiate("run", str(path)), str(path))
+
+
+def test_not_utf8_missing_and_directory(tmp_path):
+    bad = write(tmp_path, b"title = \"\xff\xfe\"\n")
+    assert_one_line_error(negotiate("run", str(bad)), "not UTF-8")
+    assert_one_line_error(negotiate("run", str(tmp_path / "missing.toml")), "does not exist")
+    folder = tmp_path / "dir.toml"
+    folder.mkdir()
+    assert_one_line_error(negotiate("run", str(folder)), "directory")
+
+
+def test_extends_cycle_is_refused(tmp_path):
+    write(tmp_path, 'extends = "b.toml"\n', "a.toml")
+    write(tmp_path, 'extends = "a.toml"\n', "b.toml")
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(tmp_path / "a.toml")
+
+
+# -- fuzzing: random files of random keys and values never crash the loader ---------------------
+_keys = st.sampled_from(sorted(k for k in BY_KEY if k != "events") + ["bogus", "us.bogus", "noise"])
+_values = st.one_of(
+    st.integers(min_value=-10**6, max_value=10**6), st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(), st.text(max_size=12), st.lists(st.text(max_size=4), max_size=3),
+)
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.dictionaries(_keys, _values, max_size=5))
+def test_fuzzed_files_validate_or_fail_cleanly(tmp_path, entries):
+    top, sections = [], {}
+    for key, value in entries.items():
+        head, _, tail = key.partition(".")
+        if tail:
+            sections.setdefault(head, []).append(f"{tail} = {_toml_value(value)}")
+        elif key not in sections:
+            top.append(f"{key} = {_toml_value(value)}")
+    text = "\n".join(top) + "\n" + "".join(
+        f"[{head}]\n" + "\n".join(lines) + "\n" for head, lines in sections.items() if head not in entries)
+    path = write(tmp_path, text, "fuzz.toml")
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+    else:
+        assert scenario.weeks >= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_fuzzed_bytes_never_crash(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("bytes") / "b.toml"
+    path.write_bytes(data)
+    try:
+        load_scenario(path)
+    except ScenarioError as exc:
+        assert "\n" not in str(exc)
