@@ -1,0 +1,138 @@
+"""Pieces shared by the Explore and Play pages."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import solara
+
+from negotiate.errors import NegotiateError
+from negotiate.eventlog import LogRecord
+from negotiate.outcome import Outcome
+
+from .charts import IMAGE_FORMAT
+from .state import message
+
+CSS = Path(__file__).with_name("style.css")
+CHART_ALT = {
+    "tariffs": "Tariffs (left axis, %) and tech curbs (right axis, 0-1) for each side, by week",
+    "supply": "Rare-earth flow and firm production (share of demand) and inventory (weeks of cover)",
+    "trust": "Each side's trust in the other, with its accusations marked",
+    "index": "Détente index by week, with the 'holds' and 'friction' thresholds",
+    "payoff": "Running mean payoff per side, with the exact long-run values where known",
+    "cooperation": "Running share of weeks in which both sides complied",
+}
+ACTORS = {"us": "U.S.", "cn": "China", "both": "Both", "firms": "Firms", "calendar": "Calendar"}
+KIND_LABELS = {
+    "accusation": "Accusation", "posture": "Move", "agreement": "Agreement", "extension": "Extension",
+    "lapse": "Lapse", "snapback": "Snapback", "talks": "Talks", "talks_failed": "Talks failed",
+    "offer": "Offer", "call": "Leaders' call", "licence_decisions": "Licences",
+    "plant_stoppage": "Plant stoppage", "ai_move": "AI move", "human_move": "Your move",
+    "calendar": "Calendar", "consultation": "Consultation", "injected": "Injected", "branch": "Branch",
+}
+
+
+@solara.component
+def Styles() -> None:
+    solara.Style(CSS)
+
+
+@solara.component
+def OutcomeBanner(outcome: Outcome, *, final: bool, week: int, weeks: int, date: str) -> None:
+    """The outcome in words (never colour alone), with its one-line reason."""
+    when = "Final outcome" if final else f"So far (week {week} of {weeks}, {date})"
+    with solara.Div(classes=["banner", f"banner-{outcome.kind}"],
+                    attributes={"role": "status", "aria-live": "polite"}):  # type: ignore[call-arg]
+        solara.HTML(tag="div", unsafe_innerHTML=(
+            f'<span class="banner-when">{html.escape(when)}:</span> '
+            f'<strong class="banner-label">{html.escape(outcome.label)}</strong> '
+            f'<span class="banner-reason">— {html.escape(outcome.reason)}</span>'))
+
+
+def _truth(record: LogRecord, reveal: bool) -> str:
+    if record.kind != "accusation":
+        return ""
+    if not reveal:
+        return '<span class="tag tag-hidden">truth revealed at the end</span>'
+    if record.real:
+        return '<span class="tag tag-real">▲ real breach</span>'
+    return '<span class="tag tag-false">✕ false alarm</span>'
+
+
+@solara.component
+def Timeline(records: list[LogRecord], *, reveal: bool, limit: int = 40,
+             skip_kinds: Iterable[str] = ("licence_decisions",)) -> None:
+    """The newest events first, with dates. One HTML table (cheap to redraw every week)."""
+    skip = set(skip_kinds)
+    shown = [r for r in reversed(records) if r.kind not in skip][:limit]
+    rows = []
+    for r in shown:
+        rows.append(
+            "<tr>"
+            f'<td class="t-date">{html.escape(r.date)}<br><span class="t-week">week {r.week}</span></td>'
+            f"<td>{html.escape(ACTORS.get(r.actor, r.actor))}</td>"
+            f"<td>{html.escape(KIND_LABELS.get(r.kind, r.kind))}</td>"
+            f"<td>{html.escape(r.details)} {_truth(r, reveal)}</td>"
+            "</tr>")
+    body = "".join(rows) or '<tr><td colspan="4">No events yet: press Step.</td></tr>'
+    Heading("Timeline", 3)
+    solara.HTML(tag="div", classes=["timeline"], unsafe_innerHTML=(
+        '<table aria-label="Timeline of events, newest first"><thead><tr><th>Date</th><th>Who</th>'
+        f"<th>What</th><th>Details</th></tr></thead><tbody>{body}</tbody></table>"))
+
+
+@solara.component
+def ChartGrid(images: dict[str, bytes], captions: dict[str, str]) -> None:
+    with solara.Div(classes=["charts"]):
+        for name, image in images.items():
+            with solara.Div(classes=["chart", f"chart-{name}"]):
+                solara.Image(image, width="100%", format=IMAGE_FORMAT, classes=["chart-img"])
+                solara.Text(captions.get(name, CHART_ALT.get(name, "")), classes=["chart-caption"])
+
+
+@solara.component
+def TextField(label: str, value: str, parse: Callable[[str], Any], on_valid: Callable[[Any], None],
+              *, hint: str = "", key_name: str = "", disabled: bool = False) -> None:
+    """A typed field that applies its value only when it parses; otherwise it shows why,
+    inline, and nothing changes."""
+    text, set_text = solara.use_state(value, key="text")
+    error, set_error = solara.use_state("", key="error")
+
+    # A new value from outside (reset, new scenario) replaces what was typed.
+    def sync() -> None:
+        set_text(value)
+        set_error("")
+
+    solara.use_effect(sync, [value])
+
+    def typed(new: str | None) -> None:
+        new = "" if new is None else new
+        set_text(new)
+        try:
+            parsed = parse(new)
+        except NegotiateError as exc:
+            set_error(message(exc))
+            return
+        set_error("")
+        on_valid(parsed)
+
+    solara.InputText(label, value=text, on_value=typed, error=error or False,
+                     message=error or hint or None, disabled=disabled,
+                     classes=["field", f"field-{key_name}" if key_name else "field"],
+                     hide_details=False)
+
+
+@solara.component
+def Heading(text: str, level: int = 2, classes: list[str] | None = None) -> None:
+    # Not solara.Markdown: it asks the CDN for KaTeX, which fails offline.
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), classes=classes or [])
+
+
+@solara.component
+def ErrorLine(text: str) -> None:
+    if text:
+        solara.HTML(tag="div", classes=["error-line"], unsafe_innerHTML=html.escape(text),
+                    attributes={"role": "alert"})  # type: ignore[call-arg]

@@ -1,0 +1,358 @@
+"""The Play page: take the U.S. or China against the AI, one week at a time.
+
+The player sees only what their government would know: its own true compliance, the other
+side through perception noise, and public acts. Which accusations were real stays hidden
+until the end screen.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import solara
+
+from negotiate.errors import MoveError, NegotiateError
+from negotiate.moves import parse_move
+from negotiate.policy import LICENCE_KINDS
+from negotiate.strategies import Posture
+
+from . import state as st
+from .charts import ChartData, ChartSet
+from .comparison import ReplayComparison
+from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, Timeline
+from .explore import LabelledSelect, captions
+
+WEEK_CHOICES = (12, 26, 52)
+POSTURE_CHOICES: list[tuple[str, str]] = [
+    ("", "Follow from my instruments"),
+    (Posture.COMPLY.value, "Comply: keep the terms"),
+    (Posture.CONCEDE.value, "Concede: ease my measures"),
+    (Posture.SEEK_TALKS.value, "Seek talks"),
+    (Posture.ACCUSE.value, "Accuse (a public statement)"),
+    (Posture.RETALIATE.value, "Retaliate"),
+    (Posture.ESCALATE.value, "Escalate"),
+]
+
+
+def play_scenarios() -> list[str]:
+    names = st.scenario_names()
+    return [n for n in st.PLAY_SCENARIOS if n in names] or names[:1]
+
+
+def talks_next_week(game: st.PlayGame) -> bool:
+    """Talks are public knowledge: a pending round, or talks on the published calendar."""
+    model = game.model
+    nxt = model.week + 1
+    if model.talks_pending_week == nxt:
+        return True
+    start = model.scenario.start
+    return any(e.kind == "talks" and e.week(start) == nxt for e in model.scenario.events)
+
+
+def field_error(side: str, name: str, text: str) -> str:
+    """Check one instrument as typed; '' when fine."""
+    label, lo, hi = st.MOVE_NUMBERS[name]
+    if not str(text).strip():
+        return f"{label} is empty; allowed: a number from {lo:g} to {hi:g}"
+    try:
+        parse_move(side, {name: text})
+    except MoveError as exc:
+        return str(exc)
+    return ""
+
+
+def offer_error(name: str, text: str) -> str:
+    from negotiate.moves import _number
+    from negotiate.negotiation import OFFER_BOUNDS
+
+    lo, hi = OFFER_BOUNDS[name]
+    try:
+        value = _number(f"offer.{name}", text, lo, hi, "")
+    except MoveError as exc:
+        return str(exc)
+    if name == "weeks" and not float(value).is_integer():
+        return "offer.weeks must be a whole number of weeks from 1 to 156"
+    return ""
+
+
+@solara.component
+def FormField(label: str, initial: str, check: Callable[[str], str], on_text: Callable[[str], None],
+              *, name: str) -> None:
+    """A field whose text is kept for the week's move; a bad value is flagged at once."""
+    text, set_text = solara.use_state(initial)
+    error, set_error = solara.use_state("")
+
+    def typed(new: str | None) -> None:
+        new = "" if new is None else new
+        set_text(new)
+        on_text(new)
+        set_error(check(new))
+
+    solara.InputText(label, value=text, on_value=typed, error=error or False,
+                     message=error or None, classes=["field", f"field-{name}"], hide_details=False)
+
+
+@solara.component
+def Evidence(game: st.PlayGame) -> None:
+    ev = game.evidence()
+    other = st.SIDE_NAMES[game.other]
+    seen = ev["seen_last_week"]
+    seen_text = ("no report yet" if seen is None
+                 else "complying" if seen else "BREACHING (as your monitors read it)")
+    mine = ev["my_complied"]
+    mine_text = "no move yet" if mine is None else "kept the terms" if mine else "breached"
+    solara.HTML(tag="ul", classes=["evidence"], unsafe_innerHTML=(
+        f"<li>Last week your monitors saw {html.escape(other)}: <strong>{seen_text}</strong></li>"
+        f"<li>Breaches you perceived in the last {ev['recent_weeks']} weeks: "
+        f"<strong>{ev['perceived_breaches_recent']}</strong></li>"
+        f"<li>Your trust in {html.escape(other)}: <strong>{ev['trust']:.2f}</strong> (0 to 1)</li>"
+        f"<li>Your own government last week (you know this for sure): <strong>{mine_text}</strong></li>"
+        "<li><em>Monitoring is noisy: a breach you saw may not have happened.</em></li>"))
+
+
+@solara.component
+def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
+    model = game.model
+    side = game.side
+    other = st.SIDE_NAMES[game.other]
+    week = model.week
+    # Plain dicts the fields write into; the panel is remounted each week, so they start fresh.
+    defaults = solara.use_memo(game.form_defaults, [])
+    form = solara.use_memo(lambda: dict(defaults), [])
+    offer_form = solara.use_memo(lambda: _offer_defaults(game), [])
+    posture, set_posture = solara.use_state("")
+    kind, set_kind = solara.use_state(model.cn.instruments.licence_kind)
+    accuse, set_accuse = solara.use_state(False)
+    make_offer, set_make_offer = solara.use_state(False)
+    accept, set_accept = solara.use_state(False)
+    extend, set_extend = solara.use_state(True)
+    error, set_error = solara.use_state("")
+    talks = talks_next_week(game)
+    table = model.offer_on_table
+    agreement = model.truces.current
+    ending = agreement is not None and agreement.end_week - week <= 1
+
+    def submit() -> None:
+        data: dict[str, Any] = dict(form)
+        data["posture"] = posture or None
+        data["accuse"] = accuse
+        if side == "cn":
+            data["licence_kind"] = kind
+        if make_offer:
+            data["offer"] = dict(offer_form)
+        if accept and table is not None and table[0] != side:
+            data["accept_offer"] = True
+        if ending:
+            data["extend"] = extend
+        try:
+            move = st.parse_move_form(side, data, defaults)
+            game.play_week(move)
+        except NegotiateError as exc:
+            set_error(st.message(exc))  # nothing was submitted: the week is unchanged
+            return
+        set_error("")
+        on_played()
+
+    with solara.Div(classes=["panel", "decision-panel"]):
+        Heading(f"Week {week + 1}: your decisions", 3)
+        with solara.Div(classes=["decision"]):
+            for name in st.SIDE_FIELDS[side]:
+                FormField(st.MOVE_NUMBERS[name][0], form[name],
+                          lambda text, n=name: field_error(side, n, text),
+                          lambda text, n=name: form.__setitem__(n, text),
+                          name=name.replace("_", "-"))
+            if side == "cn":
+                LabelledSelect("Licence kind", [(k, k.capitalize()) for k in LICENCE_KINDS], kind,
+                               set_kind, classes=["field-licence-kind"])
+            LabelledSelect("Posture", POSTURE_CHOICES, posture, set_posture, classes=["field-posture"])
+        Heading(f"Accuse {other}?", 4)
+        Evidence(game)
+        solara.Button(f"Withdraw accusation of {other}" if accuse else f"Accuse {other} publicly this week",
+                      on_click=lambda: set_accuse(not accuse), outlined=not accuse,
+                      color="warning" if accuse else None, classes=["btn-accuse"])
+        if accuse:
+            solara.Text("An accusation is queued: it costs trust and moves markets, even if the breach was not real.",
+                        classes=["hint"])
+        if talks or table is not None:
+            Heading("Talks" + (" this week" if talks else ""), 4)
+            if table is not None:
+                who, offer = table
+                solara.Text(f"On the table ({st.SIDE_NAMES[who]}): {offer.describe()}", classes=["hint"])
+                if who != side:
+                    solara.Checkbox(label="Accept the offer on the table", value=accept, on_value=set_accept)
+            solara.Checkbox(label="Make an offer", value=make_offer, on_value=set_make_offer)
+            if make_offer:
+                with solara.Div(classes=["decision"]):
+                    for name, label in st.OFFER_FIELDS.items():
+                        FormField(label, offer_form[name], lambda text, n=name: offer_error(n, text),
+                                  lambda text, n=name: offer_form.__setitem__(n, text),
+                                  name=f"offer-{name.replace('_', '-')}")
+        if ending:
+            solara.Checkbox(label=f"Extend the truce (it ends at week {agreement.end_week})",
+                            value=extend, on_value=set_extend)
+        ErrorLine(error)
+        solara.Button(f"End week {week + 1}", on_click=submit, color="primary", classes=["btn-end-week"])
+
+
+def _offer_defaults(game: st.PlayGame) -> dict[str, str]:
+    model = game.model
+    if model.offer_on_table is not None:
+        source = model.offer_on_table[1].as_dict()
+    else:
+        us, cn = model.us.instruments, model.cn.instruments
+        source = {"us_tariff_cap": us.tariff_headline, "cn_tariff_cap": cn.tariff_headline,
+                  "approval_floor": cn.approval_rate, "review_cap": cn.review_weeks,
+                  "curb_cap": us.tech_curbs, "weeks": model.scenario.truce_weeks}
+    return {k: st.format_value(round(float(source[k]), 2)) for k in st.OFFER_FIELDS}
+
+
+@solara.component
+def Start(on_start: Callable[[str, str, int, int], None]) -> None:
+    names = solara.use_memo(play_scenarios, [])
+    scenario, set_scenario = solara.use_state(names[0])
+    weeks, set_weeks = solara.use_state(12)
+    seed_text, set_seed_text = solara.use_state(str(secrets.randbelow(10_000)))
+    error, set_error = solara.use_state("")
+
+    def start(side: str) -> None:
+        try:
+            seed = st.parse_seed(seed_text)
+        except NegotiateError as exc:
+            set_error(st.message(exc))
+            return
+        on_start(side, scenario, weeks, seed)
+
+    with solara.Div(classes=["panel", "start-panel"]):
+        Heading("Play a side against the AI", 2)
+        solara.Text("Each turn is one week. Set your instruments, decide whether to accuse, and "
+                    "make or answer offers when talks open. The AI plays the other government and "
+                    "the firms. You see the other side only through noisy monitoring.",
+                    classes=["hint"])
+        with solara.Div(classes=["decision"]):
+            LabelledSelect("Scenario", [(n, st.scenario_info(n)[0]) for n in names], scenario,
+                           set_scenario, classes=["play-scenario"])
+            LabelledSelect("Weeks to play", [(w, f"{w} weeks") for w in WEEK_CHOICES], weeks,
+                           set_weeks, classes=["play-weeks"])
+            solara.InputText("Seed", value=seed_text, on_value=lambda t: set_seed_text(t or ""),
+                             error=bool(error), message=error or "a whole number; same seed, same noise",
+                             classes=["field", "field-seed"], hide_details=False)
+        ErrorLine(error)
+        with solara.Div(classes=["toolbar"]):
+            solara.Button("Play as the United States", on_click=lambda: start("us"), color="primary",
+                          classes=["btn-play-us"])
+            solara.Button("Play as China", on_click=lambda: start("cn"), color="primary",
+                          classes=["btn-play-cn"])
+
+
+def truth_table(game: st.PlayGame) -> str:
+    rows = []
+    counts = {"us": [0, 0], "cn": [0, 0]}
+    for r in game.model.log.records:
+        if r.kind != "accusation":
+            continue
+        counts.setdefault(r.actor, [0, 0])[0 if r.real else 1] += 1
+        who = "You" if r.actor == game.side else f"{st.SIDE_NAMES[r.actor]} (AI)"
+        truth = '<span class="tag tag-real">▲ real breach</span>' if r.real else \
+            '<span class="tag tag-false">✕ false alarm</span>'
+        rows.append(f"<tr><td>{html.escape(r.date)} (week {r.week})</td><td>{html.escape(who)}</td>"
+                    f"<td>{truth}</td></tr>")
+    me, ai = counts[game.side], counts[game.other]
+    summary = (f"<p>You accused {me[0] + me[1]} times: {me[0]} real, {me[1]} false alarms. "
+               f"The AI ({html.escape(st.SIDE_NAMES[game.other])}) accused {ai[0] + ai[1]} times: "
+               f"{ai[0]} real, {ai[1]} false alarms.</p>")
+    body = "".join(rows) or '<tr><td colspan="3">No accusations were made.</td></tr>'
+    return (summary + '<table class="score-table truth-table" aria-label="Accusations and the truth">'
+            "<thead><tr><th>Date</th><th>Accuser</th><th>Truth</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+@solara.component
+def EndScreen(game: st.PlayGame, on_again: Callable[[], None]) -> None:
+    scores = game.scores()
+    outcome = game.outcome()
+    comparison = solara.use_memo(lambda: ReplayComparison.build(game), [id(game)])
+    with solara.Div(classes=["panel", "end-screen"]):
+        Heading("Game over", 2)
+        solara.HTML(tag="table", classes=["score-table"], unsafe_innerHTML=(
+            "<thead><tr><th></th><th>Mean welfare per week</th></tr></thead><tbody>"
+            f"<tr><td>You ({st.SIDE_NAMES[game.side]})</td><td><strong>{scores[game.side]:.2f}</strong></td></tr>"
+            f"<tr><td>AI ({st.SIDE_NAMES[game.other]})</td><td>{scores[game.other]:.2f}</td></tr>"
+            + (f"<tr><td>{st.SIDE_NAMES[game.side]} in the real 2025 replay</td>"
+               f"<td>{comparison.scores[game.side]:.2f}</td></tr>" if comparison.available else "")
+            + "</tbody>"))
+        solara.Text(f"Outcome: {outcome.label} — {outcome.reason}. Seed {game.seed}.", classes=["hint"])
+        Heading("The truth about the accusations", 3)
+        solara.HTML(tag="div", unsafe_innerHTML=truth_table(game))
+        Heading("Your path beside the real 2025 path", 3)
+        if comparison.available:
+            solara.Image(comparison.png, width="100%", classes=["chart-img", "comparison-img"])
+            solara.Text(comparison.caption, classes=["chart-caption"])
+        else:
+            solara.Text(comparison.caption, classes=["hint"])
+        solara.Button("Play again with a new seed", on_click=on_again, color="primary",
+                      classes=["btn-again"])
+
+
+@solara.component
+def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], None]) -> None:
+    version, set_version = solara.use_state(0)
+    model = game.model
+    s = model.scenario
+    finished = game.finished
+    charts = solara.use_memo(
+        lambda: ChartSet(classic=s.mode == "classic", weeks=s.weeks, start=s.start,
+                         hold=s.outcome_hold_threshold, friction=s.outcome_friction_threshold,
+                         reveal=False, player=game.side),
+        [id(game)])
+
+    def render() -> tuple[dict[str, bytes], dict[str, str]]:
+        charts.set_reveal(finished)
+        data = ChartData.of(model)
+        charts.update(data)
+        return charts.images(), captions(data, charts.classic, player=None if finished else game.side)
+
+    pngs, caps = solara.use_memo(render, [version, id(game), finished])
+
+    with solara.Div(classes=["page", "play"]):
+        with solara.Div(classes=["toolbar"]):
+            Heading(f"You are {st.SIDE_NAMES[game.side]}", 2)
+            solara.HTML(tag="span", classes=["week-status"],
+                        attributes={"aria-live": "polite", "data-week": str(model.week)},
+                        unsafe_innerHTML=f"Week {model.week} of {s.weeks} · "
+                                         f"{model.date if model.week else s.start_date}")
+            solara.Button("Quit to start", on_click=on_quit, outlined=True, classes=["btn-quit"])
+        OutcomeBanner(game.outcome(), final=finished, week=model.week, weeks=s.weeks, date=model.date)
+        if finished:
+            EndScreen(game, on_again)
+        with solara.Div(classes=["play-grid"]):
+            if not finished:
+                # Keyed by week: each week starts from fresh fields filled with current values.
+                DecisionPanel(game, lambda: set_version(lambda v: v + 1)).key(f"week-{model.week}")
+            with solara.Div():
+                ChartGrid(pngs, caps)
+        Timeline(list(model.log.records), reveal=finished)
+
+
+@solara.component
+def Page() -> None:
+    Styles()
+    solara.Title("negotiate · Play")
+    # The game lives in this session's component state, never at module level.
+    game, set_game = solara.use_state(None)  # type: ignore[var-annotated]
+
+    def start(side: str, scenario: str, weeks: int, seed: int) -> None:
+        set_game(st.PlayGame(side=side, scenario_name=scenario, seed=seed, weeks=weeks))
+
+    def again() -> None:
+        old: st.PlayGame = game
+        seed = (old.seed + 1 + secrets.randbelow(1000)) % (st.SEED_MAX + 1)
+        set_game(st.PlayGame(side=old.side, scenario_name=old.scenario_name, seed=seed, weeks=old.weeks))
+
+    with solara.Div(classes=["page", "play"]):
+        if game is None:
+            Start(start)
+        else:
+            Game(game, again, lambda: set_game(None)).key(f"game-{id(game)}")

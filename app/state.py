@@ -1,0 +1,369 @@
+"""Session state for the browser app, kept free of Solara so it can be tested directly.
+
+Each browser session builds its own :class:`ExploreRun` or :class:`PlayGame` inside a
+component (``solara.use_memo``); nothing here is shared between sessions. Text typed into a
+control is parsed by :func:`parse_setting` / :func:`parse_seed` / :func:`parse_move_form`,
+which raise :class:`~negotiate.errors.NegotiateError` with a message fit to show inline;
+callers apply a value only when parsing succeeded, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from negotiate import TradeModel, available_scenarios, branch, load_scenario
+from negotiate.errors import MoveError, NegotiateError, ScenarioError
+from negotiate.moves import Move, parse_move
+from negotiate.outcome import Outcome
+from negotiate.params import Choice, Flag, Range
+from negotiate.scenario import BY_KEY, TradeScenario, coerce
+
+DEFAULT_SCENARIO = "rare-earth-2025"
+PLAY_SCENARIOS = ("classroom-short", "rare-earth-2025")
+REPLAY_SCENARIO = "rare-earth-2025-replay"
+SEED_MAX = 2**32 - 1
+SIDE_NAMES = {"us": "United States", "cn": "China"}
+
+# Strategies a person can pick for an AI side (``human`` and ``scripted`` need moves from
+# outside, which the Explore page does not supply).
+AI_STRATEGIES = ("pragmatic", "tft", "gtft", "ctft", "grim", "wsls", "allc", "alld")
+STRATEGY_LABELS = {
+    "pragmatic": "Pragmatic (calibrated default)",
+    "tft": "Tit for tat",
+    "gtft": "Generous tit for tat",
+    "ctft": "Contrite tit for tat",
+    "grim": "Grim trigger",
+    "wsls": "Win-stay, lose-shift",
+    "allc": "Always comply",
+    "alld": "Always escalate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """One Explore-page control: the dotted scenario key and how to show it."""
+
+    key: str
+    label: str
+
+    @property
+    def spec(self) -> Range | Choice | Flag:
+        return BY_KEY[self.key].spec  # type: ignore[return-value]
+
+    @property
+    def kind(self) -> str:
+        spec = self.spec
+        if isinstance(spec, Flag):
+            return "flag"
+        if isinstance(spec, Choice):
+            return "choice"
+        return "number"
+
+    def hint(self) -> str:
+        spec = self.spec
+        if isinstance(spec, Range):
+            unit = f" {spec.unit}" if spec.unit else ""
+            return f"{spec.lo:g} to {spec.hi:g}{unit}"
+        return ""
+
+
+EXPLORE_CONTROLS: tuple[Control, ...] = (
+    Control("us.strategy", "U.S. strategy"),
+    Control("cn.strategy", "China strategy"),
+    Control("noise.perception", "Perception noise"),
+    Control("noise.execution", "Execution noise"),
+    Control("truce.weeks", "Truce length (weeks)"),
+    Control("truce.monitoring", "Joint monitoring committee"),
+    Control("us.diversification", "U.S. diversification support"),
+    Control("cn.approval_rate", "China licence approval rate"),
+    Control("cn.review_weeks", "China licence review time (weeks)"),
+)
+
+
+# -------------------------------------------------------------------------- parsing
+def parse_setting(key: str, text: str | bool) -> Any:
+    """Typed text (or a switch) for scenario key ``key`` -> its value, or ScenarioError."""
+    field_ = BY_KEY[key]
+    spec = field_.spec
+    if isinstance(spec, Range):
+        raw = str(text).strip().replace(",", "")
+        if not raw:
+            raise ScenarioError(f"is empty; allowed: {spec.allowed()}", key=key)
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ScenarioError(f"{text!r} is not a number; allowed: {spec.allowed()}", key=key) from None
+        if not math.isfinite(number):
+            raise ScenarioError(f"{text!r} is not a finite number; allowed: {spec.allowed()}", key=key)
+        value: Any = number
+    else:
+        value = text
+    return coerce(field_, value, "")
+
+
+def parse_seed(text: str) -> int:
+    raw = str(text).strip().replace(",", "")
+    if not raw:
+        raise ScenarioError(f"seed is empty; allowed: a whole number from 0 to {SEED_MAX}")
+    try:
+        seed = int(raw)
+    except ValueError:
+        raise ScenarioError(f"seed {text!r} is not a whole number; allowed: 0 to {SEED_MAX}") from None
+    if not 0 <= seed <= SEED_MAX:
+        raise ScenarioError(f"seed {seed} is out of range; allowed: 0 to {SEED_MAX}")
+    return seed
+
+
+def message(exc: NegotiateError) -> str:
+    """The part of an error worth showing next to the control that caused it."""
+    detail = getattr(exc, "detail", None)
+    return str(detail if detail else exc)
+
+
+def scenario_names() -> list[str]:
+    return list(available_scenarios())
+
+
+def scenario_info(name: str) -> tuple[str, str]:
+    """(title, description) of a built-in scenario."""
+    scenario = load_scenario(name)
+    return scenario.title, " ".join(scenario.description.split())
+
+
+def current_value(scenario: TradeScenario, key: str) -> Any:
+    return getattr(scenario, BY_KEY[key].name)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# -------------------------------------------------------------------------- Explore
+def fork(model: TradeModel, week: int, changes: dict[str, Any]) -> TradeModel:
+    """``negotiate.branch``, with a stopgap for its renaming of a running scenario.
+
+    ``runner.branch`` sets ``twin.scenario.name`` after the twin model exists, which Mesa's
+    Scenario refuses while the model runs (ValueError); reported upstream. Until that is
+    fixed, replay here the same way with the name set before the model is built.
+    """
+    try:
+        return branch(model, week, changes)
+    except ValueError:
+        pass
+    from negotiate.scenario import FIELDS
+
+    values = {name: getattr(model.scenario, name) for name in FIELDS}
+    scenario = model.scenario.__class__(rng=model.scenario.rng, **values)
+    scenario.name = getattr(model.scenario, "name", "custom")
+    twin = TradeModel(scenario)
+    moves = [m for m in model.move_log if m[0] <= week]
+    for target in range(1, week + 1):
+        for move_week, who, move in moves:
+            if move_week == target:
+                if who.startswith("firm:"):
+                    twin.submit_firm_action(int(who[5:]), move)
+                else:
+                    twin.submit_move(who, move)
+        twin.step()
+    for key, value in changes.items():
+        twin.set_live(key, value)
+    return twin
+
+
+
+@dataclass
+class ExploreRun:
+    """One session's run on the Explore page, plus an optional branch stepped alongside."""
+
+    scenario_name: str = DEFAULT_SCENARIO
+    overrides: dict[str, Any] = field(default_factory=dict)
+    seed: int = 1
+    model: TradeModel = field(init=False)
+    branch_model: TradeModel | None = field(default=None, init=False)
+    branch_week: int | None = field(default=None, init=False)
+    branch_label: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    @property
+    def scenario(self) -> TradeScenario:
+        return self.model.scenario
+
+    def reset(self) -> None:
+        scenario = load_scenario(self.scenario_name, dict(self.overrides), seed=self.seed)
+        self.model = TradeModel(scenario)
+        self.clear_branch()
+
+    def clear_branch(self) -> None:
+        self.branch_model = None
+        self.branch_week = None
+        self.branch_label = ""
+
+    def step(self) -> bool:
+        """Advance one week (and the branch with it); False when the run has ended."""
+        if not self.model.running:
+            return False
+        self.model.step()
+        if self.branch_model is not None and self.branch_model.running:
+            self.branch_model.step()
+        return True
+
+    def make_branch(self, changes: dict[str, Any], move: tuple[str, str] | None = None) -> None:
+        """Fork at the current week with live ``changes`` and, optionally, one forced
+        posture for a side this coming week (the side plays it, then its AI resumes)."""
+        week = self.model.week
+        twin = fork(self.model, week, changes)
+        labels = [f"{key} = {format_value(value)}" for key, value in changes.items()]
+        if move is not None:
+            side, posture = move
+            original = twin.government(side).strategy.name
+            strategy_key = f"{side}.strategy"
+            twin.set_live(strategy_key, "human")
+            twin.submit_move(side, parse_move(side, {"posture": posture}))
+            twin.step()
+            twin.set_live(strategy_key, changes.get(strategy_key, original))
+            labels.append(f"{SIDE_NAMES[side]} plays {posture.replace('_', ' ')} in week {week + 1}")
+            # Keep the main run level with the branch so both paths line up week by week.
+            if self.model.running:
+                self.model.step()
+        self.branch_model = twin
+        self.branch_week = week
+        self.branch_label = "; ".join(labels) if labels else "no change (same seed)"
+
+
+# -------------------------------------------------------------------------- Play
+MOVE_NUMBERS = {
+    "tariff_headline": ("Headline tariff (%)", 0.0, 200.0),
+    "tech_curbs": ("Tech curbs (0 to 1)", 0.0, 1.0),
+    "diversification": ("Diversification support (0 to 1)", 0.0, 1.0),
+    "approval_rate": ("Licence approval rate (0 to 1)", 0.0, 1.0),
+    "review_weeks": ("Licence review time (weeks)", 0.0, 52.0),
+}
+SIDE_FIELDS = {
+    "us": ("tariff_headline", "tech_curbs", "diversification"),
+    "cn": ("tariff_headline", "tech_curbs", "approval_rate", "review_weeks"),
+}
+OFFER_FIELDS = {
+    "us_tariff_cap": "U.S. tariff cap (%)",
+    "cn_tariff_cap": "China tariff cap (%)",
+    "approval_floor": "Licence approval floor (0 to 1)",
+    "review_cap": "Review time cap (weeks)",
+    "curb_cap": "U.S. curb cap (0 to 1)",
+    "weeks": "Length (weeks)",
+}
+
+
+def parse_move_form(side: str, form: dict[str, Any], defaults: dict[str, str] | None = None) -> Move:
+    """The decision panel's fields (text as typed) -> a validated Move, or MoveError.
+
+    Empty instrument fields are errors rather than "no change": the panel is pre-filled
+    with the current values, so an empty box means the player deleted it by mistake. A field
+    still showing its (rounded) default is left out, so an untouched field never moves an
+    instrument by a rounding step (which the model could read as a breach of a truce cap).
+    """
+    data: dict[str, Any] = {}
+    for name in SIDE_FIELDS[side]:
+        text = str(form.get(name, "")).strip()
+        if defaults is not None and text == defaults.get(name):
+            continue
+        label = MOVE_NUMBERS[name][0]
+        if not text:
+            lo, hi = MOVE_NUMBERS[name][1:]
+            raise MoveError(f"{label} is empty; allowed: a number from {lo:g} to {hi:g}")
+        data[name] = text
+    for name in ("posture", "licence_kind"):
+        if form.get(name):
+            data[name] = form[name]
+    for name in ("accuse", "accept_offer", "extend"):
+        if form.get(name) is not None:
+            data[name] = bool(form[name])
+    if form.get("offer"):
+        data["offer"] = dict(form["offer"])
+    if side == "us":
+        data.pop("licence_kind", None)
+    return parse_move(side, data)
+
+
+@dataclass
+class PlayGame:
+    """One player's game: they hold ``side``; the scenario's AI plays the other side."""
+
+    side: str = "us"
+    scenario_name: str = DEFAULT_SCENARIO
+    seed: int = 1
+    weeks: int | None = None
+    model: TradeModel = field(init=False)
+    last_error: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        if self.side not in SIDE_NAMES:
+            raise MoveError(f"side {self.side!r} is unknown; allowed: us, cn")
+        overrides: dict[str, Any] = {f"{self.side}.strategy": "human"}
+        if self.weeks is not None:
+            overrides["weeks"] = self.weeks
+        self.model = TradeModel(load_scenario(self.scenario_name, overrides, seed=self.seed))
+
+    @property
+    def other(self) -> str:
+        return "cn" if self.side == "us" else "us"
+
+    @property
+    def finished(self) -> bool:
+        return not self.model.running
+
+    def play_week(self, move: Move) -> None:
+        if self.finished:
+            raise MoveError("the game is over; allowed: play again")
+        self.model.submit_move(self.side, move)
+        self.model.step()
+
+    def outcome(self) -> Outcome:
+        return self.model.outcome or self.model.classify()
+
+    def form_defaults(self) -> dict[str, str]:
+        inst = self.model.government(self.side).instruments
+        return {name: format_value(round(float(getattr(inst, name)), 3)) for name in SIDE_FIELDS[self.side]}
+
+    def evidence(self) -> dict[str, Any]:
+        """What the player's side knows about the other: only perceptions, never the truth."""
+        me = self.model.government(self.side)
+        return {
+            "seen_last_week": me.seen_other,
+            "perceived_breaches_recent": sum(1 for seen in me.seen_history if not seen),
+            "recent_weeks": len(me.seen_history),
+            "trust": me.trust,
+            "my_complied": me.complied_last,
+        }
+
+    def scores(self) -> dict[str, float]:
+        weeks = max(self.model.steps, 1)
+        return {side: self.model.government(side).welfare_total / weeks for side in SIDE_NAMES}
+
+
+# -------------------------------------------------------------------------- theory
+def theory_values(scenario: TradeScenario) -> dict[str, float] | None:
+    """Exact long-run payoffs and P(both comply) for a classic-mode pair of automata.
+
+    None outside classic mode or when a strategy has no finite automaton (pragmatic).
+    """
+    if scenario.mode != "classic":
+        return None
+    from negotiate.strategies import AutomatonStrategy, make_strategy
+    from negotiate.theory import long_run
+
+    strategies = [make_strategy(getattr(scenario, f"{side}_strategy"),
+                                generosity=getattr(scenario, f"{side}_generosity"),
+                                hawkishness=getattr(scenario, f"{side}_hawkishness"))
+                  for side in ("us", "cn")]
+    if not all(isinstance(s, AutomatonStrategy) for s in strategies):
+        return None
+    payoffs = (scenario.payoffs_reward, scenario.payoffs_sucker, scenario.payoffs_temptation,
+               scenario.payoffs_punishment)
+    result = long_run(strategies[0], strategies[1], scenario.noise_execution,
+                      scenario.noise_perception, payoffs)
+    return {"us": result.us_payoff, "cn": result.cn_payoff, "cc": result.p_cc}

@@ -1,0 +1,127 @@
+"""Browser speed: first load and Step-to-redrawn-charts, in Debian's chromium.
+
+``measure()`` starts the real server (``negotiate app``) on a free 127.0.0.1 port, opens the
+Explore page in fresh browser contexts and reports:
+
+* ``first_load_ms``: navigation start to all four charts drawn at week 0 (median of 3
+  fresh contexts on a warm server; ``first_load_cold_ms`` is the very first view);
+* ``step_p95_ms`` (and median, max): from a Step click to all four chart images replaced
+  and decoded, over the 52 steps of rare-earth-2025 (so it includes week 52). Timed inside
+  the page with ``performance.now()`` so playwright's own round trips do not count.
+
+Goals (issue 4): step_p95_ms <= 150, first_load_ms <= 3000.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOALS = {"step_p95_ms": 150.0, "first_load_ms": 3000.0}
+
+_WAIT_CHARTS = """
+(old) => new Promise(resolve => {
+  const check = () => {
+    const imgs = Array.from(document.querySelectorAll('.charts img'));
+    const ready = imgs.length === 4 && imgs.every((e, i) => e.complete && e.naturalWidth > 0
+                                                   && (old === null || e.src !== old[i]));
+    if (ready) resolve(performance.now()); else requestAnimationFrame(check);
+  };
+  check();
+})
+"""
+_STEP = """
+async (old) => {
+  const t0 = performance.now();
+  document.querySelector('button.btn-step').click();
+  const t1 = await (WAIT)(old);
+  return t1 - t0;
+}
+""".replace("WAIT", _WAIT_CHARTS)
+
+
+def _helpers():
+    spec = importlib.util.spec_from_file_location("negotiate_browser_conftest",
+                                                  ROOT / "tests" / "browser" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _load(browser, url: str) -> tuple[float, object, object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(".week-status[data-week='0']")
+    page.evaluate(_WAIT_CHARTS, None)
+    return (time.perf_counter() - start) * 1000.0, context, page
+
+
+def measure() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    h = _helpers()
+    port = h.free_port()
+    process = h.start_server(port)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        # Readiness only (/readyz); the first page view below is the cold one.
+        deadline = time.monotonic() + 90
+        import urllib.request
+        while True:
+            try:
+                urllib.request.urlopen(url + "readyz", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=h.CHROMIUM, headless=True, args=h.ARGS)
+            cold, context, _ = _load(browser, url)
+            context.close()
+            warm = []
+            for _ in range(3):
+                ms, context, page = _load(browser, url)
+                warm.append(ms)
+                context.close()
+            _, context, page = _load(browser, url)
+            steps = []
+            for week in range(1, 53):
+                old = page.eval_on_selector_all(".charts img", "els => els.map(e => e.src)")
+                steps.append(page.evaluate(_STEP, old))
+                page.wait_for_selector(f".week-status[data-week='{week}']")
+            context.close()
+            browser.close()
+    finally:
+        h.stop_server(process)
+    result = {
+        "first_load_ms": round(statistics.median(warm), 1),
+        "first_load_cold_ms": round(cold, 1),
+        "step_p95_ms": round(_percentile(steps, 0.95), 1),
+        "step_median_ms": round(statistics.median(steps), 1),
+        "step_max_ms": round(max(steps), 1),
+        "steps": len(steps),
+    }
+    result["meets_goals"] = all(result[k] <= v for k, v in GOALS.items())
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(), indent=2))
+    sys.exit(0)

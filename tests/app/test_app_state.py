@@ -1,0 +1,142 @@
+"""The app without a browser: parsing, sessions, private information, launch."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from negotiate.app import state as st
+
+from negotiate.errors import MoveError, NegotiateError, ScenarioError
+
+APP_DIR = Path(st.__file__).parent
+
+
+@pytest.mark.parametrize("text", ["-5", "10000", "", "abc", "nan", "inf"])
+def test_bad_setting_is_rejected_with_the_allowed_range(text):
+    with pytest.raises(ScenarioError) as err:
+        st.parse_setting("noise.perception", text)
+    assert "0 to 0.5" in st.message(err.value)
+
+
+def test_good_settings_parse():
+    assert st.parse_setting("noise.perception", " 0.1 ") == 0.1
+    assert st.parse_setting("truce.weeks", "26") == 26
+    with pytest.raises(ScenarioError):
+        st.parse_setting("truce.weeks", "2.5")
+
+
+@pytest.mark.parametrize("text", ["", "x", "-1", "1.5", str(2**40)])
+def test_bad_seed(text):
+    with pytest.raises(ScenarioError):
+        st.parse_seed(text)
+
+
+def test_branch_overlays_from_the_fork_week():
+    run = st.ExploreRun()
+    for _ in range(6):
+        run.step()
+    run.make_branch({"noise.perception": 0.4})
+    for _ in range(6):
+        run.step()
+    assert run.model.week == run.branch_model.week == 12
+    main = run.model.datacollector.model_vars["detente_index"]
+    twin = run.branch_model.datacollector.model_vars["detente_index"]
+    assert main[:6] == twin[:6], "same seed, same path up to the fork"
+    assert run.branch_label == "noise.perception = 0.4"
+
+
+def test_forced_move_branch_keeps_both_runs_level():
+    run = st.ExploreRun()
+    for _ in range(3):
+        run.step()
+    run.make_branch({}, ("us", "escalate"))
+    assert run.model.week == run.branch_model.week == 4
+    assert run.branch_model.us.strategy.name == run.model.us.strategy.name
+
+
+def test_untouched_fields_do_not_move_instruments():
+    game = st.PlayGame(side="us", weeks=12)
+    defaults = game.form_defaults()
+    move = st.parse_move_form("us", dict(defaults), defaults)
+    assert move.tariff_headline is None and move.tech_curbs is None
+    move = st.parse_move_form("us", dict(defaults, tariff_headline="30"), defaults)
+    assert move.tariff_headline == 30.0
+    with pytest.raises(MoveError, match="empty"):
+        st.parse_move_form("us", dict(defaults, tariff_headline=""), defaults)
+    with pytest.raises(MoveError, match="out of range"):
+        st.parse_move_form("us", dict(defaults, tariff_headline="10000"), defaults)
+
+
+def test_play_evidence_is_perception_only():
+    game = st.PlayGame(side="cn", weeks=12)
+    for _ in range(4):
+        game.play_week(st.parse_move_form("cn", game.form_defaults(), game.form_defaults()))
+    evidence = game.evidence()
+    assert set(evidence) == {"seen_last_week", "perceived_breaches_recent", "recent_weeks", "trust",
+                             "my_complied"}
+    assert evidence["seen_last_week"] == game.model.cn.seen_other
+
+
+def test_charts_hide_the_other_sides_trust_until_revealed():
+    from negotiate.app.charts import ChartData, ChartSet
+
+    game = st.PlayGame(side="us", weeks=12)
+    for _ in range(3):
+        game.play_week(st.parse_move_form("us", game.form_defaults(), game.form_defaults()))
+    s = game.model.scenario
+    charts = ChartSet(classic=False, weeks=s.weeks, start=s.start, hold=0.6, friction=0.4,
+                      reveal=False, player="us")
+    charts.update(ChartData.of(game.model))
+    trust = charts.charts["trust"].artists
+    assert len(trust["us_trust"].get_xdata()) == 3
+    assert len(trust["cn_trust"].get_xdata()) == 0
+    charts.set_reveal(True)
+    charts.update(ChartData.of(game.model))
+    assert len(trust["cn_trust"].get_xdata()) == 3
+    assert all(img[:2] == b"\xff\xd8" for img in charts.images().values())
+
+
+def test_theory_values_for_classic_automata():
+    from negotiate import load_scenario
+
+    sc = load_scenario("rare-earth-2025", {"mode": "classic", "us.strategy": "tft", "cn.strategy": "tft",
+                                           "noise.execution": 0.05, "noise.perception": 0.0})
+    values = st.theory_values(sc)
+    assert values is not None and values["us"] == pytest.approx(2.25)
+    assert st.theory_values(load_scenario("rare-earth-2025")) is None
+
+
+def test_explore_page_steps_in_process():
+    import ipyvuetify as v
+    import solara
+    from negotiate.app import explore
+
+    _, rc = solara.render(explore.Page(), handle_error=False)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    status = rc.find(solara.widgets.HTML, tag="span").widgets
+    assert any('Week 1 of' in (w.unsafe_innerHTML or "") for w in status)
+
+
+def test_no_console_or_code_execution_in_the_app():
+    sources = "\n".join(p.read_text() for p in APP_DIR.glob("*.py"))
+    for forbidden in ("CommandConsole", "exec(", "eval(", "code.interact", "InteractiveConsole"):
+        assert forbidden not in sources, forbidden
+
+
+def test_launch_rejects_bad_port_and_host():
+    from negotiate.app import launch
+
+    parser = argparse.ArgumentParser()
+    launch.register(parser.add_subparsers())
+    args = parser.parse_args(["app", "--port", "99999"])
+    with pytest.raises(NegotiateError, match="1 to 65535"):
+        args.handler(args)
+    args = parser.parse_args(["app", "--port", "abc"])
+    with pytest.raises(NegotiateError, match="whole number"):
+        args.handler(args)
+    args = parser.parse_args(["app", "--host", "no such host!"])
+    with pytest.raises(NegotiateError, match="--host"):
+        args.handler(args)
+    assert "--no-check-version" in launch.server_command("127.0.0.1", 8765)
