@@ -66,6 +66,8 @@ class Instruments:
     licence_kind: str = "single"
     _average_key: tuple[float, float] = field(default=(-1.0, -1.0), repr=False, compare=False)
     _average: float = field(default=0.0, repr=False, compare=False)
+    _curbs_key: tuple = field(default=(), repr=False, compare=False)
+    _curbs: float = field(default=0.0, repr=False, compare=False)
 
     @classmethod
     def with_curb_index(cls, side: str, index: float, **kwargs) -> Instruments:
@@ -78,8 +80,13 @@ class Instruments:
 
     @property
     def tech_curbs(self) -> float:
-        weights = self.weights
-        return sum(weights[m] * level for m, level in self.measures.items())
+        # Read many times a week, changed rarely: recompute only when a level changed.
+        key = tuple(self.measures.values())
+        if key != self._curbs_key:
+            weights = self.weights
+            self._curbs_key = key
+            self._curbs = sum(weights[m] * level for m, level in self.measures.items())
+        return self._curbs
 
     @property
     def tariff_average(self) -> float:

@@ -206,15 +206,16 @@ class FirmPanel:
         return float(self.inventory.sum() / self.total_demand)
 
     def snapshot(self, week: int) -> dict[str, np.ndarray]:
+        # Arrays that the next step replaces (not mutates) are kept by reference; the
+        # table is built, and narrowed to float32, only when someone asks for it.
         return {
-            "week": np.full(self.n, week, dtype=np.int32),
-            "firm": np.arange(self.n, dtype=np.int32),
-            "cover_weeks": (self.inventory / self.demand).astype(np.float32),
-            "production": self.production.astype(np.float32),
-            "china_share": self.china_share.astype(np.float32),
-            "licensed": (self.licence_until >= week),
-            "pending": (self.pending_until >= 0),
-            "lobbying": self.lobbying.astype(np.float32),
+            "week": week,
+            "cover_weeks": self.inventory / self.demand,
+            "production": self.production,
+            "china_share": self.china_share.copy(),
+            "licensed": self.licence_until >= week,
+            "pending": self.pending_until >= 0,
+            "lobbying": self.lobbying,
         }
 
 
@@ -278,6 +279,7 @@ class Firm(mesa.Agent):
         if p.pending_until[self.index] < 0 and p.heavy[self.index]:
             review = self.model.cn.instruments.review_weeks
             p.pending_until[self.index] = self.model.week + max(1, round(review))
+            p._pending = True
 
 
 @dataclass
