@@ -149,3 +149,12 @@ def test_fuzzed_bytes_never_crash(tmp_path_factory, data):
         load_scenario(path)
     except ScenarioError as exc:
         assert "\n" not in str(exc)
+
+
+def test_scenario_reference_is_up_to_date():
+    from negotiate.reference import render
+
+    from .helpers import ROOT
+
+    committed = (ROOT / "docs" / "scenario-reference.md").read_text()
+    assert committed == render(), "run: python -m negotiate.reference > docs/scenario-reference.md"
