@@ -9,6 +9,7 @@ yielded as :class:`Lost` (its runs stay missing, so ``--resume`` can try them ag
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -155,9 +156,18 @@ class DaskBackend:
         from dask.distributed import as_completed
 
         todo = iter(tasks)
-        limit = 2 * self.workers + 1
         meta: dict[str, tuple[ChunkTask, int]] = {}
         running = as_completed()
+        # Workers of a real cluster join over minutes (batch jobs, autoscaling): recount them
+        # now and then so the bound on chunks in flight grows with the cluster.
+        checked = [0.0, 2 * self.workers + 1]
+
+        def limit() -> int:
+            now = time.monotonic()
+            if now - checked[0] > 5.0:
+                self.workers = max(1, sum(self.client.nthreads().values()))
+                checked[:] = [now, 2 * self.workers + 1]
+            return int(checked[1])
 
         def submit(task: ChunkTask, tries: int) -> None:
             # pure=False: a retried chunk must run again, not reuse a lost result.
@@ -166,7 +176,7 @@ class DaskBackend:
             running.add(future)
 
         def refill() -> None:
-            while len(meta) < limit:
+            while len(meta) < limit():
                 task = next(todo, None)
                 if task is None:
                     return

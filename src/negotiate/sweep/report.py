@@ -185,8 +185,12 @@ def _heatmap(frame: pd.DataFrame, design: Design, writer: _Writer) -> dict[str, 
     writer.figure(figures.heatmap_figure(share_grid, index_grid, rows_key, cols_key,
                                          writer.figures / "heatmap_detente_holds.png"),
                   f"Détente holds by {rows_key} and {cols_key}")
-    best = holds.dropna(subset=["share"]).sort_values("share", kind="stable").iloc[-1]
-    return {"rows": rows_key, "cols": cols_key, "row": best[rows_key], "col": best[cols_key],
+    valid = holds.dropna(subset=["share"])
+    top = valid[valid["share"] == valid["share"].max()]
+    best = top.iloc[0]
+    worst = valid.sort_values("share", kind="stable").iloc[0]
+    return {"rows": rows_key, "cols": cols_key, "cells": len(valid), "ties": top, "worst": worst,
+            "row": best[rows_key], "col": best[cols_key],
             "share": best["share"], "low": best["ci_low"], "high": best["ci_high"]}
 
 
@@ -259,10 +263,7 @@ def _paragraph(manifest: dict[str, Any], design: Design, facts: dict[str, Any]) 
             f"{_pct(worst['share'])} at {at}{_fmt(worst[key])}.")
     best_cell = facts.get("best_cell")
     if best_cell:
-        parts.append(
-            f"The best combination was {best_cell['rows']} = {_fmt(best_cell['row'])} with "
-            f"{best_cell['cols']} = {_fmt(best_cell['col'])} ({_pct(best_cell['share'])}, "
-            f"{_pct(best_cell['low'])}–{_pct(best_cell['high'])}).")
+        parts.append(_best_cells(best_cell))
     sobol = facts.get("sobol")
     if sobol:
         parts.append(
@@ -275,6 +276,26 @@ def _paragraph(manifest: dict[str, Any], design: Design, facts: dict[str, Any]) 
     parts.append("Shares come with Wilson 95% intervals: where intervals overlap, the sweep "
                  "cannot tell the settings apart, and more replications would.")
     return " ".join(parts)
+
+
+def _best_cells(best: dict[str, Any]) -> str:
+    ties, rows, cols = best["ties"], best["rows"], best["cols"]
+    result = (f"détente held in {_pct(best['share'])} of runs "
+              f"({_pct(best['low'])}–{_pct(best['high'])})")
+    if len(ties) == 1:
+        worst = best["worst"]
+        return (f"The best combination was {rows} = {_fmt(best['row'])} with {cols} = "
+                f"{_fmt(best['col'])}: {result}; the worst was {rows} = {_fmt(worst[rows])} "
+                f"with {cols} = {_fmt(worst[cols])}: {_pct(worst['share'])}.")
+    # Several cells share the top share: say what they have in common instead of picking one.
+    common = [f"{key} = {_fmt(ties[key].iloc[0])}" for key in (rows, cols)
+              if ties[key].nunique() == 1]
+    shared = f", all with {common[0]}" if common else ""
+    worst = best["worst"]
+    return (f"The best result, {result}, came in {len(ties)} of the {best['cells']} "
+            f"combinations{shared}; the worst was {rows} = {_fmt(worst[rows])} with {cols} = "
+            f"{_fmt(worst[cols])}: {_pct(worst['share'])} "
+            f"({_pct(worst['ci_low'])}–{_pct(worst['ci_high'])}).")
 
 
 def wilson_interval(successes: int, n: int) -> tuple[float, float]:

@@ -1,0 +1,100 @@
+"""Speed of sweeps: runs per second serially, on a 2-process pool and on a 2-worker Dask
+LocalCluster, parallel efficiency, sweep overhead, and a projection to a million runs.
+
+``measure()`` is imported by ``benchmarks/run.py``; ``python benchmarks/sweep.py`` prints the
+same dictionary as JSON. Everything runs ``classroom-short`` (14 weeks, 20 firms) without
+weekly tables, the way a sweep runs it.
+
+- ``overhead``: a serial sweep (in this process, writing Parquet chunks) against a plain
+  loop calling ``negotiate.run`` on the same runs and seeds, measured in alternating halves
+  so that drifting machine load hits both alike: ``sweep time / model time - 1``.
+- ``efficiency``: parallel runs/s divided by (workers x serial runs/s). Start-up (pool,
+  cluster) is included: it is part of what a researcher waits for.
+- ``projected_1m_runs_h``: hours for 1,000,000 runs at the rate of a measured 20,000-run
+  sweep on the faster of the two parallel backends.
+
+The machine has 2 cores; anything else running skews the parallel figures, so the load
+average before and after is reported too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+SCENARIO = "classroom-short"
+SERIAL_RUNS = 2_000  # per half; two halves
+PROJECTION_RUNS = 20_000
+DASK_RUNS = 10_000
+WORKERS = 2
+
+
+def _pure_loop(runs: int, seed: int) -> float:
+    """Seconds for ``runs`` plain model runs, the same runs a sweep of one point would do."""
+    import negotiate
+    from negotiate.sweep.seeds import run_seed
+
+    scenario = negotiate.load_scenario(SCENARIO, {"collect.weekly": False})
+    began = time.perf_counter()
+    for rep in range(runs):
+        negotiate.run(scenario, seed=run_seed(seed, 0, rep))
+    return time.perf_counter() - began
+
+
+def _sweep(out: Path, runs: int, seed: int, **options) -> float:
+    from negotiate.sweep.api import run_sweep
+
+    began = time.perf_counter()
+    stats = run_sweep(SCENARIO, reps=runs, seed=seed, out=out, quiet=True,
+                      progress_interval=3600, **options)
+    elapsed = time.perf_counter() - began
+    assert stats.done == runs and stats.failed == 0, stats
+    return elapsed
+
+
+def measure() -> dict:
+    """Measure once; returns runs/s, efficiency, overhead and the projection (see module doc)."""
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="negotiate-bench-") as tmp:
+        tmp_path = Path(tmp)
+        _pure_loop(50, 0)  # warm imports and caches for both paths
+        _sweep(tmp_path / "warm", 50, 0, workers=1)
+
+        pure = sweep_serial = 0.0
+        for half, seed in enumerate((1, 2)):
+            pure += _pure_loop(SERIAL_RUNS, seed)
+            sweep_serial += _sweep(tmp_path / f"serial{half}", SERIAL_RUNS, seed, workers=1)
+        serial_rps = 2 * SERIAL_RUNS / sweep_serial
+
+        process_s = _sweep(tmp_path / "process", PROJECTION_RUNS, 3, workers=WORKERS,
+                           backend="process")
+        process_rps = PROJECTION_RUNS / process_s
+        dask_s = _sweep(tmp_path / "dask", DASK_RUNS, 4, workers=WORKERS, backend="dask")
+        dask_rps = DASK_RUNS / dask_s
+
+    best = max(process_rps, dask_rps)
+    return {
+        "runs_per_s": {"serial": round(serial_rps, 1), "process_2": round(process_rps, 1),
+                       "dask_2": round(dask_rps, 1)},
+        "efficiency": {"process": round(process_rps / (WORKERS * serial_rps), 3),
+                       "dask": round(dask_rps / (WORKERS * serial_rps), 3)},
+        "overhead": round(sweep_serial / pure - 1, 4),
+        "projected_1m_runs_h": round(1_000_000 / best / 3600, 3),
+        "detail": {
+            "scenario": SCENARIO,
+            "model_ms_per_run": round(1000 * pure / (2 * SERIAL_RUNS), 3),
+            "serial_runs": 2 * SERIAL_RUNS,
+            "process_runs": PROJECTION_RUNS, "process_seconds": round(process_s, 2),
+            "dask_runs": DASK_RUNS, "dask_seconds": round(dask_s, 2),
+            "cores": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(), indent=2))
