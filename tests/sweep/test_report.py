@@ -36,7 +36,7 @@ def test_grid_report_has_shares_heatmap_and_a_plain_summary_first(grid_sweep, tm
     first_paragraph = text.split("\n\n")[1]
     assert first_paragraph == report.paragraph
     assert first_paragraph.startswith("This sweep ran 32 runs of the scenario classroom-short")
-    assert "détente held in" in first_paragraph and "best combination" in first_paragraph
+    assert "détente held in" in first_paragraph and "the worst was" in first_paragraph
     for name in ("outcomes_overall", "outcomes_by_noise_perception",
                  "outcomes_by_truce_monitoring", "heatmap_detente_holds"):
         assert (tmp_path / "tables" / f"{name}.csv").exists()
