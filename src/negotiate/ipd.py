@@ -36,6 +36,17 @@ DEFAULT_PAYOFFS: tuple[float, float, float, float] = (3.0, 0.0, 5.0, 1.0)
 #: Outcome codes, from the US side: 0 = CC, 1 = CD, 2 = DC, 3 = DD.
 OUTCOMES: tuple[str, str, str, str] = ("CC", "CD", "DC", "DD")
 
+#: Bits of a ``play(..., trace=True)`` round code; a set bit means D. The two low bits
+#: are the outcome code (executed moves), so ``trace & 3`` is ``outcomes``.
+TRACE_BITS: dict[str, int] = {
+    "cn_executed_d": 1,
+    "us_executed_d": 2,
+    "us_intended_d": 4,
+    "cn_intended_d": 8,
+    "us_saw_d": 16,  # the US's view of CN's executed move
+    "cn_saw_d": 32,  # CN's view of the US's executed move
+}
+
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
 
@@ -220,6 +231,11 @@ class IPDResult:
     counts: tuple[int, int, int, int]
     payoffs: tuple[float, float, float, float]
     outcomes: np.ndarray | None = field(default=None, repr=False)
+    #: Per-round bit codes when played with ``trace=True`` (see :data:`TRACE_BITS`).
+    trace: np.ndarray | None = field(default=None, repr=False)
+    #: Uniforms the game itself used from the generator, when :func:`play` pre-drew them
+    #: (automaton strategies); None when it drew round by round (nothing to rewind).
+    draws: int | None = None
 
     @property
     def us_mean(self) -> float:
@@ -272,6 +288,31 @@ class IPDResult:
             raise ValueError("this result was played without moves=True")
         return self.outcomes
 
+    def _bit(self, bit: int) -> np.ndarray:
+        if self.trace is None:
+            raise ValueError("this result was played without trace=True")
+        return (self.trace & bit) == 0
+
+    @property
+    def us_intended(self) -> np.ndarray:
+        """US moves as intended, before execution noise (True = C); needs ``trace=True``."""
+        return self._bit(TRACE_BITS["us_intended_d"])
+
+    @property
+    def cn_intended(self) -> np.ndarray:
+        """CN moves as intended (True = C); needs ``trace=True``."""
+        return self._bit(TRACE_BITS["cn_intended_d"])
+
+    @property
+    def us_seen(self) -> np.ndarray:
+        """CN's executed move as the US perceived it (True = C); needs ``trace=True``."""
+        return self._bit(TRACE_BITS["us_saw_d"])
+
+    @property
+    def cn_seen(self) -> np.ndarray:
+        """US's executed move as CN perceived it (True = C); needs ``trace=True``."""
+        return self._bit(TRACE_BITS["cn_saw_d"])
+
     def as_dict(self) -> dict[str, float | int]:
         return {
             "rounds": self.rounds,
@@ -321,6 +362,7 @@ def play(
     payoffs: Sequence[float] = DEFAULT_PAYOFFS,
     seed: SeedLike = 0,
     moves: bool = False,
+    trace: bool = False,
 ) -> IPDResult:
     """Play ``rounds`` weeks of the classic game and summarise them.
 
@@ -331,7 +373,13 @@ def play(
 
     ``seed`` may be a live ``Generator`` (e.g. a Mesa model's ``model.rng``): the moves are
     then those ``play_week`` would make from it, but the generator ends up advanced past
-    the unused part of the last pre-drawn block.
+    the unused part of the last pre-drawn block (``draws`` in the result says how many
+    uniforms the game used, so a caller can rewind it to where ``play_week`` leaves it).
+
+    ``trace=True`` also records, per round, everything a :class:`WeekOutcome` holds: the
+    intended moves, the executed moves and each side's view of the other, packed into
+    one small integer a round (:data:`TRACE_BITS`; read them with ``us_intended``,
+    ``cn_intended``, ``us_seen`` and ``cn_seen``). It implies ``moves=True``.
     """
     rounds = int(rounds)
     if rounds < 1:
@@ -342,6 +390,7 @@ def play(
     rng = np.random.default_rng(seed)
     if us is cn:
         raise ValueError("us and cn must be two separate strategy objects")
+    moves = moves or trace
 
     if not (_is_plain_automaton(us) and _is_plain_automaton(cn)):
         game = ClassicGame(us, cn, pay, eps, delta)
@@ -352,7 +401,12 @@ def play(
             o = (0 if w.us_move else 2) + (0 if w.cn_move else 1)
             counts[o] += 1
             if codes is not None:
+                if trace:
+                    o += ((0 if w.us_intended else 4) + (0 if w.cn_intended else 8)
+                          + (0 if w.us_seen else 16) + (0 if w.cn_seen else 32))
                 codes[t] = o
+        if trace:
+            return IPDResult(rounds, tuple(counts), pay, codes & 3, codes)  # type: ignore[arg-type, operator]
         return IPDResult(rounds, tuple(counts), pay, codes)  # type: ignore[arg-type]
 
     us.reset()
@@ -370,10 +424,12 @@ def play(
     need = 2 + (2 if eps > 0.0 else 0) + (2 if delta > 0.0 else 0)
     buf: list[float] = rng.random(min(_BLOCK, rounds * need)).tolist()
     i = 0
+    used = 0  # uniforms consumed from earlier blocks
     n_buf = len(buf)
     for t in range(rounds):
         if i + need > n_buf:
             buf = buf[i:] + rng.random(_BLOCK).tolist()
+            used += i
             i = 0
             n_buf = len(buf)
         k = ku[su]
@@ -388,6 +444,7 @@ def play(
             i += 1
         else:
             b = k == 1
+        a0, b0 = a, b
         if eps > 0.0:
             if buf[i] < eps:
                 a = not a
@@ -402,25 +459,30 @@ def play(
             seen_a = (buf[i] < delta) != b
             seen_b = (buf[i + 1] < delta) != a
             i += 2
-            su = nu[4 * su + ja + (0 if seen_a else 1)]
-            sc = nc[4 * sc + jb + (0 if seen_b else 1)]
         else:
-            su = nu[4 * su + ja + (0 if b else 1)]
-            sc = nc[4 * sc + jb + (0 if a else 1)]
+            seen_a, seen_b = b, a
+        su = nu[4 * su + ja + (0 if seen_a else 1)]
+        sc = nc[4 * sc + jb + (0 if seen_b else 1)]
         o = ja + (0 if b else 1)
         counts[o] += 1
         if out is not None:
+            if trace:
+                o += ((0 if a0 else 4) + (0 if b0 else 8)
+                      + (0 if seen_a else 16) + (0 if seen_b else 32))
             out[t] = o
     # Leave the strategy objects where round-by-round play would have left them.
     us.state = su  # type: ignore[attr-defined]
     cn.state = sc  # type: ignore[attr-defined]
     codes = np.asarray(out, dtype=np.int8) if out is not None else None
-    return IPDResult(rounds, tuple(counts), pay, codes)  # type: ignore[arg-type]
+    if trace:
+        return IPDResult(rounds, tuple(counts), pay, codes & 3, codes, used + i)  # type: ignore[arg-type, operator]
+    return IPDResult(rounds, tuple(counts), pay, codes, None, used + i)  # type: ignore[arg-type]
 
 
 __all__ = [
     "DEFAULT_PAYOFFS",
     "OUTCOMES",
+    "TRACE_BITS",
     "ClassicGame",
     "IPDResult",
     "ScriptedMoves",
