@@ -46,7 +46,7 @@ class ReplayComparison:
 
 def _figure(ours: dict, theirs: dict, weeks: int, start) -> bytes:
     with _RENDER_LOCK:
-        fig = Figure(figsize=(9.0, 3.2), dpi=90)
+        fig = Figure(figsize=(9.0, 3.8), dpi=90)
         FigureCanvasAgg(fig)
         left, right = fig.subplots(1, 2)
         for ax in (left, right):
@@ -67,9 +67,10 @@ def _figure(ours: dict, theirs: dict, weeks: int, start) -> bytes:
                    markevery=4, markersize=3.5, markerfacecolor="white", label="2025 replay")
         right.set_ylim(0, 1.05)
         right.set_title("Détente index", fontsize=10, loc="left")
-        left.legend(fontsize=7, loc="upper left", frameon=False)
-        right.legend(fontsize=7, loc="lower left", frameon=False)
-        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.22, top=0.88, wspace=0.18)
+        # Legends under the axes: inside, they hid the 2025 tariff peak.
+        left.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False)
+        right.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.34, top=0.9, wspace=0.18)
         out = io.BytesIO()
         fig.savefig(out, format="png")
         return out.getvalue()

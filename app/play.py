@@ -327,11 +327,13 @@ def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], 
         OutcomeBanner(game.outcome(), final=finished, week=model.week, weeks=s.weeks, date=model.date)
         if finished:
             EndScreen(game, on_again)
-        with solara.Div(classes=["play-grid"]):
+        # At the end the decision panel goes and the grid becomes one column, so the charts
+        # take the full width.
+        with solara.Div(classes=["play-grid", "play-grid-done" if finished else "play-grid-live"]):
             if not finished:
                 # Keyed by week: each week starts from fresh fields filled with current values.
                 DecisionPanel(game, lambda: set_version(lambda v: v + 1)).key(f"week-{model.week}")
-            with solara.Div():
+            with solara.Div(classes=["play-charts"]):
                 ChartGrid(pngs, caps)
         Timeline(list(model.log.records), reveal=finished)
 

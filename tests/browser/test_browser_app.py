@@ -45,15 +45,16 @@ def test_play_twelve_weeks_as_us_shows_final_banner(open_page, screenshots):
     wait_week(page, 0)
     for week in range(1, 13):
         # The decision panel is rebuilt each week; act on this week's panel, not last week's.
-        page.get_by_text(f"Week {week}: your decisions").wait_for()
+        panel = page.locator(".decision-panel", has_text=f"Week {week}: your decisions")
+        panel.wait_for()
         if week == 3:
-            page.get_by_role("button", name="Accuse China publicly this week").click()
-            page.get_by_role("button", name="Withdraw accusation of China").wait_for()
+            panel.get_by_role("button", name="Accuse China publicly this week").click()
+            panel.get_by_role("button", name="Withdraw accusation of China").wait_for()
         if week == 6:
             page.screenshot(path=str(screenshots / "play.png"), full_page=True)
             # Before the end the truth about accusations is hidden.
             assert "real breach" not in page.locator(".timeline").inner_text()
-        page.get_by_role("button", name=f"End week {week}").click()
+        panel.get_by_role("button", name=f"End week {week}").click()
         wait_week(page, week)
     banner = page.locator(".banner")
     banner.filter(has_text="Final outcome").wait_for()
