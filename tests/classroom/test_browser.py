@@ -12,21 +12,11 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TITLES = {"us": "U.S. delegation", "cn": "China delegation", "auto_us": "Detroit automaker"}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    import os
-
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian chromium is not installed")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        b.close()
+def browser(chromium):
+    return chromium  # the session's one chromium (tests/conftest.py)
 
 
 def test_teacher_and_three_students_play_three_turns(server, browser):
