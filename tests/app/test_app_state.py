@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-from negotiate.app import state as st
 
+from negotiate.app import state as st
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 
 APP_DIR = Path(st.__file__).parent
@@ -111,6 +111,7 @@ def test_theory_values_for_classic_automata():
 def test_explore_page_steps_in_process():
     import ipyvuetify as v
     import solara
+
     from negotiate.app import explore
 
     _, rc = solara.render(explore.Page(), handle_error=False)

@@ -52,7 +52,6 @@ def test_seat_page_submits_for_its_own_seat_only(shared):
 def test_every_seat_page_and_the_debrief_render(shared):
     from negotiate.app.classroom.debrief import DebriefPage
     from negotiate.app.classroom.seat import SeatPage
-
     from negotiate.classroom.seats import SEATS
 
     room = shared.create_room(turns=3)
@@ -68,7 +67,6 @@ def test_every_seat_page_and_the_debrief_render(shared):
 
 def test_every_seat_has_a_printable_first_person_briefing_with_sources():
     from negotiate.app.classroom.panels import briefing_text
-
     from negotiate.classroom.seats import SEATS
 
     for seat in SEATS:
