@@ -157,6 +157,7 @@ class TradeModel(mesa.Model):
                 Supplier(self, spec, s.supply_nonchina_tpy * spec.share,
                          s.supply_nonchina_target_tpy * spec.share)
             self.suppliers = list(self.agents_by_type[Supplier])
+        self.ramping = [sup for sup in self.suppliers if sup.ramping]
         self.market = Market(s.market_price_china, s.market_contract_premium,
                              s.market_spot_premium_max, s.market_mood_decay)
         self.firm_panel: list[dict[str, np.ndarray]] = []
@@ -478,9 +479,11 @@ class TradeModel(mesa.Model):
         if firms.new_stoppages:
             self.log.add(week, "firms", "plant_stoppage",
                          f"{firms.new_stoppages} firms below half production")
-        for supplier in self.suppliers:
-            supplier.ramp(self.us.instruments.diversification, s.supply_ramp_weeks,
-                          s.supply_support_speedup)
+        support = self.us.instruments.diversification
+        for supplier in self.ramping:
+            supplier.ramp(support, s.supply_ramp_weeks, s.supply_support_speedup)
+        if self.ramping and not all(sup.ramping for sup in self.ramping):
+            self.ramping = [sup for sup in self.ramping if sup.ramping]
         wanted = firms.total_demand
         blocked_share = firms.blocked / wanted if wanted else 0.0
         self.market.update(1.0 - firms.flow_share(), blocked_share)
@@ -694,7 +697,7 @@ class TradeModel(mesa.Model):
         self.us_leverage = us.leverage
         self.cn_leverage = cn.leverage
         self.rare_earth_flow = firms.flow_share()
-        self.production = float(firms.production.mean()) if firms.n else 1.0
+        self.production = float(firms.production.sum()) / firms.n if firms.n else 1.0
         self.inventory_weeks = firms.mean_cover()
         self.nonchina_capacity_tpy = sum(sup.capacity_tpy for sup in self.suppliers)
         self.price_china = market.price_china

@@ -319,11 +319,17 @@ class Supplier(mesa.Agent):
         self.extra_investment = 0.0  # a classroom seat's own push, 0..1
         self._gap = self.target_tpy - capacity_tpy
 
+    @property
+    def ramping(self) -> bool:
+        return self._gap > 0 and self.capacity_tpy < self.target_tpy
+
     def ramp(self, support: float, ramp_weeks: float, speedup: float) -> None:
-        if self.capacity_tpy >= self.target_tpy or self._gap <= 0:
+        if not self.ramping:
             return
-        effective = ramp_weeks / (1.0 + speedup * min(1.0, support + self.extra_investment))
-        self.capacity_tpy = min(self.target_tpy, self.capacity_tpy + self._gap / effective)
+        push = support + self.extra_investment
+        effective = ramp_weeks / (1.0 + speedup * (push if push < 1.0 else 1.0))
+        grown = self.capacity_tpy + self._gap / effective
+        self.capacity_tpy = grown if grown < self.target_tpy else self.target_tpy
 
     @property
     def capacity_tpw(self) -> float:
