@@ -50,7 +50,7 @@ class ChunkOutput:
     summary: bytes
     #: weekly tables by name ("model", "governments"), only with --timeseries
     timeseries: dict[str, bytes]
-    #: seconds spent inside the model (for the overhead figure; not part of any table)
+    #: seconds inside ``negotiate.run`` (the overhead figure's baseline; in no table)
     model_seconds: float
 
 
@@ -95,9 +95,11 @@ def run_chunk(task: ChunkTask) -> ChunkOutput:
         point_index, rep = split_run_id(run_id, spec.reps)
         point = dict(zip(spec.keys, task.points[point_index - task.first_point], strict=True))
         seed = run_seed(spec.root, point_index, rep)
-        began = time.perf_counter()
         try:
-            result = run(_scenario(base, point, seed), seed=seed)
+            scenario = _scenario(base, point, seed)
+            began = time.perf_counter()
+            result = run(scenario, seed=seed)
+            model_seconds += time.perf_counter() - began
             row = flatten_summary(result.summary)
             if spec.timeseries:
                 for name, frame in (("model", result.model_table),
@@ -109,7 +111,6 @@ def run_chunk(task: ChunkTask) -> ChunkOutput:
             row = failed_row({**base.params, **point}, exc)
             row["scenario"] = base.name
             failed += 1
-        model_seconds += time.perf_counter() - began
         row.update(run_id=run_id, point=point_index, rep=rep, seed=seed, version=_version())
         rows.append(row)
     timeseries = {name: table_bytes(pa.concat_tables(tables, promote_options="permissive"))
