@@ -35,11 +35,15 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                     "when": time.strftime("%Y-%m-%dT%H:%M:%S")},
     }
+    failed = False
     for name in args.sections or SECTIONS:
-        module = importlib.import_module(f"benchmarks.{name}")
         start = time.perf_counter()
-        figures = module.measure()
-        results[name] = figures if len(args.sections) != 1 else figures
+        try:
+            figures = importlib.import_module(f"benchmarks.{name}").measure()
+        except Exception as exc:  # one broken section must not lose the others' figures
+            figures = {"error": f"{type(exc).__name__}: {exc}"}
+            failed = True
+        results[name] = figures
         if not args.json:
             print(f"== {name} ({time.perf_counter() - start:.0f} s)")
             print(json.dumps(figures, indent=2))
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(results[args.sections[0]]))
         else:
             print(json.dumps(results))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
