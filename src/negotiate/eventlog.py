@@ -35,9 +35,13 @@ class EventLog:
     def __init__(self, start: dt.date) -> None:
         self.start = start
         self.records: list[LogRecord] = []
+        self._dates: dict[int, str] = {}
 
     def date_of(self, week: int) -> str:
-        return (self.start + dt.timedelta(weeks=max(week, 1) - 1)).isoformat()
+        date = self._dates.get(week)
+        if date is None:
+            date = self._dates[week] = (self.start + dt.timedelta(weeks=max(week, 1) - 1)).isoformat()
+        return date
 
     def add(self, week: int, actor: str, kind: str, details: str = "", *,
             real: bool | None = None, perceived: bool | None = None) -> LogRecord:

@@ -75,15 +75,19 @@ class AttributeCollector(mesa.DataCollector):
     """
 
     _IMMUTABLE = (str, int, bool, float, np.generic)
+    _checked = False
 
     def collect(self, model: mesa.Model) -> None:
         if self.agent_reporters or self.agenttype_reporters or not self._validated:
             super().collect(model)
             return
         values = [getattr(model, reporter) for reporter in self.model_reporters.values()]
-        if not all(isinstance(value, self._IMMUTABLE) for value in values):
-            super().collect(model)  # Mesa's own path copies anything mutable
-            return
+        # The reporters' types do not change from week to week: check them once.
+        if not self._checked:
+            if not all(isinstance(value, self._IMMUTABLE) for value in values):
+                super().collect(model)  # Mesa's own path copies anything mutable
+                return
+            self._checked = True
         if hasattr(self, "_collection_steps"):
             self._collection_steps.append(model.time)
         model_vars = self.model_vars
@@ -772,19 +776,10 @@ class TradeModel(mesa.Model):
     def firm_table(self):
         import pandas as pd
 
-        columns = ["week", "firm", "cover_weeks", "production", "china_share", "licensed",
-                   "pending", "lobbying"]
         if not self.firm_panel:
-            return pd.DataFrame(columns=columns)
-        n = self.firms.n
-        data = {
-            "week": np.repeat(np.array([snap["week"] for snap in self.firm_panel], dtype=np.int32), n),
-            "firm": np.tile(np.arange(n, dtype=np.int32), len(self.firm_panel)),
-        }
-        for key in columns[2:]:
-            values = np.concatenate([snap[key] for snap in self.firm_panel])
-            data[key] = values.astype(np.float32) if values.dtype.kind == "f" else values
-        return pd.DataFrame(data)
+            return pd.DataFrame(columns=["week", "firm", "cover_weeks", "production", "china_share",
+                                         "licensed", "pending", "lobbying"])
+        return self.firms.panel_table(self.firm_panel)
 
     def event_table(self):
         return self.log.to_frame()

@@ -64,6 +64,7 @@ class FirmPanel:
         self._buffer_floor = np.maximum(self.buffer_weeks, 1e-9)
         with np.errstate(divide="ignore"):
             self._home_demand_inv = np.where(self._home_demand > 0, 1.0 / self._home_demand, 0.0)
+        self._light = ~self.heavy
         self._has_home = self._home_demand > 0
         self._us = self.home == US_HOME
         self._heavy_us = self._us & self.heavy
@@ -158,25 +159,32 @@ class FirmPanel:
                    approval_rate: float, defence_factor: float, review_weeks: float,
                    licence_kind: str) -> np.ndarray:
         """Decide due applications, file new ones; return which firms may buy from China."""
-        due = np.flatnonzero((self.pending_until >= 0) & (self.pending_until <= week))
+        pending = self.pending_until
+        # -1 (nothing pending) reads as a huge unsigned number: one comparison finds 0 <= p <= week.
+        due = np.flatnonzero(pending.view(np.uint64) <= week)
         if due.size:
             rate = np.where(self.sector[due] == DEFENCE, approval_rate * defence_factor, approval_rate)
             ok = rng.random(due.size) < rate
             self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
-            self.pending_until[due] = -1
-            self.approved, self.denied = int(ok.sum()), int(due.size - ok.sum())
+            pending[due] = -1
+            self.approved = int(np.count_nonzero(ok))
+            self.denied = int(due.size) - self.approved
         else:
             self.approved = self.denied = 0
-        needs = self.heavy & controls
-        # Apply when unlicensed, or when the licence runs out before a new one could come.
-        expiring = (self.licence_until - week) < review_weeks
-        apply_now = np.flatnonzero(needs & expiring & (self.pending_until < 0))
+        if controls:
+            # Apply when unlicensed, or when the licence runs out before a new one could come.
+            apply_now = np.flatnonzero(self.heavy & (self.licence_until < week + review_weeks)
+                                       & (pending < 0))
+        else:
+            apply_now = due[:0]
         self.applied = int(apply_now.size)
         if apply_now.size:
             jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
-            self.pending_until[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
-        self._pending = bool((self.pending_until >= 0).any())
-        return ~needs | (self.licence_until >= week)
+            pending[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
+        self._pending = bool(pending.max() >= 0)
+        if not controls:
+            return np.ones(self.n, dtype=bool)
+        return self._light | (self.licence_until >= week)
 
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:
@@ -205,18 +213,41 @@ class FirmPanel:
             return 0.0
         return float(self.inventory.sum() / self.total_demand)
 
-    def snapshot(self, week: int) -> dict[str, np.ndarray]:
-        # Arrays that the next step replaces (not mutates) are kept by reference; the
-        # table is built, and narrowed to float32, only when someone asks for it.
+    def snapshot(self, week: int) -> dict:
+        # Arrays that the next step replaces (not mutates) are kept by reference; cover and
+        # lobbying are derived, and everything narrowed to float32, only when a table is built.
+        extra = self.extra_lobbying
         return {
             "week": week,
-            "cover_weeks": self.inventory / self.demand,
+            "inventory": self.inventory,
             "production": self.production,
             "china_share": self.china_share.copy(),
             "licensed": self.licence_until >= week,
             "pending": self.pending_until >= 0,
-            "lobbying": self.lobbying,
+            "extra": extra.copy() if extra.any() else None,
         }
+
+    def panel_table(self, snapshots: list[dict]):
+        """The weekly firm panel as one DataFrame (week, firm, cover, production, ...)."""
+        import pandas as pd
+
+        n, weeks = self.n, len(snapshots)
+        inventory = np.concatenate([snap["inventory"] for snap in snapshots])
+        production = np.concatenate([snap["production"] for snap in snapshots])
+        demand = np.tile(self.demand, weeks)
+        extra = np.concatenate([snap["extra"] if snap["extra"] is not None else np.zeros(n)
+                                for snap in snapshots])
+        fear = np.clip(1.0 - inventory / (demand * np.tile(self._buffer_floor, weeks)), 0.0, 1.0)
+        return pd.DataFrame({
+            "week": np.repeat(np.array([snap["week"] for snap in snapshots], dtype=np.int32), n),
+            "firm": np.tile(np.arange(n, dtype=np.int32), weeks),
+            "cover_weeks": (inventory / demand).astype(np.float32),
+            "production": production.astype(np.float32),
+            "china_share": np.concatenate([snap["china_share"] for snap in snapshots]).astype(np.float32),
+            "licensed": np.concatenate([snap["licensed"] for snap in snapshots]),
+            "pending": np.concatenate([snap["pending"] for snap in snapshots]),
+            "lobbying": np.minimum(1.0, (1.0 - production) + 0.5 * fear + extra).astype(np.float32),
+        })
 
 
 class Firm(mesa.Agent):
