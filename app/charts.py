@@ -308,10 +308,16 @@ class ChartSet:
         self.theory = values
         for name in ("payoff", "cooperation"):
             self.charts[name].clear_static()
-        for side in ("us", "cn"):
-            if side in values:
-                self.charts["payoff"].hline(values[side], f"theory {SIDE_LABELS[side]} {values[side]:.2f}",
-                                            SIDE_COLOURS[side])
+        if "us" in values and "cn" in values and abs(values["us"] - values["cn"]) < 0.05:
+            # Equal long-run payoffs (e.g. any symmetric pair): one line, one label.
+            self.charts["payoff"].hline(values["us"], f"theory, both sides {values['us']:.2f}",
+                                        SIDE_COLOURS["us"])
+        else:
+            for side in ("us", "cn"):
+                if side in values:
+                    self.charts["payoff"].hline(values[side],
+                                                f"theory {SIDE_LABELS[side]} {values[side]:.2f}",
+                                                SIDE_COLOURS[side])
         if "cc" in values:
             self.charts["cooperation"].hline(values["cc"], f"theory {values['cc']:.2f}", GREEN)
 
