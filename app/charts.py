@@ -308,7 +308,7 @@ class ChartSet:
         self.theory = values
         for name in ("payoff", "cooperation"):
             self.charts[name].clear_static()
-        if "us" in values and "cn" in values and abs(values["us"] - values["cn"]) < 0.05:
+        if "us" in values and "cn" in values and abs(values["us"] - values["cn"]) < 0.005:
             # Equal long-run payoffs (e.g. any symmetric pair): one line, one label.
             self.charts["payoff"].hline(values["us"], f"theory, both sides {values['us']:.2f}",
                                         SIDE_COLOURS["us"])
