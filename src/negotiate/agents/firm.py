@@ -60,19 +60,19 @@ class FirmPanel:
         self.extra_lobbying = np.zeros(n)
         self.stopped = np.zeros(n, dtype=bool)
         self.total_demand = float(self.demand.sum())
-        self._home_demand = np.bincount(self.home, weights=self.demand, minlength=len(HOMES))
         self._buffer_floor = np.maximum(self.buffer_weeks, 1e-9)
         with np.errstate(divide="ignore"):
-            self._home_demand_inv = np.where(self._home_demand > 0, 1.0 / self._home_demand, 0.0)
-        self._light = ~self.heavy
-        self._has_home = self._home_demand > 0
-        self._us = self.home == US_HOME
-        self._heavy_us = self._us & self.heavy
+            self._inv_demand = 1.0 / self.demand
+        self._inv_cover = self._inv_demand / self._buffer_floor
+        self._derive()
         self._pending = False
-        self.home_shortage = np.zeros(len(HOMES))
+        self._made = None
+        self._home_shortage = None
         self._flow = 1.0
+        self.us_shortage = 0.0
         self.us_lobbying = 0.0
-        self.us_dependency = float(self.china_share[self._heavy_us] @ self.demand[self._heavy_us]) * self._home_demand_inv[US_HOME] if n else 0.0
+        self._stockpile_changed = True
+        self._any_extra = False
         # Weekly totals the market and governments read.
         self.supply_china = 0.0
         self.supply_nonchina = 0.0
@@ -82,6 +82,27 @@ class FirmPanel:
         self.denied = 0
         self.applied = 0
         self.new_stoppages = 0
+
+    def _derive(self) -> None:
+        """Caches that depend on who the firms are (home, heavy-RE need)."""
+        self._home_demand = np.bincount(self.home, weights=self.demand, minlength=len(HOMES))
+        with np.errstate(divide="ignore"):
+            self._home_demand_inv = np.where(self._home_demand > 0, 1.0 / self._home_demand, 0.0)
+        self._light = ~self.heavy
+        self._has_home = self._home_demand > 0
+        self._us = self.home == US_HOME
+        self._heavy_us = self._us & self.heavy
+        # Weights that turn a per-firm array into a U.S. share with one dot product.
+        self._us_weight = self.demand * self._us * self._home_demand_inv[US_HOME]
+        self._us_heavy_weight = self.demand * self._heavy_us * self._home_demand_inv[US_HOME]
+        self.us_dependency = float(self.china_share @ self._us_heavy_weight) if self.n else 0.0
+
+    def recast(self, index: int, *, sector: int, home: int, heavy: bool) -> None:
+        """Give firm ``index`` another sector, home and heavy-RE need (classroom seat casting)."""
+        self.sector[index] = sector
+        self.home[index] = home
+        self.heavy[index] = heavy
+        self._derive()
 
     # ------------------------------------------------------------------ weekly update
     def step(self, week: int, rng: np.random.Generator, *, controls: bool, approval_rate: float,
@@ -96,26 +117,35 @@ class FirmPanel:
             china_ok = None  # no licensing this week: every order to China ships
             self.approved = self.denied = self.applied = 0
         demand = self.demand
-        target = demand * (self.buffer_weeks + self.stockpile_weeks)
-        order = demand + np.maximum(0.0, target - self.inventory) * RESTOCK
+        if self._stockpile_changed:
+            self._refresh_targets()
+        target = self._target
+        order = demand + np.maximum(target - self.inventory, 0.0) * RESTOCK
         to_china = order * self.china_share
+        request = order - to_china
         if china_ok is None:
-            request = order - to_china
+            blocked = None
             blocked_total = 0.0
         else:
             blocked = np.where(china_ok, 0.0, to_china)
-            request = order - to_china + blocked * SPOT_SCRAMBLE
+            request += blocked * SPOT_SCRAMBLE
             blocked_total = float(blocked.sum())
         total_request = float(request.sum())
-        fill = 1.0 if total_request <= nonchina_capacity else nonchina_capacity / total_request
-        got_nonchina = request * fill
-        # Outside controls China's supply is elastic (>200 kt/yr of magnets): it covers
-        # whatever the non-China suppliers could not.
-        got_china = np.maximum(order - got_nonchina, 0.0)
-        if china_ok is not None:
-            got_china *= china_ok
-        available = self.inventory + got_china + got_nonchina
-        production = np.minimum(1.0, available / demand)
+        if total_request <= nonchina_capacity:
+            # The usual case: every non-China request is filled, and China (elastic, >200
+            # kt/yr of magnets) ships the rest of every permitted order.
+            got_nonchina = request
+            got_china = to_china if blocked is None else to_china - blocked
+            available = self.inventory + order
+            if blocked is not None:
+                available -= blocked * (1.0 - SPOT_SCRAMBLE)
+        else:
+            got_nonchina = request * (nonchina_capacity / total_request)
+            got_china = np.maximum(order - got_nonchina, 0.0)
+            if china_ok is not None:
+                got_china *= china_ok
+            available = self.inventory + got_china + got_nonchina
+        production = np.minimum(1.0, available * self._inv_demand)
         made = production * demand
         self.inventory = available - made
         stopped = production < 0.5
@@ -124,24 +154,44 @@ class FirmPanel:
         self.production = production
 
         if switch_rate > 0.0:
-            short = (production < 1.0) | (self.inventory < 0.5 * target)
+            short = (production < 1.0) | (self.inventory < self._half_target)
             if short.any():
                 self.china_share = np.where(short, self.china_share * (1.0 - switch_rate),
                                             self.china_share)
-                heavy_us = self._heavy_us
-                self.us_dependency = float(self.china_share[heavy_us] @ demand[heavy_us]) * self._home_demand_inv[US_HOME]
+                self.us_dependency = float(self.china_share @ self._us_heavy_weight)
 
-        self.supply_china = float(got_china.sum())
-        self.supply_nonchina = float(got_nonchina.sum())
+        total_made = float(made.sum())
+        self.supply_nonchina = min(total_request, nonchina_capacity)
+        self.supply_china = float(order.sum()) - self.supply_nonchina - blocked_total * (1 - SPOT_SCRAMBLE) \
+            if total_request <= nonchina_capacity else float(got_china.sum())
         self.blocked = blocked_total
         self.ordered_nonchina = total_request
-        # Per-home aggregates, computed once a week for the governments and scores.
-        by_home = np.bincount(self.home, weights=made, minlength=len(HOMES))
-        self.home_shortage = (1.0 - by_home * self._home_demand_inv) * self._has_home
-        self._flow = float(by_home.sum()) / self.total_demand
+        # Aggregates the governments read every week (only the U.S. ones are needed weekly).
+        self._made = made
+        self._home_shortage = None
+        self.us_shortage = max(0.0, 1.0 - float(made @ self._us_weight)) if self._has_home[US_HOME] else 0.0
+        self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
-        us = self._us
-        self.us_lobbying = float(self._lobbying_of(us) @ demand[us]) * self._home_demand_inv[US_HOME]
+        fear = np.clip(1.0 - self.inventory * self._inv_cover, 0.0, 1.0)
+        effort = (1.0 - production) + 0.5 * fear
+        if self._any_extra:
+            effort += self.extra_lobbying
+        self.us_lobbying = float(np.minimum(effort, 1.0) @ self._us_weight)
+
+    def _refresh_targets(self) -> None:
+        self._target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
+        self._half_target = 0.5 * self._target
+        self._any_extra = bool(self.extra_lobbying.any())
+        self._stockpile_changed = False
+
+    @property
+    def home_shortage(self) -> np.ndarray:
+        """Share of each home's demand not produced this week."""
+        if self._home_shortage is None:
+            made = self._made if self._made is not None else self.demand
+            by_home = np.bincount(self.home, weights=made, minlength=len(HOMES))
+            self._home_shortage = (1.0 - by_home * self._home_demand_inv) * self._has_home
+        return self._home_shortage
 
     def _lobbying_of(self, mask: np.ndarray) -> np.ndarray:
         """Lobbying effort, 0..1: lost production plus fear of running out, plus a seat's push."""
@@ -193,6 +243,8 @@ class FirmPanel:
 
     def shortage(self, home: int) -> float:
         """Share of a home's demand not produced this week."""
+        if home == US_HOME:
+            return self.us_shortage
         return max(0.0, float(self.home_shortage[home]))
 
     def lobbying_of(self, home: int) -> float:
@@ -297,6 +349,7 @@ class Firm(mesa.Agent):
     # Levers a classroom seat pulls; bounds are checked by the caller (negotiate.moves).
     def stockpile(self, extra_weeks: float) -> None:
         self._panel.stockpile_weeks[self.index] = float(np.clip(extra_weeks, 0, MAX_STOCKPILE_WEEKS))
+        self._panel._stockpile_changed = True
 
     def switch_suppliers(self, share_moved: float) -> None:
         p = self._panel
@@ -304,6 +357,7 @@ class Firm(mesa.Agent):
 
     def lobby(self, effort: float) -> None:
         self._panel.extra_lobbying[self.index] = float(np.clip(effort, 0, 1))
+        self._panel._stockpile_changed = True
 
     def apply_for_licence(self) -> None:
         p = self._panel

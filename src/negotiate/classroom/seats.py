@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..calendar import HOMES, SECTORS
 
 if TYPE_CHECKING:
@@ -91,11 +89,7 @@ def cast_firms(model: TradeModel) -> dict[str, int]:
         if not order:
             break
         index = order[0]
-        panel.sector[index] = sector
-        panel.home[index] = home
-        panel.heavy[index] = True
+        panel.recast(index, sector=sector, home=home, heavy=True)
         taken.add(index)
         casting[seat_id] = index
-    # Home demand is cached by the panel; recompute it after any re-tag.
-    panel._home_demand = np.bincount(panel.home, weights=panel.demand, minlength=len(HOMES))
     return casting
