@@ -127,6 +127,7 @@ class TradeModel(mesa.Model):
         self.pending_moves: dict[str, Move] = {}
         self.week_moves: dict[str, Move] = {}
         self.pending_firm_actions: dict[int, FirmAction] = {}
+        self.pending_supplier_actions: dict[int, FirmAction] = {}
         self.move_log: list[tuple[int, str, Any]] = []
         self.index_history: list[float] = []
         self.both_complied: list[bool] = []
@@ -236,6 +237,13 @@ class TradeModel(mesa.Model):
             raise MoveError(f"firm {firm_index} does not exist; allowed: 0 to {self.firms.n - 1}")
         self.pending_firm_actions[firm_index] = action
         self.move_log.append((self.steps + 1, f"firm:{firm_index}", action))
+
+    def submit_supplier_action(self, index: int, action: FirmAction) -> None:
+        """Queue a non-China supplier seat's lever (its own investment push) for next week."""
+        if not 0 <= index < len(self.suppliers):
+            raise MoveError(f"supplier {index} does not exist; allowed: 0 to {len(self.suppliers) - 1}")
+        self.pending_supplier_actions[index] = action
+        self.move_log.append((self.steps + 1, f"supplier:{index}", action))
 
     def set_live(self, key: str, value: Any) -> None:
         """Change a setting from now on (what 'branch from this week' uses)."""
@@ -470,6 +478,10 @@ class TradeModel(mesa.Model):
         for index, action in self.pending_firm_actions.items():
             self._apply_firm_action(index, action)
         self.pending_firm_actions.clear()
+        for index, action in self.pending_supplier_actions.items():
+            if action.invest is not None:
+                self.suppliers[index].extra_investment = action.invest
+        self.pending_supplier_actions.clear()
         capacity = sum(sup.capacity_tpw for sup in self.suppliers)
         firms = self.firms
         firms.step(week, self.rng, controls=cn.controls_active, approval_rate=cn.approval_rate,

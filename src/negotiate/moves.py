@@ -32,7 +32,7 @@ FIRM_NUMBERS = {
 }
 
 
-def _number(name: str, value: Any, lo: float, hi: float, unit: str) -> float:
+def bounded_number(name: str, value: Any, lo: float, hi: float, unit: str) -> float:
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -88,7 +88,7 @@ def parse_move(side: str, data: dict[str, Any]) -> Move:
         if name in _US_ONLY and side != "us":
             raise MoveError(f"{name} is a U.S. instrument; China cannot set it")
         if name in _GOV_NUMBERS:
-            values[name] = _number(name, value, *_GOV_NUMBERS[name])
+            values[name] = bounded_number(name, value, *_GOV_NUMBERS[name])
         elif name == "posture":
             try:
                 values[name] = Posture(str(value).strip().lower())
@@ -123,7 +123,7 @@ def parse_offer(data: Any) -> Offer:
     values: dict[str, Any] = {}
     for name, (lo, hi) in OFFER_BOUNDS.items():
         if name in data:
-            values[name] = _number(f"offer.{name}", data[name], lo, hi, "")
+            values[name] = bounded_number(f"offer.{name}", data[name], lo, hi, "")
     if "weeks" in values:
         if not float(values["weeks"]).is_integer():
             raise MoveError("offer.weeks must be a whole number of weeks from 1 to 156")
@@ -161,5 +161,5 @@ def parse_firm_action(data: dict[str, Any]) -> FirmAction:
                 raise MoveError("apply_licence must be true or false")
             values[name] = value
         else:
-            values[name] = _number(name, value, *FIRM_NUMBERS[name])
+            values[name] = bounded_number(name, value, *FIRM_NUMBERS[name])
     return FirmAction(**values)

@@ -133,6 +133,8 @@ def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) 
                 continue
             if who.startswith("firm:"):
                 twin.submit_firm_action(int(who[5:]), move)
+            elif who.startswith("supplier:"):
+                twin.submit_supplier_action(int(who[9:]), move)
             else:
                 twin.submit_move(who, move)
         twin.step()

@@ -294,3 +294,22 @@ def test_mesa_batch_run_works_unchanged():
     assert set(frame["us_strategy"]) == {"tft", "wsls"}
     assert frame["detente_index"].notna().all()
     assert frame["Step"].max() == 6
+
+
+def test_a_supplier_seat_investing_ramps_faster_and_bad_levers_are_refused():
+    from negotiate.moves import parse_firm_action
+
+    def capacity_after(invest: float | None) -> float:
+        model = TradeModel(load_scenario("rare-earth-2025", {**QUIET, "weeks": 20, "firms.count": 5,
+                                                              "us.diversification": 0.0}, seed=1))
+        if invest is not None:
+            model.submit_supplier_action(0, parse_firm_action({"invest": invest}))
+        step_to_end(model)
+        return model.suppliers[0].capacity_tpy
+
+    assert capacity_after(1.0) > capacity_after(None) * 1.01
+    model = TradeModel(load_scenario("rare-earth-2025", {"weeks": 2}, seed=1))
+    with pytest.raises(MoveError, match="supplier 9 does not exist"):
+        model.submit_supplier_action(9, parse_firm_action({"invest": 0.5}))
+    with pytest.raises(MoveError, match="invest"):
+        parse_firm_action({"invest": 3})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import MoveError
-from ..moves import FIRM_NUMBERS, _number, parse_firm_action, parse_move
+from ..moves import FIRM_NUMBERS, bounded_number, parse_firm_action, parse_move
 from .seats import FIRM_SEATS, SEATS
 
 # Talks go through offers (see service.propose_offer); a decision holds instruments only.
@@ -91,7 +91,7 @@ def _supplier(payload: dict[str, Any]) -> dict[str, Any]:
             raise MoveError(f"{name!r} is not a lever of this seat; allowed: invest")
     if payload.get("invest") is None:
         return {}
-    return {"invest": _number("invest", payload["invest"], *FIRM_NUMBERS["invest"])}
+    return {"invest": bounded_number("invest", payload["invest"], *FIRM_NUMBERS["invest"])}
 
 
 def describe(seat_id: str, payload: dict[str, Any] | None) -> str:

@@ -59,8 +59,8 @@ def apply_inputs(model: TradeModel, casting: dict[str, int], inputs: dict[str, A
         if own:
             model.submit_firm_action(casting[seat_id], parse_firm_action(own))
     if "supplier" in moves and model.suppliers:
-        # No submit hook for suppliers yet; extra_investment is the seat's documented lever.
-        model.suppliers[0].extra_investment = float(moves["supplier"].get("invest", 0.0))
+        invest = float(moves["supplier"].get("invest", 0.0))
+        model.submit_supplier_action(0, parse_firm_action({"invest": invest}))
     model.step()
 
 
