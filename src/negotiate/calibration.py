@@ -885,17 +885,16 @@ def write_report(path: Path, rm: dict[str, Any], bm: dict[str, Any], figures: li
     add(f"- Inside China (model, $/kg NdPr-oxide equivalent): week 1 {_q(pc[0], '{:.0f}')} "
         f"(record $50-55 in Apr-Jun 2024, the last pre-control quote), July {_q(pc[1], '{:.0f}')} "
         f"(record ~$60), Nov-Dec {_q(pc[2], '{:.0f}')} (record $76-84).")
-    add("- **Disagreement (mechanism):** `market.Market.update` lowers the inside-China price by up to "
-        "15 % when exports are blocked (metal stays at home), so the model's Chinese price *falls* "
-        "after April; the record's NdPr price *rose* through 2025 (vbw: Nd +31.8 %, Pr +25.7 % in Q3). "
-        "NdPr was not among the seven elements of No. 18; its price followed China's own supply "
-        "policy (MIIT total-quantity control of 22 August, now covering imported ore) and demand, "
-        "which the model does not represent. The model's single price index stands for both light "
-        "(NdPr) and heavy (Dy/Tb) rare earths, and no parameter value can make it rise when exports "
-        "are blocked.")
+    add("- **Disagreement (mechanism):** `market.Market.update` holds the inside-China price at "
+        "`market.price_china` (it used to fall when exports were blocked; that was removed after "
+        "this report showed the record's NdPr price *rose* through 2025: vbw, Nd +31.8 %, Pr +25.7 % "
+        "in Q3). NdPr was not among the seven elements of No. 18; its price followed China's own "
+        "supply policy (MIIT total-quantity control of 22 August, now covering imported ore) and "
+        "demand, which the model does not represent, so the model stays flat where the record rose.")
     add(f"- Outside China, contract regime: {_q(rm['contract_vs_china_jul'], pct=True)} above the Chinese price in July; the record "
         "has Europe ~5 % *below* China and North America at China plus freight (Benchmark, Jul 2025). "
-        "The model's contract price adds 0.3 × shortage on top of `market.contract_premium = 0.05`.")
+        "The model's contract price is the Chinese price plus `market.contract_premium = 0.05`, "
+        "with no shortage premium (that lives in the spot regime).")
     add(f"- Outside China, thin spot regime: peak {_q(rm['spot_peak'], '${:.0f}')}, "
         f"{_q(rm['spot_over_contract_peak'], '{:.1f}')}× the contract price. The facts give European "
         "Dy and Tb quotes only *before* the controls bit (Dy $250-310, Tb $930-1,000, early April) and "
@@ -973,7 +972,7 @@ def write_report(path: Path, rm: dict[str, Any], bm: dict[str, Any], figures: li
     add(_baseline_reading(bm))
     add("")
     if bm.get("sensitivity"):
-        add("**Sensitivity (same seeds; not applied to the scenario).** The facts list every "
+        add("**Sensitivity (same seeds).** The facts list every "
             "escalation of January-April 2025, and the baseline's calendar already scripts them; "
             "the record's only other unscripted escalation by each side is October's, one a year. "
             "The pragmatic strategy's `hawkishness` (scenario value "
@@ -1016,7 +1015,9 @@ def write_report(path: Path, rm: dict[str, Any], bm: dict[str, Any], figures: li
         "prices, since price pain is relative).")
     add("")
     add("Not calibrated, because the facts hold no number for them (behavioural or structural "
-        "assumptions; results depend on them): `us/cn.trust = 0.45`, `us/cn.hawkishness = 0.08`, "
+        "assumptions; results depend on them): `us/cn.trust = 0.45`, `us/cn.hawkishness` (set to "
+        "0.02 a week from the record's count of about one unscripted escalation per side a year, not "
+        "fitted), "
         "`forgiveness = 0.25`, `noise.perception = 0.08`, `noise.execution = 0.02`, "
         "`truce.extend_trust = 0.4`, `talks.*`, `firms.heavy_share = 0.8`, `firms.switch_rate = 0.02`, "
         "`cn.defence_approval_factor = 0.2` (the facts say military end users are denied 'in principle' "
@@ -1079,7 +1080,7 @@ def _baseline_reading(bm: dict[str, Any]) -> str:
 
 BASELINE_MECHANISMS = {
     "escalation": "The April ladder is scripted by the calendar, but in free play the pragmatic "
-                  "governments also escalate on their own (`hawkishness` = 8 % a week when no "
+                  "governments also escalate on their own (with probability `hawkishness` a week when no "
                   "agreement is in force and leverage exceeds pressure), retaliate and then settle: "
                   "a truce signed before April is in force when the scripted 145 % / 125 % arrive, "
                   "and complying governments pull their tariffs back under its caps in the same week "
@@ -1129,16 +1130,16 @@ TUNED: list[tuple[str, str, str, str, str]] = [
 ]
 
 DISAGREEMENTS: list[tuple[str, str]] = [
-    ("Inside-China price falls instead of rising.",
-     "`src/negotiate/market.py`, `Market.update`: `price_china = reference × (1 − 0.15 × blocked)`. "
-     "The record's NdPr rose (~$60 in July, $76-84 in Nov-Dec; Nd +31.8 % in Q3). Suggested change: "
-     "split the index into a light-RE (NdPr) price with its own drift or a China supply-policy "
-     "driver (MIIT quota, 22 Aug) and a heavy-RE (Dy/Tb) price that the controls act on; or at least "
-     "make the blocked-export discount a scenario parameter that can be 0."),
-    ("Contract prices outside China carry a shortage premium the record does not show.",
-     "`Market.update` adds `0.3 × shortage` to the contract premium; Benchmark (Jul 2025) has "
-     "Europe ~5 % below China. Suggested change: a scenario parameter for the contract regime's "
-     "shortage sensitivity (0 fits the facts), keeping the premium in the spot regime only."),
+    ("Inside-China price stays flat instead of rising.",
+     "`src/negotiate/market.py`, `Market.update` holds `price_china` at its reference (the earlier "
+     "fall with blocked exports was removed after this comparison). The record's NdPr rose (~$60 "
+     "in July, $76-84 in Nov-Dec; Nd +31.8 % in Q3). Suggested change: split the index into a "
+     "light-RE (NdPr) price with a China supply-policy driver (MIIT quota, 22 Aug) and a heavy-RE "
+     "(Dy/Tb) price that the controls act on."),
+    ("Contract prices outside China sit above the Chinese price.",
+     "`Market.update` adds `market.contract_premium` (0.05, bounded at 0 and above); Benchmark "
+     "(Jul 2025) has Europe ~5 % below China and North America at China plus freight. Suggested "
+     "change: allow a negative premium for Europe, or a premium by home."),
     ("One approval rate for every applicant.",
      "`agents/firm.py`, `FirmPanel.step` draws approvals with one `approval_rate` (defence "
      "scaled); the record has U.S. automakers' suppliers cleared on 2 June while CLEPA (Europe, "
