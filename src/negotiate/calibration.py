@@ -1092,10 +1092,10 @@ BASELINE_MECHANISMS = {
              "Geneva's week 19).",
     "accusation": "An accusation needs a perceived breach (perception noise 8 % a week) or a real one "
                   "within 4 weeks of the truce. After signing, both pragmatic governments comply with "
-                  "the terms automatically (`policy.translate` moves instruments within the terms), "
-                  "so nearly every accusation here is a misperception; the 2025 accusations were about "
-                  "real non-tariff moves (chip guidance, EDA, visas; slow licences), which the baseline "
-                  "has no mechanism to generate during a truce.",
+                  "the terms (`policy.translate` moves instruments within them); real breaches come "
+                  "from execution noise, retaliation and agencies acting alone (`agency_moves`, 0.1 a "
+                  "week), so a seed with no such move and no misperception in the 4 weeks after the "
+                  "truce drops out here.",
     "call_or_talks": "The calendar's 5 June call and 9 June London talks catch accusations in weeks "
                      "18-23; accusations outside that window need pain-triggered talks.",
     "framework": "A second agreement needs a round of talks in which both sides' utilities clear "
@@ -1162,26 +1162,21 @@ DISAGREEMENTS: list[tuple[str, str]] = [
      "`model._sign` sets a scripted side's tariff to the cap at once (right for Geneva, wrong for "
      "Busan, whose cut took effect 11 days later). Worked around by dating the Busan event 10 Nov; "
      "suggested change: an optional `effective` date on `agreement` events."),
-    ("A new agreement restarts the truce clock.",
-     "`model._sign` creates a fresh `Agreement(week, week + weeks)`; the London framework in 2025 "
-     "implemented Geneva without moving its 12 August lapse date. In the free-play baseline a June "
-     "framework therefore moves the lapse to September. Suggested change: talks held while a "
-     "truce is in force amend its terms and keep `end_week` unless the offer's `weeks` says "
-     "otherwise."),
-    ("Calendar tariff events override free-play governments.",
-     "`calendar_effects._tariff` with `headline` sets an absolute rate, so in the baseline a "
-     "government that escalated on its own in January is pulled back to the scripted 2 % or 5 % in "
-     "February-March, and the April ladder is imposed even during a truce (a scripted 'breach'). "
-     "Suggested change: in free play, treat dated tariff events as `max(current, headline)` or use "
-     "`change` (the TOML structure, not its values, would change, so it is left for the scenario "
-     "owner)."),
-    ("During a truce the pragmatic governments cannot breach on non-tariff instruments.",
+    ("A new agreement restarted the truce clock (addressed).",
+     "`model._sign` now keeps the lapse date when talks amend a truce in force, as the London "
+     "framework kept Geneva's 12 August deadline; a scripted `agreement` event still sets its own "
+     "`weeks`."),
+    ("Calendar tariff events overrode free-play governments (addressed).",
+     "`calendar_effects._tariff` now treats a dated `headline` as a floor for a side whose strategy "
+     "moves its own instruments, so a January escalation is no longer undone in February; the "
+     "April ladder during a truce still counts as a breach, as a scripted hostile move should."),
+    ("Non-tariff breaches during a truce (addressed in part).",
      "In 2025 both sides' 'violations' were non-tariff moves taken during the truce (chip guidance, "
-     "EDA, visas; licence slow-walking). In the baseline, `policy.translate` brings complying "
-     "instruments inside the terms every week and breaches come only from execution noise or "
-     "retaliation, so post-truce accusations are mostly misperceptions. Suggested change: a "
-     "per-side chance of an 'unrelated' non-tariff tightening (tech curbs, licence review time) "
-     "while a truce holds, which the other side may read as a breach."),
+     "EDA, visas; licence slow-walking). The model now has `us/cn.agency_moves` (0.1 a week in the "
+     "baseline, from about four such moves per side in some 30 truce weeks): an agency tightens a "
+     "curb or slows licences below the floor on its own, a real breach logged as `agency_move`. "
+     "Each lasts a week before the complying posture restores the terms, where the 2025 measures "
+     "persisted for weeks."),
     ("Newly controlled elements change nothing.",
      "`Instruments.controlled_elements` is recorded but read by no mechanism: the 9 October "
      "addition of Ho, Er, Tm, Eu and Yb (No. 57) and the extraterritorial rule (No. 61) neither "

@@ -10,7 +10,7 @@ import pandas as pd
 KINDS = (
     "calendar", "posture", "accusation", "consultation", "agreement", "extension", "lapse",
     "snapback", "talks", "talks_failed", "offer", "call", "licence_decisions", "plant_stoppage",
-    "ai_move", "human_move", "injected",
+    "ai_move", "human_move", "injected", "agency_move",
 )
 
 

@@ -359,6 +359,7 @@ class TradeModel(mesa.Model):
                 self.log.add(week, gov.side, "posture", posture.value,
                              real=posture.complies, perceived=None)
 
+        self._agency_moves(week)
         terms = self.truces.terms
         us_ok, cn_ok = (
             gov.posture.complies and not gov.calendar_breach
@@ -387,6 +388,36 @@ class TradeModel(mesa.Model):
         if self.talks_this_week and week >= s.talks_earliest_week:
             self._talks(week)
         self._welfare()
+
+    def _agency_moves(self, week: int) -> None:
+        """Real breaches nobody at the top chose: an agency acts on its own during a truce.
+
+        In 2025 both sides' 'violations' were mostly non-tariff moves made while a truce held
+        (facts §1.3): BIS chip guidance, the EDA halt and visa revocations within three weeks
+        of Geneva; slow licence reviews, new probes and listings in September. Bureaucratic
+        politics (Allison 1971) makes such moves likely even when leaders mean to comply.
+        """
+        terms = self.truces.terms
+        if terms is None:
+            return
+        s = self.scenario
+        for gov, rate in ((self.us, s.us_agency_moves), (self.cn, s.cn_agency_moves)):
+            ai_played = gov.strategy.moves_instruments and not gov.strategy.external
+            if rate <= 0.0 or not ai_played or not gov.posture.complies:
+                continue
+            if self.rng.random() >= rate:
+                continue
+            inst = gov.instruments
+            if gov.side == "us":
+                inst.raise_curbs(0.25)
+                what = "an agency tightens a tech curb on its own"
+            else:
+                inst.controls_active = True
+                inst.approval_rate = max(0.0, min(inst.approval_rate, terms.approval_floor) - 0.15)
+                what = "licence reviews slow down below the agreed floor"
+            gov.calendar_breach = True  # a real breach, whatever the posture said
+            self.market.shock("retaliation", 0.5)
+            self.log.add(week, gov.side, "agency_move", what, real=True)
 
     def _record_compliance(self, us_ok: bool, cn_ok: bool, us_seen: bool, cn_seen: bool) -> None:
         us, cn = self.us, self.cn

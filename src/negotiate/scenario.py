@@ -57,6 +57,7 @@ class TradeScenario(Scenario):
     us_trust: Annotated[float, Range(0, 1, "", "initial trust in China")] = 0.5
     us_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
     us_forgiveness: Annotated[float, Range(0, 1, "", "pragmatic: chance of answering a perceived breach with compliance")] = 0.25
+    us_agency_moves: Annotated[float, Range(0, 1, "per week", "during a truce: an agency tightens a non-tariff measure on its own")] = 0.0
     us_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
     us_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
     us_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
@@ -69,6 +70,7 @@ class TradeScenario(Scenario):
     cn_trust: Annotated[float, Range(0, 1, "", "initial trust in the United States")] = 0.5
     cn_hawkishness: Annotated[float, Range(0, 1, "per week", "pragmatic: chance of pressing an advantage")] = 0.1
     cn_forgiveness: Annotated[float, Range(0, 1, "", "pragmatic: chance of answering a perceived breach with compliance")] = 0.25
+    cn_agency_moves: Annotated[float, Range(0, 1, "per week", "during a truce: an agency slow-walks licences on its own")] = 0.0
     cn_generosity: Annotated[float, Range(0, 1, "", "gtft: chance of forgiving a defection")] = 1 / 3
     cn_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
     cn_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
