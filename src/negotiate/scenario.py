@@ -34,6 +34,8 @@ SECTIONS: tuple[str, ...] = (
 )
 _STRATEGY = Choice(STRATEGY_NAMES, "strategy name (aliases accepted)")
 _TOP_ONLY = ("title", "description", "sources", "events")
+#: The weekly firm panel is kept in memory (about 40 bytes a row); beyond this it would not fit.
+MAX_PANEL_ROWS = 50_000_000
 
 
 class TradeScenario(Scenario):
@@ -310,6 +312,13 @@ def check_consistency(s: TradeScenario, source: str) -> None:
                 f"(R, S, T, P) = ({r:g}, {sk:g}, {t:g}, {p:g}) is not a prisoner's dilemma; "
                 "allowed: T > R > P > S", source=source, key="payoffs",
             )
+    rows = s.weeks * s.firms_count
+    if s.mode == "trade" and s.collect_weekly and s.collect_firms and rows > MAX_PANEL_ROWS:
+        raise ScenarioError(
+            f"weeks x firms.count = {rows:,} rows of weekly firm panel; allowed: at most "
+            f"{MAX_PANEL_ROWS:,} (set collect.firms = false, or fewer weeks or firms)",
+            source=source, key="collect.firms",
+        )
     for event in s.events:
         if event.date < s.start:
             raise ScenarioError(

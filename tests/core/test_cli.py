@@ -96,3 +96,9 @@ def test_scenarios_check_accepts_good_and_rejects_bad(tmp_path):
 ])
 def test_bad_flags_get_one_line_and_exit_2(args, needles):
     assert_one_line_error(negotiate(*args), *needles)
+
+
+def test_a_run_too_big_to_hold_is_refused_before_it_starts(tmp_path):
+    proc = negotiate("run", "rare-earth-2025", "--weeks", "1000000", "--out", str(tmp_path / "big"))
+    assert_one_line_error(proc, "collect.firms", "at most")
+    assert not (tmp_path / "big").exists()
