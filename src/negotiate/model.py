@@ -322,7 +322,7 @@ class TradeModel(mesa.Model):
             move = moves.get(gov.side)
             if gov.strategy.external:
                 if move is not None:
-                    gov.strategy.submit(move.posture or self._inferred_posture(gov, move))
+                    gov.strategy.submit(self._posture_of(gov, move))
                 gov.intended = gov.strategy.decide(view, self.rng)
                 gov.ai_moved = move is None
                 if gov.ai_moved:
@@ -434,6 +434,16 @@ class TradeModel(mesa.Model):
             us.strategy.observe(us_ok, us_seen)
             cn.strategy.observe(cn_ok, cn_seen)
         self.both_complied.append(us_ok and cn_ok)
+
+    def _posture_of(self, gov: Government, move: Move) -> Posture:
+        """The posture a human's move amounts to: instruments speak louder than words, so a
+        move that says 'comply' while raising a tariff is a breach."""
+        if not move.sets_instruments:
+            return move.posture or (Posture.ACCUSE if move.accuse else Posture.COMPLY)
+        inferred = self._inferred_posture(gov, move)
+        if move.posture is None or (move.posture.complies and not inferred.complies):
+            return inferred
+        return move.posture
 
     def _inferred_posture(self, gov: Government, move: Move) -> Posture:
         """A human who sets instruments directly has, in effect, chosen a posture."""

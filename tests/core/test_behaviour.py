@@ -297,3 +297,15 @@ def test_a_supplier_seat_investing_ramps_faster_and_bad_levers_are_refused():
         model.submit_supplier_action(9, parse_firm_action({"invest": 0.5}))
     with pytest.raises(MoveError, match="invest"):
         parse_firm_action({"invest": 3})
+
+
+def test_a_human_saying_comply_while_raising_a_tariff_is_breaching():
+    model = TradeModel(load_scenario("rare-earth-2025", {**QUIET, "us.strategy": "human",
+                                                          "weeks": 4}, seed=1))
+    model.submit_move("us", parse_move("us", {"posture": "comply", "tariff_headline": 40}))
+    model.step()
+    assert model.us.posture.value == "retaliate"
+    assert not model.us.complied
+    model.submit_move("us", parse_move("us", {"posture": "concede", "tariff_headline": 30}))
+    model.step()
+    assert model.us.posture.value == "concede" and model.us.complied
