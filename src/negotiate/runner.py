@@ -11,7 +11,7 @@ import pandas as pd
 
 from .errors import ScenarioError
 from .model import TradeModel
-from .scenario import TradeScenario, load_scenario
+from .scenario import TradeScenario, load_scenario, overrides_dict
 
 try:
     __version__ = version("negotiate")
@@ -89,7 +89,7 @@ def run(
             raise ScenarioError("pass overrides and weeks through load_scenario for a scenario object")
         sc = scenario.copy(rng=seed) if seed is not None else scenario
     else:
-        values = _as_dict(overrides)
+        values = overrides_dict(overrides)
         if weeks is not None:
             values["weeks"] = weeks
         sc = load_scenario(scenario, values, seed=seed)
@@ -107,16 +107,6 @@ def _has_fast_path() -> bool:
     from importlib.util import find_spec
 
     return find_spec("negotiate.classic_fast") is not None
-
-
-def _as_dict(overrides: dict[str, Any] | list[str] | None) -> dict[str, Any]:
-    from .scenario import parse_set
-
-    if not overrides:
-        return {}
-    if isinstance(overrides, dict):
-        return dict(overrides)
-    return parse_set(list(overrides))
 
 
 def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) -> TradeModel:

@@ -472,6 +472,15 @@ def parse_set(assignments: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
+def overrides_dict(overrides: Any) -> dict[str, Any]:
+    """Overrides as ``{dotted key: value}``, given as a mapping or as ``KEY=VALUE`` strings."""
+    if not overrides:
+        return {}
+    if hasattr(overrides, "items"):
+        return dict(overrides)
+    return parse_set(list(overrides))
+
+
 def build_scenario(values: dict[str, Any], *, seed: int | None = None, source: str = "parameters") -> TradeScenario:
     """Validated attribute values -> a TradeScenario (seed stored as Mesa's ``rng``)."""
     scenario = TradeScenario(rng=seed, **values)

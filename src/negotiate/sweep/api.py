@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ..runner import __version__
-from ..scenario import available_scenarios, load_scenario, parse_set
+from ..scenario import available_scenarios, load_scenario, overrides_dict
 from .backends import Lost, make_backend
 from .design import Design, GridSpec, RangeSpec, build_design
 from .progress import Progress
@@ -68,14 +68,6 @@ def _scenario_ref(scenario: Any) -> str:
     return str(Path(text).expanduser().resolve())
 
 
-def _sets(sets: Mapping[str, Any] | Sequence[str] | None) -> dict[str, Any]:
-    if not sets:
-        return {}
-    if isinstance(sets, Mapping):
-        return dict(sets)
-    return parse_set(list(sets))
-
-
 def _command(command: Sequence[str] | str | None) -> str:
     if isinstance(command, str):
         return command
@@ -92,7 +84,7 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     reps = _whole(reps, "--reps", 1)
     seed = _whole(seed, "--seed", 0)
     ref = _scenario_ref(scenario)
-    base_sets = _sets(sets)
+    base_sets = overrides_dict(sets)
     if weeks is not None:
         base_sets["weeks"] = weeks
     # Weekly tables cost time and are only wanted with --timeseries; the summary needs none.
