@@ -15,7 +15,12 @@ Z95 = 1.959963984540054
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial share (sensible at 0 %, 100 % and small n)."""
+    """Wilson score interval for a binomial share (sensible at 0 %, 100 % and small n).
+
+    The one Wilson interval of the project (sweeps and the calibration report both use it).
+    With no trials there is no interval: ``n = 0`` gives ``(nan, nan)``, which a report
+    shows as "n/a", rather than ``(0, 1)``, which would read as a measured interval.
+    """
     if n <= 0:
         return (math.nan, math.nan)
     p = successes / n
