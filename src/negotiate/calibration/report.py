@@ -98,8 +98,10 @@ def write_report(path: Path, rm: dict[str, Any], bm: dict[str, Any], figures: li
     add(f"**Free-play baseline** (`{BASELINE}`, same {bm['n']} seeds): the whole 2025 chain "
         f"escalation → truce → accusation within 4 weeks → call/talks → framework → extension appears in "
         f"**{last['chain']} of {bm['n']} seeds ({100 * last['share']:.0f} %, Wilson 95 % "
-        f"{100 * last['wilson'][0]:.0f}-{100 * last['wilson'][1]:.0f} %)**. See "
-        "[the baseline section](#the-free-play-baseline-against-2025s-pattern).")
+        f"{100 * last['wilson'][0]:.0f}-{100 * last['wilson'][1]:.0f} %)**. Label: *endogenous* "
+        "(the free-play governments decide truce, accusations, talks and extension; only the April "
+        "ladder and the meeting dates are scripted), not counted above because it is a pattern, not "
+        "an observed number. See [the baseline section](#the-free-play-baseline-against-2025s-pattern).")
     add("")
 
     # ----- sections
