@@ -174,3 +174,14 @@ def test_fitting_and_test_groups_split_at_the_cutoff(small: dict) -> None:
     assert clepa.in_sample  # the April approval rate was set from CLEPA's own figure
     sep = next(r for r in rows if r.series.startswith("China's deliveries"))
     assert not sep.in_sample
+
+
+def test_sensitivity_skips_a_variant_that_is_the_scenario_itself() -> None:
+    from negotiate.calibration import cli
+
+    own = load_scenario(record.BASELINE).params()["us.hawkishness"]
+    labels = [extra["us.hawkishness"] for _, extra in cli.sensitivity_variants()]
+    assert own not in labels and labels  # the scenario's own value is the "as is" row
+    moved = [extra["us.hawkishness"] for _, extra in cli.sensitivity_variants({"us.hawkishness": 0.3,
+                                                                              "cn.hawkishness": 0.3})]
+    assert sorted(moved) == sorted(extra["us.hawkishness"] for _, extra in cli.SENSITIVITY)
