@@ -51,7 +51,7 @@ def test_sigkill_mid_game_resumes_every_room(server, tmp_path):
     # The path after the crash is the path an uninterrupted game takes with the same moves.
     ref = ClassroomService(tmp_path / "reference.sqlite", start_clocks=False)
     try:
-        info = ref.create_room(turns=6, seed=11)
+        info = ref.create_room(ref.teacher_key, turns=6, seed=11)
         us = ref.join(info["code"], "Ann", "us")
         firm = ref.join(info["code"], "Cy", "auto_eu")
         ref.submit(us["token"], {"posture": "escalate"})
