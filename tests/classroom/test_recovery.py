@@ -52,8 +52,8 @@ def test_sigkill_mid_game_resumes_every_room(server, tmp_path):
     ref = ClassroomService(tmp_path / "reference.sqlite", start_clocks=False)
     try:
         info = ref.create_room(ref.teacher_key, turns=6, seed=11)
-        us = ref.join(info["code"], "Ann", "us")
-        firm = ref.join(info["code"], "Cy", "auto_eu")
+        us = ref.join(info["code"], "Ann", "us", client="Ann")
+        firm = ref.join(info["code"], "Cy", "auto_eu", client="Cy")
         ref.submit(us["token"], {"posture": "escalate"})
         ref.submit(firm["token"], {"stockpile_weeks": 8.0})
         ref.close_turn(info["teacher_token"])

@@ -39,8 +39,8 @@ MAX_TIMER_S = 3600
 MIN_TEACHER_KEY = 8
 # Per client: a few typos are free, then one more try every 10 s.
 BAD_CODES_BURST, BAD_CODES_PER_S = 10, 0.1
-# Per client: a few joins (a re-join, a sibling on the same tablet), then one every 10 s.
-JOINS_BURST, JOINS_PER_S = 4, 0.1
+# Per client: two joins (a sibling on the same tablet), then one every 20 s.
+JOINS_BURST, JOINS_PER_S = 2, 0.05
 
 
 class AccessDenied(NegotiateError):
