@@ -240,7 +240,7 @@ def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells only (numbers stay numbers, so -3.5 is still a number)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].map(neutralise_cell)
     return out
 
