@@ -14,7 +14,6 @@ import pytest
 
 from negotiate.classroom.service import ClassroomService
 
-
 TEACHER_KEY = "test-teacher-key"
 
 
