@@ -57,7 +57,9 @@ class Watch:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.errors.append(f"failed {r.url}"))
+        # Solara's "close this kernel" beacon is cut short by the navigation that sends it.
+        self.page.on("requestfailed", lambda r: "/_solara/api/close/" not in r.url
+                     and self.errors.append(f"failed {r.url}"))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
 
     def clean(self) -> None:
