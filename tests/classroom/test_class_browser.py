@@ -177,7 +177,7 @@ def test_injection_payloads_stay_text_on_every_page(live, chromium):
     for path, token in pages:
         w = Watch(chromium, PHONE if path == "/seat" else None)
         w.page.goto(f"{live.base}{path}?t={token}")
-        w.page.get_by_text("Room", exact=False).first.wait_for()
+        w.page.locator(".classroom").first.wait_for()
         w.page.get_by_text(PAYLOADS[0]).first.wait_for()  # shown, as text
         w.clean()
         w.close()
