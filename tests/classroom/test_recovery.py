@@ -17,8 +17,8 @@ def test_sigkill_mid_game_resumes_every_room(server, tmp_path):
     rooms = []
     for seed in (11, 12):
         room = server.api("create", turns=6, seed=seed)
-        us = server.api("join", code=room["code"], name="Ann", seat="us")
-        firm = server.api("join", code=room["code"], name="Cy", seat="auto_eu")
+        us = server.api("join", code=room["code"], name="Ann", seat="us", browser=f"Ann-{seed}")
+        firm = server.api("join", code=room["code"], name="Cy", seat="auto_eu", browser=f"Cy-{seed}")
         rooms.append((room, us, firm))
     for room, us, firm in rooms:
         for turn in (1, 2):
