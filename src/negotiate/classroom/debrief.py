@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .seats import SEATS
+from .seats import PLAYING_SEATS, SEATS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,6 +26,8 @@ TIMELINE_KINDS = ("accusation", "posture", "agreement", "extension", "lapse", "s
                   "injected", "calendar", "consultation", "talks_failed", "licence_decisions",
                   "plant_stoppage")
 EXPORT_FORMATS = ("csv", "parquet")
+KIND_WORDS = {"move": "student move", "ai_move": "AI move", "talks_failed": "talks failed",
+              "licence_decisions": "licence decisions", "plant_stoppage": "plant stoppage"}
 
 
 def timeline(room: Room) -> pd.DataFrame:
@@ -51,29 +53,53 @@ def timeline(room: Room) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["turn", "date", "seat", "kind", "what", "real", "perceived"])
     order = {"injected": 0, "calendar": 1, "move": 2, "ai_move": 2}
     frame["_o"] = frame["kind"].map(lambda k: order.get(k, 3))
-    return frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    frame = frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    frame["kind"] = frame["kind"].map(lambda k: KIND_WORDS.get(k, k.replace("_", " ")))
+    return frame
 
 
 def accusations(room: Room) -> pd.DataFrame:
     events = room.model.event_table()
     acc = events[events["kind"] == "accusation"].copy()
     acc["verdict"] = acc["real"].map(lambda r: "real breach" if r else "FALSE: perceived only")
+    acc["actor"] = acc["actor"].map(lambda a: SEATS[a].title if a in SEATS else a)
     return acc[["week", "date", "actor", "details", "verdict"]].reset_index(drop=True)
 
 
-def scores(room: Room) -> pd.DataFrame:
+SCORE_GROUPS = {"Delegations": ("government",), "Firms and suppliers": ("firm", "magnet", "supplier")}
+SCORE_COLUMNS = ["rank", "seat", "played by", "score", "turns played"]
+
+
+def scores(room: Room) -> dict[str, pd.DataFrame]:
+    """Scores ranked within each group (delegations and firms score on different scales).
+
+    Only seats students played are ranked; seats the AI played all game are listed below
+    them, unranked, so 500 points from an AI firm never sits above a student.
+    """
     frame = pd.DataFrame(room.rows)
-    if frame.empty:
-        return pd.DataFrame(columns=["seat", "students", "score", "turns played"])
-    last = frame.groupby("seat").tail(1).set_index("seat")
-    played = frame[frame["source"] == "student"].groupby("seat").size()
-    out = pd.DataFrame({
-        "seat": [SEATS[s].title for s in last.index],
-        "students": last["students"].values,
-        "score": last["score_total"].round(1).values,
-        "turns played": [int(played.get(s, 0)) for s in last.index],
-    })
-    return out.sort_values("score", ascending=False).reset_index(drop=True)
+    out: dict[str, pd.DataFrame] = {}
+    for group, kinds in SCORE_GROUPS.items():
+        seats = [s for s in PLAYING_SEATS if SEATS[s].kind in kinds]
+        if frame.empty:
+            out[group] = pd.DataFrame(columns=SCORE_COLUMNS)
+            continue
+        part = frame[frame["seat"].isin(seats)]
+        last = part.groupby("seat").tail(1).set_index("seat")
+        played = part[part["source"] == "student"].groupby("seat").size()
+        names = {s: sorted({n for cell in part.loc[part["seat"] == s, "students"] for n in
+                            str(cell).split(", ") if n}) for s in last.index}
+        rows = [{"seat": SEATS[s].title,
+                 "played by": ", ".join(names[s]) if played.get(s, 0) else "AI",
+                 "score": round(float(last.at[s, "score_total"]), 1),
+                 "turns played": int(played.get(s, 0))} for s in last.index]
+        humans = sorted((r for r in rows if r["played by"] != "AI"), key=lambda r: -r["score"])
+        ai = sorted((r for r in rows if r["played by"] == "AI"), key=lambda r: -r["score"])
+        for rank, r in enumerate(humans, 1):
+            r["rank"] = str(rank)
+        for r in ai:
+            r["rank"] = "AI"
+        out[group] = pd.DataFrame(humans + ai, columns=SCORE_COLUMNS)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -199,6 +225,26 @@ def export_frame(room: Room) -> pd.DataFrame:
     return frame
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (and tab/CR can hide
+# the start); OWASP's advice is to prefix such cells with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells only (numbers stay numbers, so -3.5 is still a number)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    return out
+
+
 def export_bytes(room: Room, fmt: str) -> bytes:
     from ..errors import NegotiateError
 
@@ -207,7 +253,7 @@ def export_bytes(room: Room, fmt: str) -> bytes:
     frame = export_frame(room)
     buffer = io.BytesIO()
     if fmt == "csv":
-        frame.to_csv(buffer, index=False)
+        safe_for_spreadsheets(frame).to_csv(buffer, index=False)
     else:
         frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
