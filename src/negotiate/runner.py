@@ -42,9 +42,10 @@ class RunResult:
     def event_table(self) -> pd.DataFrame:
         return self.model.event_table()
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write the model, agent, government and event tables as Parquet and CSV."""
-        return write_tables(self, Path(out))
+    def write(self, out: str | Path, *, force: bool = False) -> list[Path]:
+        """Write the model, agent, government and event tables as Parquet and CSV, all or
+        nothing; a folder holding another run's tables is refused unless ``force``."""
+        return write_tables(self, Path(out), force=force)
 
 
 def summarise(model: TradeModel) -> dict[str, Any]:
@@ -133,24 +134,15 @@ def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) 
     return twin
 
 
-def write_tables(result: RunResult, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    tables = {
-        "model": result.model_table,
-        "agents": result.agent_table,
-        "governments": result.government_table,
-        "events": result.event_table,
-    }
-    seed = result.summary["seed"]
-    for name, frame in tables.items():
+def write_tables(result: RunResult, out: Path, *, force: bool = False) -> list[Path]:
+    """The run's tables, with its scenario and seed on every row (see ``tablefolder``)."""
+    from .tablefolder import write_all
+
+    frames = {}
+    for name, frame in (("model", result.model_table), ("agents", result.agent_table),
+                        ("governments", result.government_table), ("events", result.event_table)):
         frame = frame.copy()
-        frame.insert(0, "seed", seed)
+        frame.insert(0, "seed", result.summary["seed"])
         frame.insert(0, "scenario", result.summary["scenario"])
-        for path, writer in ((out / f"{name}.parquet", lambda f, p: f.to_parquet(p, index=False)),
-                             (out / f"{name}.csv", lambda f, p: f.to_csv(p, index=False))):
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            writer(frame, tmp)
-            tmp.replace(path)
-            written.append(path)
-    return written
+        frames[name] = frame
+    return write_all(frames, out, force=force)

@@ -20,6 +20,7 @@ from mesa.experimental.scenarios import Scenario
 
 from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
+from .oserrors import special_file_kind
 from .params import Choice, Flag, Range, Subset, Text
 from .strategies import STRATEGY_NAMES, canonical_name
 
@@ -346,6 +347,9 @@ def read_toml(path: Path) -> dict[str, Any]:
                             source=source)
     if path.is_dir():
         raise ScenarioError("is a directory; allowed: a .toml file", source=source)
+    kind = special_file_kind(path)  # reading a FIFO would wait forever for a writer
+    if kind is not None:
+        raise ScenarioError(f"is {kind}, not a file; allowed: a .toml file", source=source)
     try:
         data = path.read_bytes()
     except OSError as exc:
