@@ -18,6 +18,7 @@ Resume recomputes the missing ranges from the verified chunks, whatever chunk si
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -63,9 +64,15 @@ def checksum(data: bytes) -> str:
 def atomic_write(path: Path, data: bytes) -> None:
     # Temporary name in the same folder, then rename: readers and resumes never see half a file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        # Name the folder the person chose, not a temporary file they never heard of.
+        raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
 
 
 class Store:
