@@ -148,6 +148,9 @@ class DaskBackend:
                              "pip install 'dask[distributed]'") from None
         self._cluster = None
         self._say = say
+        # Distributed logs each lost connection with a traceback; the sweep says it in one
+        # line instead (and --resume recovers), so only its own line reaches the terminal.
+        self._log_levels = _quieten("distributed")
         # The sweep bounds what is in flight itself; let the scheduler hand out all of it.
         dask.config.set({"distributed.scheduler.worker-saturation": "inf"})
         if scheduler:
@@ -184,18 +187,20 @@ class DaskBackend:
                                   f"worker {scheduler}' and run the same command again") from None
         return client
 
+    def _lost(self, exc: BaseException | None = None) -> SchedulerLost:
+        why = f"{type(exc).__name__}" if exc is not None else f"client {self.client.status}"
+        return SchedulerLost(f"lost the Dask scheduler at {self.address} ({why}); allowed: "
+                             "restart it and its workers, then run the same command with "
+                             "--resume")
+
     def _check_cluster(self, idle: dict[str, bool]) -> None:
         """Raise if the scheduler is gone; say once when no worker is connected."""
         if self.client.status not in ("running", "connecting", "newly-created"):
-            raise SchedulerLost(f"lost the Dask scheduler at {self.address} (client "
-                                f"{self.client.status}); allowed: restart it and its workers, "
-                                "then run the same command with --resume")
+            raise self._lost()
         try:
             nthreads = self.client.nthreads()
         except Exception as exc:  # noqa: BLE001 - the scheduler went away mid-call
-            raise SchedulerLost(f"lost the Dask scheduler at {self.address} "
-                                f"({type(exc).__name__}: {exc}); allowed: restart it and its "
-                                "workers, then run the same command with --resume") from None
+            raise self._lost(exc) from None
         self.workers = max(1, sum(nthreads.values()))
         if not nthreads and not idle["said"]:
             self._say(f"no Dask workers are connected to {self.address}; the sweep waits "
@@ -237,6 +242,8 @@ class DaskBackend:
                                     return_when="FIRST_COMPLETED")
             except TimeoutError:
                 done = set()
+            except Exception as exc:  # noqa: BLE001 - futures cancelled: the scheduler is gone
+                raise self._lost(exc) from None
             if not done or time.monotonic() - checked > CHECK_EVERY:
                 checked = time.monotonic()
                 self._check_cluster(idle)
@@ -263,6 +270,18 @@ class DaskBackend:
         if self._cluster is not None:
             with contextlib.suppress(Exception):
                 self._cluster.close()
+        for name, level in self._log_levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _quieten(prefix: str) -> dict[str, int]:
+    """Silence ``prefix`` and its child loggers (distributed sets levels on each); return the
+    old levels to restore."""
+    names = [prefix, *(n for n in logging.Logger.manager.loggerDict if n.startswith(prefix + "."))]
+    old = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return old
 
 
 def make_backend(backend: str, workers: int, scheduler: str | None,
