@@ -1,13 +1,13 @@
 """What the Python API accepts, checked the way the command line checks it.
 
-``TradeModel(...)``, ``run(...)`` and the command line all come through here for a seed, a
-scenario given by name and overrides, so an API caller gets the same one-line
-:class:`~negotiate.errors.ScenarioError` as a CLI user, labelled with the argument's name.
+``TradeModel(...)``, ``run(...)`` and the command line all come through here for a seed and
+a scenario given by name, so an API caller gets the same one-line
+:class:`~negotiate.errors.ScenarioError` as a CLI user, labelled with the argument's name
+(overrides are read by :func:`negotiate.scenario.overrides_dict`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +34,3 @@ def scenario_arg(scenario: Any) -> Any:
 
         return load_scenario(scenario)
     return scenario
-
-
-def overrides_arg(overrides: Any, source: str = "overrides") -> dict[str, Any]:
-    """Overrides given as a mapping, one ``"KEY=VALUE"`` string or a list of them."""
-    from .scenario import parse_set
-
-    if overrides is None:
-        return {}
-    if isinstance(overrides, Mapping):
-        return dict(overrides)
-    if isinstance(overrides, str):
-        overrides = [overrides]
-    if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
-        raise ScenarioError(f"got {type(overrides).__name__}; allowed: a mapping of dotted keys "
-                            "to values, a \"KEY=VALUE\" string or a list of them", source=source)
-    try:
-        return parse_set(list(overrides))
-    except ScenarioError as exc:
-        raise ScenarioError(exc.detail, source=source, key=exc.key) from None

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ScenarioError
+from .inputs import check_seed
 from .model import TradeModel
 from .scenario import TradeScenario, load_scenario, overrides_dict
 
@@ -88,7 +89,7 @@ def run(
     if isinstance(scenario, TradeScenario):
         if overrides or weeks is not None:
             raise ScenarioError("pass overrides and weeks through load_scenario for a scenario object")
-        sc = scenario.copy(rng=seed) if seed is not None else scenario
+        sc = scenario.copy(rng=check_seed(seed, "seed")) if seed is not None else scenario
     else:
         values = overrides_dict(overrides)
         if weeks is not None:

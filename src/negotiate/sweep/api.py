@@ -91,7 +91,7 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     if seed > SEED_MAX:
         raise SweepError(f"--seed: got {seed}; allowed: {SEED_RANGE}")
     ref = _scenario_ref(scenario)
-    base_sets = overrides_dict(sets)
+    base_sets = overrides_dict(sets, source="--set")
     validate(base_sets, "--set")  # a bad --set weeks=... is refused even beside --weeks
     if weeks is not None:
         base_sets["weeks"] = weeks
