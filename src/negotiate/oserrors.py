@@ -21,9 +21,9 @@ _KNOWN: dict[int, tuple[str, str, int]] = {
     errno.EPERM: ("operation not permitted", "a folder you may write, or fix its permissions", 1),
     errno.EROFS: ("the file system is read-only", "a folder on a writable file system", 1),
     errno.ENOSPC: ("no space left on the device", "free some space (or choose a folder on "
-                   "another disk) and run the same command again", 1),
-    errno.EDQUOT: ("disk quota exceeded", "free some space and run the same command again", 1),
-    errno.EIO: ("input/output error", "check the disk, then run the same command again", 1),
+                   "another disk), then {again}", 1),
+    errno.EDQUOT: ("disk quota exceeded", "free some space, then {again}", 1),
+    errno.EIO: ("input/output error", "check the disk, then {again}", 1),
     errno.ENOTDIR: ("a file stands where a folder is needed", "a folder path (not a file)", 2),
     errno.EISDIR: ("is a folder, not a file", "a file path", 2),
     errno.EEXIST: ("already exists and is not a folder", "a new or empty folder", 2),
@@ -39,11 +39,13 @@ class PathFailure(NegotiateError):
         self.exit_code = exit_code
 
 
-def os_failure(exc: OSError, path: str | Path | None = None) -> PathFailure:
-    """One line for ``exc``, naming the path it concerns (the error's own, else ``path``)."""
+def os_failure(exc: OSError, path: str | Path | None = None,
+               again: str = "run the same command again") -> PathFailure:
+    """One line for ``exc``, naming the path it concerns (the error's own, else ``path``);
+    ``again`` says how to carry on once the cause is fixed."""
     where = exc.filename if exc.filename is not None else path
     what, todo, code = _KNOWN.get(exc.errno or 0, (exc.strerror or str(exc), "", 1))
-    allowed = f"; allowed: {todo}" if todo else "; check the path and run the same command again"
+    allowed = f"; allowed: {todo.format(again=again)}" if todo else f"; check the path, then {again}"
     return PathFailure(f"{where}: {what}{allowed}", code)
 
 

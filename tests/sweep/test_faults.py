@@ -204,3 +204,35 @@ def test_a_folder_made_read_only_mid_run_is_one_line_then_resumes(tmp_path, long
         if summary.exists():
             summary.chmod(0o755)
     pd.testing.assert_frame_equal(load_summary(out), long_reference, check_exact=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 200 KB tmpfs (root with mount rights only; skipped elsewhere)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("needs the right to mount a tmpfs (to fill a disk for real)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_full_disk_is_one_line_then_resume_after_space_is_freed(small_disk, long_reference):
+    out = small_disk / "sweep"
+    full = subprocess.run([NEGOTIATE, "sweep", SCENARIO, *long_args(), "--workers", "1",
+                           "--chunk-size", "10", "--out", str(out), "--quiet"],
+                          capture_output=True, text=True, env=child_env(), timeout=180)
+    assert full.returncode == 1, full.stderr
+    _one_clear_line(full.stderr, str(out), "no space left", "--resume")
+    assert "sweep finished" not in full.stderr
+    assert 0 < chunk_count(out) < 60
+    subprocess.run(["mount", "-o", "remount,size=50m", str(small_disk)], check=True)
+    resumed = subprocess.run([NEGOTIATE, "sweep", SCENARIO, *long_args(), "--workers", "1",
+                              "--chunk-size", "10", "--out", str(out), "--quiet", "--resume"],
+                             capture_output=True, text=True, env=child_env(), timeout=180)
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(load_summary(out), long_reference, check_exact=True)

@@ -157,6 +157,13 @@ def _check_folder(store: Store, identity: dict[str, Any], digest: str, resume: b
     return manifest
 
 
+def _has_chunks(store: Store) -> bool:
+    try:
+        return bool(store.done_ranges())
+    except OSError:
+        return True
+
+
 def _undo_fresh_start(store: Store, created_root: bool) -> None:
     """After a failure before any chunk was written, remove what this call created, so the
     same command can simply be run again (no --resume needed, no folder to delete)."""
@@ -238,7 +245,9 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
         finished = True
         return stats
     except OSError as exc:
-        raise os_failure(exc, root) from None
+        kept = store.manifest_path.exists() and not (fresh and not _has_chunks(store))
+        raise os_failure(exc, root, "run the same command with --resume" if kept
+                         else "run the same command again") from None
     finally:
         with contextlib.suppress(OSError):
             lock.release()
