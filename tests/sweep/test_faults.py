@@ -236,3 +236,19 @@ def test_a_full_disk_is_one_line_then_resume_after_space_is_freed(small_disk, lo
                              capture_output=True, text=True, env=child_env(), timeout=180)
     assert resumed.returncode == 0, resumed.stderr
     pd.testing.assert_frame_equal(load_summary(out), long_reference, check_exact=True)
+
+
+def test_ctrl_c_is_one_line_without_sweep_finished_then_resume(tmp_path, long_reference):
+    out = tmp_path / "sweep"
+    with _reaped(_start(_sweep_command(out, "--workers", "2"))) as proc:
+        _wait_for_chunks(out, 3, proc)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's group
+        code = proc.wait(timeout=120)
+        stderr = proc.stderr.read()
+    assert code == 130, stderr
+    _one_clear_line(stderr, "interrupted")
+    assert "sweep finished" not in stderr
+    resumed = subprocess.run(_sweep_command(out, "--workers", "2", "--resume"),
+                             capture_output=True, text=True, env=child_env(), timeout=180)
+    assert resumed.returncode == 0, resumed.stderr
+    pd.testing.assert_frame_equal(load_summary(out), long_reference, check_exact=True)
