@@ -101,17 +101,20 @@ def readable_chunks(store: Store, say: Callable[[str], None]) -> list[Path]:
                          "'negotiate sweep'")
     lock = WriterLock(store.root)
     try:
-        holder = lock.is_held_elsewhere()
+        try:
+            holder = lock.is_held_elsewhere()
+            mine = holder is None and lock.try_acquire()
+        except OSError:  # a folder this reader may not write (someone else's results)
+            holder, mine = None, False
         if holder is not None:
             say(f"{store.root} is still being written by a sweep ({describe(holder)}); "
                 "this covers only the chunks finished so far")
-            ranges = store.verify(say, quarantine=False, rerun=False)
-        elif lock.try_acquire():
+        if mine:
             try:
                 ranges = store.verify(say, quarantine=True, rerun=False)
             finally:
                 lock.release(forget=False)
-        else:  # a writer started in between
+        else:  # read only: damaged chunks are left out, not moved
             ranges = store.verify(say, quarantine=False, rerun=False)
     except OSError as exc:
         raise os_failure(exc, store.root) from None

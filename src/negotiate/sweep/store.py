@@ -210,14 +210,16 @@ class Store:
     def verify(self, say: Callable[[str], None], *, quarantine: bool,
                rerun: bool) -> list[tuple[int, int]]:
         """The run ranges of trustworthy chunks, sorted; damaged chunks are reported with one
-        line each and, if ``quarantine``, moved to ``quarantine/``. Overlaps are refused."""
+        line each. Only with ``quarantine`` (the caller holds the writer lock) is the folder
+        changed: damaged chunks moved to ``quarantine/``, unrecorded good ones recorded.
+        Overlaps are refused."""
         records = self.records()
         good: list[tuple[int, int]] = []
         for start, stop in self.done_ranges():
             record = records.get((start, stop))
             why = self.problem(start, stop, record)
             if why is None:
-                if record is None:
+                if record is None and quarantine:
                     self._record({"start": start, "stop": stop, "rows": stop - start,
                                   "sha256": checksum((self.summary_dir / chunk_name(start, stop))
                                                      .read_bytes()),
