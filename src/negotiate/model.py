@@ -27,6 +27,7 @@ from .agents.government import Government
 from .calendar import CalendarEvent
 from .errors import MoveError
 from .eventlog import EventLog
+from .inputs import scenario_arg
 from .market import Market
 from .moves import FirmAction, Move
 from .negotiation import (
@@ -103,7 +104,8 @@ class TradeModel(mesa.Model):
     ``us_strategy`` or dotted keys, plus ``rng``), which is what ``mesa.batch_run`` does.
     """
 
-    def __init__(self, scenario: TradeScenario | None = None, **kwargs: Any) -> None:
+    def __init__(self, scenario: TradeScenario | str | None = None, **kwargs: Any) -> None:
+        scenario = scenario_arg(scenario)  # a built-in name or a .toml path is loaded
         if scenario is None:
             scenario = scenario_from_kwargs(kwargs)
         elif kwargs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,8 @@ from mesa.experimental.scenarios import Scenario
 
 from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
+from .inputs import check_seed
+from .oserrors import special_file_kind
 from .params import Choice, Flag, Range, Subset, Text
 from .strategies import STRATEGY_NAMES, canonical_name
 
@@ -346,6 +349,9 @@ def read_toml(path: Path) -> dict[str, Any]:
                             source=source)
     if path.is_dir():
         raise ScenarioError("is a directory; allowed: a .toml file", source=source)
+    kind = special_file_kind(path)  # reading a FIFO would wait forever for a writer
+    if kind is not None:
+        raise ScenarioError(f"is {kind}, not a file; allowed: a .toml file", source=source)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -472,13 +478,22 @@ def parse_set(assignments: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def overrides_dict(overrides: Any) -> dict[str, Any]:
-    """Overrides as ``{dotted key: value}``, given as a mapping or as ``KEY=VALUE`` strings."""
+def overrides_dict(overrides: Any, source: str = "overrides") -> dict[str, Any]:
+    """Overrides as ``{dotted key: value}``: a mapping, one ``"KEY=VALUE"`` string or a list of
+    them. Errors name ``source`` (the API argument, or ``--set`` for the command line)."""
     if not overrides:
         return {}
-    if hasattr(overrides, "items"):
+    if isinstance(overrides, Mapping):
         return dict(overrides)
-    return parse_set(list(overrides))
+    if isinstance(overrides, str):
+        overrides = [overrides]  # one assignment, not a sequence of characters
+    if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
+        raise ScenarioError(f"got {type(overrides).__name__}; allowed: a mapping of dotted keys "
+                            "to values, a \"KEY=VALUE\" string or a list of them", source=source)
+    try:
+        return parse_set(list(overrides))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.detail, source=source, key=exc.key) from None
 
 
 def build_scenario(values: dict[str, Any], *, seed: int | None = None, source: str = "parameters") -> TradeScenario:
@@ -500,10 +515,8 @@ def load_scenario(
     source = str(name_or_path)
     values = validate(flatten(raw, source), source)
     if overrides:
-        flat = parse_set(overrides) if isinstance(overrides, list | tuple) else dict(overrides)
-        values.update(validate(flat, "--set"))
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ScenarioError(f"got {seed!r}; allowed: a whole number >= 0", source="--seed")
+        values.update(validate(overrides_dict(overrides), "overrides"))
+    seed = check_seed(seed, "seed")
     scenario = build_scenario(values, seed=seed, source=source)
     scenario.name = path.stem
     return scenario
@@ -521,6 +534,7 @@ def scenario_from_kwargs(kwargs: dict[str, Any]) -> TradeScenario:
         seed = kwargs.pop("seed", None)
     else:
         kwargs.pop("seed", None)
+    seed = check_seed(seed, "rng")
     base = kwargs.pop("scenario_name", None)
     flat = {}
     for key, value in kwargs.items():
