@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .browsing import PAYLOADS, PHONE, Watch, join_page, phone_ok
+from .browsing import PAYLOADS, PHONE, Watch, join_page, phone_ok, take_seat
 from .conftest import TEACHER_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -108,3 +108,89 @@ def test_injection_payloads_stay_text_on_every_page(live, chromium):
         w.close()
     with pytest.raises(RuntimeError, match="not valid"):
         live.api("seat", token=us["token"][:-2])
+
+
+def batches(limit: int) -> list[str]:
+    """The corpus packed into as few texts of ``limit`` characters as it fits in, each
+    starting with a marker ("#3 ") to wait for; the 10,000-character payload goes alone."""
+    out, current = [], ""
+    for payload in PAYLOADS:
+        if len(payload) > limit:
+            out.append(payload)
+            continue
+        if current and len(current) + 1 + len(payload) > limit - 4:
+            out.append(current)
+            current = ""
+        current = f"{current} {payload}" if current else payload
+    out.append(current)
+    return [f"#{i} {text}" for i, text in enumerate(out)]
+
+
+NAMES = ['<img src=x onerror=alert(1) data-pwn=1>', '[x](javascript:alert(5))',
+         '=HYPERLINK("http://evil")']
+
+
+def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
+    """The teacher's forms (broadcast; a room has no title and events are picked, not typed)
+    and the students' (name, chat), typed by hand; every page stays clean, the CSV too."""
+    teacher = Watch(chromium)
+    t = teacher.page
+    t.goto(live.base + "/teacher")
+    t.get_by_label("Teacher key (printed when the classroom server started)").fill(TEACHER_KEY)
+    t.get_by_role("button", name="Create room").click()
+    t.wait_for_url(re.compile(r"/teacher\?t="))
+    code = t.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
+    students = [join_page(chromium, live.base, code, name) for name in NAMES]
+    for w, title in zip(students, ("U.S. delegation", "China delegation", "Detroit automaker"), strict=True):
+        take_seat(w, title)
+    us, cn, firm = (w.page for w in students)
+    for i, text in enumerate(batches(280)):
+        t.get_by_label("Message to every seat").fill(text)
+        t.get_by_role("button", name="Broadcast").click()
+        us.get_by_text(f"Teacher: #{i} ").wait_for()
+        cn.get_by_label("Message (280 characters)").fill(text)
+        cn.get_by_role("button", name="Send").click()
+        us.get_by_text(f"#{i} ").nth(1).wait_for()  # the broadcast and the chat line
+    for page in (us, cn, firm):
+        page.get_by_role("button", name="Submit decision").click()
+        page.get_by_text("Decision saved for turn 1").wait_for()
+    t.get_by_role("button", name="Close turn now").click()
+    t.get_by_text("Turn 2 of 12").wait_for()
+    t.get_by_role("button", name="End game").click()
+    for w in (teacher, *students):  # every name and text shown as typed, nothing run
+        w.page.get_by_text(NAMES[0]).first.wait_for()
+        w.clean()
+    us.get_by_role("link", name="Open the debrief").click()
+    us.get_by_text("Scores: Delegations").first.wait_for()
+    t.get_by_role("button", name="Open debrief").click()
+    t.get_by_text("Scores: Delegations").first.wait_for()
+    for page in (t, us):
+        page.get_by_text(NAMES[1]).first.wait_for()
+        assert page.locator('figure.chart img[alt^="Line chart"]').count() >= 3
+    with t.expect_download() as info:
+        t.get_by_role("button", name=re.compile("Export CSV")).click()
+    frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()), keep_default_na=False)
+    text = [str(c) for col in frame.columns if not pd.api.types.is_numeric_dtype(frame[col])
+            for c in frame[col]]
+    assert any(c == "'" + NAMES[2] for c in text)
+    assert not [c for c in text if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for w in (teacher, *students):
+        w.clean()
+        w.close()
+
+
+def test_every_classroom_page_loads_with_no_console_error_or_failed_request(live, chromium):
+    room = live.api("create", turns=4)
+    ann = live.api("join", code=room["code"], name="Ann", seat="us", browser="ann")
+    live.api("close_turn", token=room["teacher_token"])
+    pages = [("/", "Join your class's game"), ("/teacher", "Create a classroom room"),
+             (f"/seat?t={ann['token']}", "Ann · U.S. delegation"),
+             (f"/teacher?t={room['teacher_token']}", "Room code"),
+             (f"/debrief?t={room['teacher_token']}", "Scores: Delegations")]
+    for path, landmark in pages:
+        w = Watch(chromium, PHONE)
+        w.page.goto(live.base + path)
+        w.page.get_by_text(landmark).first.wait_for()
+        w.page.wait_for_load_state("networkidle")
+        w.clean()
+        w.close()
