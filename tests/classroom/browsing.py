@@ -40,9 +40,11 @@ class Watch:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        # Solara's "close this kernel" beacon is cut short by the navigation that sends it.
-        self.page.on("requestfailed", lambda r: "/_solara/api/close/" not in r.url
-                     and self.errors.append(f"failed {r.url}"))
+        # A request the page itself cancels by navigating away (Solara's "close this kernel"
+        # beacon, a font still loading at a reload) is aborted, not failed; anything the
+        # server refuses still shows as a response >= 400 below.
+        self.page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                     and self.errors.append(f"failed {r.url} ({r.failure})"))
         self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
 
     def clean(self) -> None:
