@@ -92,3 +92,12 @@ def server(tmp_path):
     srv = Server(tmp_path / "server.sqlite")
     yield srv
     srv.kill()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """One real classroom server for every browser test (each test makes its own room)."""
+    srv = Server(tmp_path_factory.mktemp("class") / "class.sqlite")
+    srv.start()
+    yield srv
+    srv.kill()

@@ -10,85 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .conftest import TEACHER_KEY, Server
+from .browsing import PAYLOADS, PHONE, Watch, join_page, phone_ok, take_seat
+from .conftest import TEACHER_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PHONE = {"width": 390, "height": 844}
-PAYLOADS = [
-    '<img src=x onerror=alert(1) data-pwn=1>', '<script data-pwn=1>alert(2)</script>',
-    '<svg data-pwn=1 onload=alert(3)>', '<iframe data-pwn=1 src="javascript:alert(4)">',
-    '[x](javascript:alert(5))', '[click](javascript:alert(document.cookie))',
-    '<a data-pwn=1 href="javascript:alert(6)">a</a>', '![i](x" onerror="alert(7))',
-    '<b data-pwn=1>bold</b>', '**bold** _it_ `code`', '# heading', '<details data-pwn=1 open ontoggle=alert(8)>',
-    '<body data-pwn=1 onload=alert(9)>', '<math data-pwn=1><mi>x</mi></math>', '$$\\alert{10}$$',
-    '<input data-pwn=1 autofocus onfocus=alert(11)>', '"><img src=x onerror=alert(12) data-pwn=1>',
-    "'><svg/onload=alert(13) data-pwn=1>", '<style data-pwn=1>*{display:none}</style>',
-    '<object data-pwn=1 data="javascript:alert(14)">', '=HYPERLINK("http://evil")', '+1+1', '-2+3',
-    '@SUM(A1)', '\u202eevil\u202c', 'a\u0000b\u0007c', 'zero\u200bwidth', '{{7*7}} ${7*7}',
-    '<marquee data-pwn=1>x</marquee>', '<video data-pwn=1><source onerror=alert(15)></video>',
-    '&lt;img src=x onerror=alert(16)&gt;', "javascript:alert(17)", "A" * 10_000,
-]
-CHECK = """() => ({
-  pwn: document.querySelectorAll('[data-pwn], [onerror], [onload], [onfocus], [ontoggle]').length,
-  js: [...document.querySelectorAll('[href], [src]')].filter(
-        e => /^\\s*javascript:/i.test(e.getAttribute('href') || e.getAttribute('src') || '')).length,
-  overflow: document.documentElement.scrollWidth - window.innerWidth,
-})"""
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("class") / "class.sqlite")
-    srv.start()
-    yield srv
-    srv.kill()
-
-
-class Watch:
-    """A person's browser tab that records dialogs, console errors and failed requests."""
-
-    def __init__(self, browser, viewport=None) -> None:
-        self.context = browser.new_context(viewport=viewport, accept_downloads=True)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        # Solara's "close this kernel" beacon is cut short by the navigation that sends it.
-        self.page.on("requestfailed", lambda r: "/_solara/api/close/" not in r.url
-                     and self.errors.append(f"failed {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.errors.append(f"{r.status} {r.url}"))
-
-    def clean(self) -> None:
-        assert self.dialogs == [] and self.errors == [], (self.dialogs, self.errors[:5])
-        state = self.page.evaluate(CHECK)
-        assert state["pwn"] == 0 and state["js"] == 0, state
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def _join(browser, base: str, code: str, name: str) -> Watch:
-    w = Watch(browser, PHONE)
-    w.page.goto(base + "/")
-    w.page.get_by_label("Room code").fill(code)
-    w.page.get_by_label("Your name (or your team's)").fill(name)
-    w.page.get_by_role("button", name="Join").click()
-    w.page.wait_for_url(re.compile(r"/seat\?t="))
-    return w
-
-
-def _phone_ok(w: Watch) -> None:
-    state = w.page.evaluate(CHECK)
-    assert state["overflow"] <= 0, state
-    assert w.page.get_by_role("tab").count() == 0  # no HOME/SEAT/TEACHER tabs
-    submit = w.page.get_by_role("button", name="Submit decision")
-    submit.scroll_into_view_if_needed()
-    box = submit.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
@@ -105,7 +30,7 @@ def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
 
     students = []
     for name in ("Ann", "Bo", "Cy", "Di", "Ed", "Flo"):
-        w = _join(chromium, live.base, code, name)
+        w = join_page(chromium, live.base, code, name)
         w.page.get_by_role("button", name="Take this seat").wait_for()
         w.page.locator(".v-select").first.click()
         w.page.locator(".menuable__content__active .v-list-item").first.click()
@@ -129,7 +54,7 @@ def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
         for w in students:
             w.page.get_by_text(f"Turn {turn} of 12").wait_for()
             if turn == 1:
-                _phone_ok(w)
+                phone_ok(w)
             w.page.get_by_role("button", name="Submit decision").click()
             w.page.get_by_text(f"Decision saved for turn {turn}").wait_for()
         if turn == 2:
@@ -183,3 +108,89 @@ def test_injection_payloads_stay_text_on_every_page(live, chromium):
         w.close()
     with pytest.raises(RuntimeError, match="not valid"):
         live.api("seat", token=us["token"][:-2])
+
+
+def batches(limit: int) -> list[str]:
+    """The corpus packed into as few texts of ``limit`` characters as it fits in, each
+    starting with a marker ("#3 ") to wait for; the 10,000-character payload goes alone."""
+    out, current = [], ""
+    for payload in PAYLOADS:
+        if len(payload) > limit:
+            out.append(payload)
+            continue
+        if current and len(current) + 1 + len(payload) > limit - 4:
+            out.append(current)
+            current = ""
+        current = f"{current} {payload}" if current else payload
+    out.append(current)
+    return [f"#{i} {text}" for i, text in enumerate(out)]
+
+
+NAMES = ['<img src=x onerror=alert(1) data-pwn=1>', '[x](javascript:alert(5))',
+         '=HYPERLINK("http://evil")']
+
+
+def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
+    """The teacher's forms (broadcast; a room has no title and events are picked, not typed)
+    and the students' (name, chat), typed by hand; every page stays clean, the CSV too."""
+    teacher = Watch(chromium)
+    t = teacher.page
+    t.goto(live.base + "/teacher")
+    t.get_by_label("Teacher key (printed when the classroom server started)").fill(TEACHER_KEY)
+    t.get_by_role("button", name="Create room").click()
+    t.wait_for_url(re.compile(r"/teacher\?t="))
+    code = t.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
+    students = [join_page(chromium, live.base, code, name) for name in NAMES]
+    for w, title in zip(students, ("U.S. delegation", "China delegation", "Detroit automaker"), strict=True):
+        take_seat(w, title)
+    us, cn, firm = (w.page for w in students)
+    for i, text in enumerate(batches(280)):
+        t.get_by_label("Message to every seat").fill(text)
+        t.get_by_role("button", name="Broadcast").click()
+        us.get_by_text(f"Teacher: #{i} ").wait_for()
+        cn.get_by_label("Message (280 characters)").fill(text)
+        cn.get_by_role("button", name="Send").click()
+        us.get_by_text(f"#{i} ").nth(1).wait_for()  # the broadcast and the chat line
+    for page in (us, cn, firm):
+        page.get_by_role("button", name="Submit decision").click()
+        page.get_by_text("Decision saved for turn 1").wait_for()
+    t.get_by_role("button", name="Close turn now").click()
+    t.get_by_text("Turn 2 of 12").wait_for()
+    t.get_by_role("button", name="End game").click()
+    for w in (teacher, *students):  # every name and text shown as typed, nothing run
+        w.page.get_by_text(NAMES[0]).first.wait_for()
+        w.clean()
+    us.get_by_role("link", name="Open the debrief").click()
+    us.get_by_text("Scores: Delegations").first.wait_for()
+    t.get_by_role("button", name="Open debrief").click()
+    t.get_by_text("Scores: Delegations").first.wait_for()
+    for page in (t, us):
+        page.get_by_text(NAMES[1]).first.wait_for()
+        assert page.locator('figure.chart img[alt^="Line chart"]').count() >= 3
+    with t.expect_download() as info:
+        t.get_by_role("button", name=re.compile("Export CSV")).click()
+    frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()), keep_default_na=False)
+    text = [str(c) for col in frame.columns if not pd.api.types.is_numeric_dtype(frame[col])
+            for c in frame[col]]
+    assert any(c == "'" + NAMES[2] for c in text)
+    assert not [c for c in text if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for w in (teacher, *students):
+        w.clean()
+        w.close()
+
+
+def test_every_classroom_page_loads_with_no_console_error_or_failed_request(live, chromium):
+    room = live.api("create", turns=4)
+    ann = live.api("join", code=room["code"], name="Ann", seat="us", browser="ann")
+    live.api("close_turn", token=room["teacher_token"])
+    pages = [("/", "Join your class's game"), ("/teacher", "Create a classroom room"),
+             (f"/seat?t={ann['token']}", "Ann · U.S. delegation"),
+             (f"/teacher?t={room['teacher_token']}", "Room code"),
+             (f"/debrief?t={room['teacher_token']}", "Scores: Delegations")]
+    for path, landmark in pages:
+        w = Watch(chromium, PHONE)
+        w.page.goto(live.base + path)
+        w.page.get_by_text(landmark).first.wait_for()
+        w.page.wait_for_load_state("networkidle")
+        w.clean()
+        w.close()

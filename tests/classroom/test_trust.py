@@ -156,3 +156,22 @@ def test_debrief_ranks_delegations_and_firms_apart_students_before_ai(service, r
     assert set(firms.iloc[1:]["rank"]) == {"AI"}
     assert set(scores["Delegations"]["played by"]) == {"AI"}
 
+
+
+def test_every_debrief_chart_says_in_words_what_it_shows(service, room):
+    from negotiate.classroom import debrief
+
+    t = room["teacher_token"]
+    for _ in range(3):
+        service.close_turn(t)
+    caller = service.caller(t)
+    charts = debrief.figures(caller.room)
+    table = caller.room.model.model_table()
+    assert [c.title for c in charts][:3] == ["Tariffs", "Rare-earth flow", "Détente and accusations"]
+    for chart in charts:
+        assert chart.alt.startswith("Line chart") and "turns 1 to 3" in chart.alt, chart.alt
+    tariffs = charts[0].alt
+    assert f"U.S. on China from {table['us_tariff'].iloc[0]:.0f}% to {table['us_tariff'].iloc[-1]:.0f}%" in tariffs
+    assert f"China on U.S. from {table['cn_tariff'].iloc[0]:.0f}%" in tariffs
+    flow = charts[1].alt
+    assert f"to {100 * table['rare_earth_flow'].iloc[-1]:.0f}% of demand" in flow

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -153,7 +154,25 @@ def questions(room: Room) -> list[tuple[str, str]]:
     ]
 
 
-def figures(room: Room) -> list[tuple[str, Figure]]:
+@dataclass(frozen=True)
+class Chart:
+    """A debrief chart and its text alternative: what the lines show, in numbers, for a
+    screen reader and for anyone who cannot see the image."""
+
+    title: str
+    figure: Figure
+    alt: str
+
+
+def _path(values: Any, unit: str, digits: int = 0) -> str:
+    """'from 20% to 45% (highest 60% at turn 3)' for one line of a chart."""
+    v = [float(x) for x in values]
+    top = max(range(len(v)), key=v.__getitem__)
+    return (f"from {v[0]:.{digits}f}{unit} to {v[-1]:.{digits}f}{unit} "
+            f"(highest {v[top]:.{digits}f}{unit} at turn {top + 1})")
+
+
+def figures(room: Room) -> list[Chart]:
     """The main charts (matplotlib, built without pyplot so threads do not share state)."""
     from matplotlib.figure import Figure
 
@@ -169,7 +188,10 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
     ax.plot(x, table["cn_tariff"], label="China on U.S.", color="#c0392b")
     ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Tariffs")
     ax.legend(loc="best", fontsize=8)
-    out.append(("Tariffs", fig))
+    span = f"turns 1 to {len(x)}"
+    out.append(Chart("Tariffs", fig,
+                     f"Line chart of headline tariffs over {span}: U.S. on China "
+                     f"{_path(table['us_tariff'], '%')}; China on U.S. {_path(table['cn_tariff'], '%')}."))
 
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
@@ -179,7 +201,13 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
     ax2.plot(x, table["inventory_weeks"], label="inventory cover (weeks)", color="#8d6e63", ls="--")
     ax2.set_ylabel("weeks of cover")
     fig.legend(loc="lower left", fontsize=8)
-    out.append(("Rare-earth flow", fig))
+    flow = 100 * table["rare_earth_flow"]
+    low = int(flow.to_numpy().argmin())
+    out.append(Chart("Rare-earth flow", fig,
+                     f"Line chart over {span}: rare earths reaching firms went from "
+                     f"{flow.iloc[0]:.0f}% to {flow.iloc[-1]:.0f}% of demand (lowest {flow.iloc[low]:.0f}% "
+                     f"at turn {low + 1}); inventory cover (dashed) "
+                     f"{_path(table['inventory_weeks'], ' weeks', 1)}."))
 
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
@@ -190,7 +218,13 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
         ax.axvline(int(e.week), color="#c0392b" if e.real else "#f39c12", lw=1, ls=":" if not e.real else "-")
     ax.set(xlabel="turn (lines: accusations; dotted = false)", ylabel="index", ylim=(0, 1),
            title="Détente and accusations")
-    out.append(("Détente and accusations", fig))
+    real = sorted({int(e.week) for e in acc.itertuples() if e.real})
+    false = sorted({int(e.week) for e in acc.itertuples() if not e.real})
+    marks = (f"{len(acc)} accusation(s) marked: real at turns {', '.join(map(str, real)) or 'none'}; "
+             f"false at turns {', '.join(map(str, false)) or 'none'}") if len(acc) else "no accusations"
+    out.append(Chart("Détente and accusations", fig,
+                     f"Line chart of the détente index (0 to 1) over {span}, "
+                     f"{_path(table['detente_index'], '', 2)}; {marks}."))
 
     both = class_vs_real(room)
     if both is not None and both["detente_index_2025"].notna().any():
@@ -202,7 +236,14 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
         ax.plot(x, both["cn_tariff_2025"], color="#c0392b", ls="--", label="China tariff: 2025")
         ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Your class beside 2025")
         ax.legend(loc="best", fontsize=7)
-        out.append(("Class vs 2025", fig))
+        last = both.dropna(subset=["us_tariff_2025", "cn_tariff_2025"]).iloc[-1:]
+        compare = "; ".join(
+            f"at turn {i + 1} the class had U.S. {r.us_tariff_class:.0f}% and China {r.cn_tariff_class:.0f}%, "
+            f"2025 had U.S. {r.us_tariff_2025:.0f}% and China {r.cn_tariff_2025:.0f}%"
+            for i, r in zip(last.index, last.itertuples(), strict=True))
+        out.append(Chart("Class vs 2025", fig,
+                         "Line chart of the class's headline tariffs (solid) beside the 2025 path "
+                         f"(dashed) over {span}: {compare or 'no 2025 figures for these weeks'}."))
     return out
 
 

@@ -56,7 +56,10 @@ def run_class(service: ClassroomService, *, students: int = 40, turns: int = 16,
     room_info = service.create_room(service.teacher_key, turns=turns, seed=seed)
     teacher = room_info["teacher_token"]
     result = LoadResult(room_info["code"], teacher)
-    tokens = [service.join(room_info["code"], f"student {i + 1}", client=f"device {i + 1}")
+    # One device per student per room: the per-device join limit spans rooms, so a second
+    # simulated class must not reuse the first one's devices.
+    tokens = [service.join(room_info["code"], f"student {i + 1}",
+                           client=f"room {room_info['code']} device {i + 1}")
               for i in range(students)]
     room = service.caller(teacher).room
     # Joins fill the empty seats; the teacher makes teams of the rest (up to 4 a seat).
