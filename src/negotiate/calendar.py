@@ -12,26 +12,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ScenarioError
+from .params import ELEMENTS, LICENCE_KINDS
 
 SIDES = ("us", "cn")
 US_MEASURES = ("chip_controls", "eda_software", "entity_list", "student_visas")
 CN_MEASURES = ("unreliable_entity_list", "antitrust_probes", "export_bans")
 HOMES = ("US", "EU", "JP", "KR", "IN")
 SECTORS = ("automotive", "semiconductors", "defence", "wind_ev_motors", "electronics")
-_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
-             "Lu", "Sc", "Y")
-_LICENCE_KINDS = ("single", "temporary", "general")
 
 # kind -> {field: (type, lo, hi) | tuple of words}; every kind also takes date, label, source.
 _NUM = float
 SCHEMA: dict[str, dict[str, Any]] = {
     "tariff": {"side": SIDES, "headline": (_NUM, 0, 200), "change": (_NUM, -200, 200)},
     "tech_curbs": {"side": SIDES, "measure": US_MEASURES + CN_MEASURES, "level": (_NUM, 0, 1)},
-    "rare_earth_controls": {"active": (bool,), "elements": ("list", _ELEMENTS),
+    "rare_earth_controls": {"active": (bool,), "elements": ("list", ELEMENTS),
                             "approval_rate": (_NUM, 0, 1), "review_weeks": (_NUM, 0, 52),
-                            "licence_kind": _LICENCE_KINDS},
+                            "licence_kind": LICENCE_KINDS},
     "licences": {"approval_rate": (_NUM, 0, 1), "review_weeks": (_NUM, 0, 52),
-                 "licence_kind": _LICENCE_KINDS, "grant_home": HOMES, "grant_sector": SECTORS,
+                 "licence_kind": LICENCE_KINDS, "grant_home": HOMES, "grant_sector": SECTORS,
                  "grant_weeks": (int, 1, 156)},
     "talks": {},
     "call": {},
@@ -39,7 +37,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
                   "approval_floor": (_NUM, 0, 1), "review_cap": (_NUM, 0, 52),
                   "curb_cap": (_NUM, 0, 1), "weeks": (int, 1, 156),
                   "suspended_us": (_NUM, 0, 200), "suspended_cn": (_NUM, 0, 200),
-                  "licence_kind": _LICENCE_KINDS},
+                  "licence_kind": LICENCE_KINDS},
     "extension": {"weeks": (int, 1, 156)},
     "accusation": {"side": SIDES, "claim": (str,)},
     "diversification": {"level": (_NUM, 0, 1)},

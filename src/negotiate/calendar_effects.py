@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import truce
 from .calendar import CalendarEvent
 from .negotiation import Offer
 
@@ -120,7 +121,7 @@ def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
     suspended = None
     if "suspended_us" in d or "suspended_cn" in d:
         suspended = (d.get("suspended_us", 0.0), d.get("suspended_cn", 0.0))
-    model._sign(offer, week, event.label or "agreement", suspended=suspended)
+    truce.sign(model, offer, week, event.label or "agreement", suspended=suspended)
 
 
 def _extension(model: TradeModel, event: CalendarEvent, week: int) -> None:
@@ -138,7 +139,7 @@ def _accusation(model: TradeModel, event: CalendarEvent, week: int) -> None:
     accused = accuser.other
     # The record says who accused; ground truth is whether the accused breached lately.
     real = any(not ok for ok in accused.complied_history) or accused.calendar_breach
-    model._accuse(accuser, week, event.get("claim", event.label), real=real)
+    accuser.accuse(week, event.get("claim", event.label), real=real)
 
 
 def _diversification(model: TradeModel, event: CalendarEvent, week: int) -> None:

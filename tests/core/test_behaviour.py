@@ -179,7 +179,7 @@ def test_human_strategy_takes_moves_from_outside():
 
 
 @pytest.mark.parametrize("side, data, needle", [
-    ("us", {"tariff_headline": -5}, "tariff_headline"),
+    ("us", {"tariff_headline": -5}, "headline tariff -5 is out of range"),
     ("us", {"tariff_headline": 10_000}, "out of range"),
     ("us", {"tariff_headline": ""}, "empty"),
     ("us", {"tariff_headline": "ten"}, "not a number"),
