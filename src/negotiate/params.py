@@ -3,7 +3,8 @@
 Scenario keys, calendar events, moves, offers and firm actions declare their bounds as
 ``Annotated`` metadata (:class:`Range`, :class:`Choice`, ...) built from the shared ranges
 below; :func:`parse_number` and :func:`parse_field` read them. Decimal commas are refused
-with a clear message ("0,3" is not read as 3, nor guessed as 0.3: "1,000" would be ambiguous).
+with a clear message: "0,3" is neither read as 3 nor guessed as 0.3 ("1,000" would be
+ambiguous).
 """
 
 from __future__ import annotations
@@ -99,14 +100,14 @@ class BoundsError(ValueError):
     """A value outside its declared bounds (callers re-raise it as their own error kind)."""
 
 
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+_COMMA = re.compile(r"^[+-]?[\d,]*,[\d,.]*$")
 
 
 def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> float:
     """Read a number typed or sent from outside and check it against ``spec``.
 
     Accepts an int, a float or a string such as " 12.5 "; refuses empty text, words,
-    booleans, non-finite numbers, values out of range and decimal commas ("0,3"), each with
+    booleans, non-finite numbers, values out of range and commas ("0,3", "1,000"), each with
     one line naming the field and what is allowed. Raises :class:`BoundsError`.
     """
     allowed = spec.allowed(whole=whole)
@@ -114,9 +115,9 @@ def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> 
         text = value.strip()
         if not text:
             raise BoundsError(f"{name} is empty; allowed: {allowed}")
-        if _DECIMAL_COMMA.match(text):
-            raise BoundsError(f"{name} {value!r} has a decimal comma; write it with a point "
-                              f"({text.replace(',', '.')}); allowed: {allowed}")
+        if _COMMA.match(text):
+            raise BoundsError(f"{name} {value!r} has a comma; write decimals with a point "
+                              f"(0.3, not 0,3) and no thousands separator; allowed: {allowed}")
         try:
             value = float(text)
         except ValueError:
