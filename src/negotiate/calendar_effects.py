@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from . import truce
 from .calendar import CalendarEvent
-from .negotiation import Offer
+from .negotiation import Offer, PendingOffer
 
 if TYPE_CHECKING:
     from .model import TradeModel
@@ -118,6 +118,15 @@ def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
         licence_kind=d.get("licence_kind", cn.licence_kind),
         weeks=d.get("weeks", model.scenario.truce_weeks),
     )
+    humans = [gov for gov in model.governments if gov.human]
+    if humans:
+        # The record's deal becomes an offer to each human side: it is signed only if the
+        # player accepts it (docs/architecture.md, "Human seats").
+        for gov in humans:
+            model.pending_offers[gov.side] = PendingOffer(gov.other.side, gov.side, offer, 0,
+                                                          event.label or "agreement")
+            model.log.add(week, gov.other.side, "offer", f"{event.label or 'agreement'}: {offer.describe()}")
+        return
     suspended = None
     if "suspended_us" in d or "suspended_cn" in d:
         suspended = (d.get("suspended_us", 0.0), d.get("suspended_cn", 0.0))
@@ -137,6 +146,10 @@ def _extension(model: TradeModel, event: CalendarEvent, week: int) -> None:
 def _accusation(model: TradeModel, event: CalendarEvent, week: int) -> None:
     accuser = model.government(event.get("side"))
     accused = accuser.other
+    if accuser.human:
+        model.log.add(week, "calendar", "calendar",
+                      f"in 2025: {event.label or 'an accusation'} (the player decides whether to accuse)")
+        return
     # The record says who accused; ground truth is whether the accused breached lately.
     real = any(not ok for ok in accused.complied_history) or accused.calendar_breach
     accuser.accuse(week, event.get("claim", event.label), real=real)

@@ -25,7 +25,7 @@ from typing import Any
 
 import mesa
 
-from . import negotiation, payoffs, truce
+from . import negotiation, payoffs, reporters, truce
 from .agents.firm import SUPPLIERS, US_HOME, Firm, FirmPanel, Supplier
 from .agents.government import Government, NoiseChange
 from .calendar import CalendarEvent
@@ -37,13 +37,7 @@ from .moves import FirmAction, Move, breaches
 from .negotiation import Offer, PendingOffer
 from .outcome import Outcome, classify, detente_index
 from .policy import Instruments, Steps, within_terms
-from .reporters import (
-    CLASSIC_REPORTERS,
-    GOVERNMENT_COLUMNS,
-    MODEL_REPORTERS,
-    REPORTERS,
-    WeeklyRecord,
-)
+from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, WeeklyRecord
 from .scenario import TradeScenario, scenario_from_kwargs
 from .strategies import make_strategy
 from .supply import supply_week
@@ -148,7 +142,7 @@ class TradeModel(mesa.Model):
         self.datacollector = WeeklyRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
         self.running = True
 
-    def _strategy(self, side: str, name: str | None = None):
+    def _strategy(self, side: str, name: str | None = None):  # the scenario's, or ``name``
         s = self.scenario
         return make_strategy(name or getattr(s, f"{side}_strategy"),
                              generosity=getattr(s, f"{side}_generosity"),
@@ -251,8 +245,10 @@ class TradeModel(mesa.Model):
         """What in ``move`` would breach the terms in force, in plain words."""
         self.government(side)
         current = self.truces.current
-        return breaches(side, move, None if current is None else current.terms,
-                        current.name if current else "agreement")
+        if current is None:
+            return []
+        # An agreement reached in talks has no place name: its caps are "the agreed" ones.
+        return breaches(side, move, current.terms, "agreed" if current.name == "talks" else current.name)
 
     def noise_report(self, side: str) -> tuple[NoiseChange, ...]:
         """What execution noise changed in ``side``'s move last week (empty when nothing)."""
@@ -382,23 +378,7 @@ class TradeModel(mesa.Model):
 
     def government_table(self):
         """One row per government per week (from the us_*/cn_* model reporters)."""
-        import pandas as pd
-
-        frame = self.model_table()
-        rows = []
-        for side in ("us", "cn"):
-            if frame.empty:
-                break
-            part = pd.DataFrame({"week": frame["week"], "side": side})
-            for column in GOVERNMENT_COLUMNS:
-                source = f"{side}_{column}"
-                if source in frame:
-                    part[column] = frame[source].to_numpy()
-            rows.append(part)
-        if not rows:
-            return pd.DataFrame(columns=["week", "side", *GOVERNMENT_COLUMNS])
-        return pd.concat(rows, ignore_index=True).sort_values(["week", "side"], kind="stable",
-                                                              ignore_index=True)
+        return reporters.government_table(self.model_table())
 
     def firm_table(self):
         import pandas as pd

@@ -227,6 +227,7 @@ class PendingOffer:
     to: str  # the side that must answer
     offer: Offer
     exchange: int  # how many offers this negotiation has seen before this one
+    name: str = "talks"  # what the agreement is called if accepted (a dated deal keeps its own)
 
 
 def party(model: TradeModel, gov: Government) -> Party:
@@ -308,7 +309,7 @@ def human_exchanges(model: TradeModel, week: int) -> bool:
                           f"{move.answer}s {waiting.by.upper()}'s offer: {waiting.offer.describe()}")
             if move.answer == "accept":
                 model.pending_offers.clear()
-                truce.sign(model, waiting.offer, week, "talks")
+                truce.sign(model, waiting.offer, week, waiting.name)
                 return True
         if move.offer is None:
             continue

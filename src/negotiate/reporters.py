@@ -101,3 +101,21 @@ class WeeklyRecord:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         return pd.DataFrame(self.model_vars)
+
+
+def government_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per government per week, reshaped from the us_*/cn_* columns of ``frame``."""
+    rows = []
+    for side in ("us", "cn"):
+        if frame.empty:
+            break
+        part = pd.DataFrame({"week": frame["week"], "side": side})
+        for column in GOVERNMENT_COLUMNS:
+            source = f"{side}_{column}"
+            if source in frame:
+                part[column] = frame[source].to_numpy()
+        rows.append(part)
+    if not rows:
+        return pd.DataFrame(columns=["week", "side", *GOVERNMENT_COLUMNS])
+    return pd.concat(rows, ignore_index=True).sort_values(["week", "side"], kind="stable",
+                                                          ignore_index=True)
