@@ -21,6 +21,7 @@ A classic scenario plays one round of the ``ipd`` kernel instead of steps 2-7
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from dataclasses import replace
 from typing import Any
 
 import mesa
@@ -156,10 +157,6 @@ class TradeModel(mesa.Model):
     @property
     def date(self) -> str:
         return self.log.date_of(max(self.steps, 1))
-
-    @property
-    def has_human(self) -> bool:
-        return self.us.human or self.cn.human
 
     def government(self, side: str) -> Government:
         if side not in ("us", "cn"):
@@ -304,11 +301,14 @@ class TradeModel(mesa.Model):
         self.us.leverage, self.cn.leverage = p.us_leverage, p.cn_leverage
         truce.end_of_term(self, week)
         # A human side's answers and offers first: the AI opens new talks only when none came.
-        exchanged = self.has_human and negotiation.human_exchanges(self, week)
+        exchanged = (self.us.human or self.cn.human) and negotiation.human_exchanges(self, week)
         if self.talks_this_week and week >= s.talks_earliest_week and not exchanged:
             negotiation.hold_talks(self, week)
-        state = self._week_state()
-        self.us.welfare, self.cn.welfare = payoffs.welfare(state, self.payoff_scales)
+        us, cn = self.us, self.cn  # only instruments can have moved since (deal or snapback)
+        state = replace(state, us_tariff_above_base=us.tariff_average - us.instruments.tariff_base,
+                        cn_tariff_above_base=cn.tariff_average - cn.instruments.tariff_base,
+                        us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs)
+        us.welfare, cn.welfare = payoffs.welfare(state, self.payoff_scales)
 
     def _week_state(self) -> payoffs.WeekState:
         firms, us, cn = self.firms, self.us, self.cn

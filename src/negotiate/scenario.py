@@ -8,7 +8,9 @@ a dot: ``us_strategy`` <-> ``us.strategy``, ``noise_perception`` <-> ``noise.per
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 import tomllib
 from dataclasses import dataclass
@@ -354,6 +356,13 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"is not UTF-8 (byte {exc.start}); allowed: a UTF-8 TOML file",
                             source=source) from None
+    return copy.deepcopy(_parse_toml(text, source))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    # Parsing is most of what loading a built-in scenario costs, and sweeps load the same
+    # text thousands of times; the cache is keyed by the text itself, so an edit is seen.
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
