@@ -26,7 +26,7 @@ from typing import Any
 
 import mesa
 
-from . import negotiation, payoffs, reporters, truce
+from . import calendar_effects, negotiation, payoffs, reporters, truce
 from .agents.firm import SUPPLIERS, US_HOME, Firm, FirmPanel, Supplier
 from .agents.government import Government, NoiseChange
 from .calendar import CalendarEvent
@@ -360,13 +360,11 @@ class TradeModel(mesa.Model):
     def _apply_calendar(self) -> None:
         week = self.steps + 1
         for event in self.calendar.get(week, ()):
-            self.apply_event(event, week)
+            calendar_effects.apply_event(self, event, week, dated=True)
 
     def apply_event(self, event: CalendarEvent, week: int | None = None) -> None:
         """Apply one calendar event now (also used by a teacher's injected events)."""
-        from .calendar_effects import apply_event
-
-        apply_event(self, event, self.steps + 1 if week is None else week)
+        calendar_effects.apply_event(self, event, self.steps + 1 if week is None else week)
 
     # ------------------------------------------------------------------------ tables
     def model_table(self):

@@ -117,3 +117,24 @@ def test_execution_noise_changes_instruments_one_at_a_time_and_says_so():
         noisy_weeks += bool(changes)
         assert len(changes) < 3 or noisy_weeks  # per instrument: a week may change some, not all
     assert noisy_weeks > 0
+
+
+def test_a_dated_deal_waits_for_the_player_but_an_agreed_one_from_outside_is_signed():
+    import datetime as dt
+
+    from negotiate.calendar import CalendarEvent
+
+    model = TradeModel(load_scenario("rare-earth-2025-replay", {"us.strategy": "human"}, seed=1))
+    while model.running and model.pending_offer("us") is None:
+        play(model, "us", HOLD)
+    waiting = model.pending_offer("us")
+    assert waiting.name.startswith("Geneva") and model.truces.current is None
+    assert model.us.accusations == 0  # the record's U.S. accusations are not the player's
+    play(model, "us", parse_move("us", {"answer": "accept"}))
+    assert model.truces.current.name == waiting.name
+    # A deal both delegations agreed elsewhere (a classroom) is applied, not offered.
+    other = game("us")
+    event = CalendarEvent(dt.date(2025, 4, 7), "agreement", "class deal",
+                          details={"us_tariff_cap": 25.0, "cn_tariff_cap": 10.0})
+    other.apply_event(event)
+    assert other.truces.current.name == "class deal" and other.pending_offer("us") is None
