@@ -12,7 +12,7 @@ from negotiate import run
 from negotiate.errors import NegotiateError
 
 from . import state as st
-from .charts import _RENDER_LOCK, BLACK, GREY, SIDE_COLOURS, _week_ticks
+from .charts import BLACK, GREY, RENDER_LOCK, SIDE_COLOURS, week_ticks
 
 
 @dataclass
@@ -45,7 +45,7 @@ class ReplayComparison:
 
 
 def _figure(ours: dict, theirs: dict, weeks: int, start) -> bytes:
-    with _RENDER_LOCK:
+    with RENDER_LOCK:
         fig = Figure(figsize=(9.0, 3.8), dpi=90)
         FigureCanvasAgg(fig)
         left, right = fig.subplots(1, 2)
@@ -53,7 +53,7 @@ def _figure(ours: dict, theirs: dict, weeks: int, start) -> bytes:
             ax.set_xlim(0, weeks + 0.5)
             ax.grid(True, color="#dddddd", linewidth=0.6)
             ax.tick_params(labelsize=8)
-            _week_ticks(ax, weeks, start)
+            week_ticks(ax, weeks, start)
         for side, name in (("us", "U.S."), ("cn", "China")):
             colour = SIDE_COLOURS[side]
             left.plot(ours["week"], ours[f"{side}_tariff"], color=colour, linewidth=2.2,

@@ -65,16 +65,12 @@ def field_error(side: str, name: str, text: str) -> str:
 
 
 def offer_error(name: str, text: str) -> str:
-    from negotiate.moves import _number
-    from negotiate.negotiation import OFFER_BOUNDS
+    from negotiate.negotiation import parse_offer_field
 
-    lo, hi = OFFER_BOUNDS[name]
     try:
-        value = _number(f"offer.{name}", text, lo, hi, "")
+        parse_offer_field(name, text)
     except MoveError as exc:
         return str(exc)
-    if name == "weeks" and not float(value).is_integer():
-        return "offer.weeks must be a whole number of weeks from 1 to 156"
     return ""
 
 

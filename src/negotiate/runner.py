@@ -95,20 +95,10 @@ def run(
         if weeks is not None:
             values["weeks"] = weeks
         sc = load_scenario(scenario, values, seed=seed)
-    if sc.mode == "classic" and not sc.collect_weekly and _has_fast_path():
-        from .classic_fast import run_classic
-
-        return run_classic(sc)  # same summary and event log, without a Mesa step a week
     model = TradeModel(sc)
     while model.running:
         model.step()
     return RunResult(summarise(model), model)
-
-
-def _has_fast_path() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("negotiate.classic_fast") is not None
 
 
 def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) -> TradeModel:

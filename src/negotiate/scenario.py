@@ -8,7 +8,9 @@ a dot: ``us_strategy`` <-> ``us.strategy``, ``noise_perception`` <-> ``noise.per
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 import tomllib
 from collections.abc import Mapping
@@ -23,14 +25,9 @@ from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
 from .inputs import check_seed
 from .oserrors import special_file_kind
-from .params import Choice, Flag, Range, Subset, Text
+from .params import ELEMENTS, LICENCE_KINDS, Choice, Flag, Range, Subset, Text
 from .strategies import STRATEGY_NAMES, canonical_name
 
-ELEMENTS: tuple[str, ...] = (
-    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
-    "Sc", "Y",
-)
-LICENCE_KINDS: tuple[str, ...] = ("single", "temporary", "general")
 SECTIONS: tuple[str, ...] = (
     "us", "cn", "noise", "truce", "talks", "firms", "supply", "market", "payoffs", "outcome",
     "collect",
@@ -102,7 +99,6 @@ class TradeScenario(Scenario):
 
     # -- negotiation rounds --------------------------------------------------------------------
     talks_rounds: Annotated[int, Range(1, 40, "offers", "offers exchanged in one round of talks")] = 6
-    talks_call_pressure: Annotated[float, Range(0, 1, "", "pressure at which a leaders' call is triggered")] = 0.55
     talks_earliest_week: Annotated[int, Range(1, 1_000_000, "week", "no talks before this week")] = 1
     talks_cooldown_weeks: Annotated[int, Range(0, 52, "weeks", "minimum gap between triggered talks")] = 4
 
@@ -131,6 +127,10 @@ class TradeScenario(Scenario):
     payoffs_sucker: Annotated[float, Range(-100, 100, "", "S: comply against a breach")] = 0.0
     payoffs_temptation: Annotated[float, Range(-100, 100, "", "T: breach against compliance")] = 5.0
     payoffs_punishment: Annotated[float, Range(-100, 100, "", "P: both breach")] = 1.0
+    # -- pressure and welfare scales (trade mode; negotiate.payoffs) -------------------------------
+    payoffs_shortage_weight: Annotated[float, Range(0, 1, "", "weight of U.S. firms' magnet shortage in U.S. pressure")] = 0.7
+    payoffs_tariff_pain_scale: Annotated[float, Range(1, 1000, "pts", "average-tariff points above base that make tariffs' full pain at home")] = 200.0
+    payoffs_trade_drag_scale: Annotated[float, Range(1, 1000, "pts", "mean average-tariff points above base at which trade gains vanish (about the average at a 200% headline)")] = 163.0
 
     # -- outcome -----------------------------------------------------------------------------------
     outcome_hold_threshold: Annotated[float, Range(0, 1, "", "mean détente index for 'détente holds'")] = 0.6
@@ -362,6 +362,13 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"is not UTF-8 (byte {exc.start}); allowed: a UTF-8 TOML file",
                             source=source) from None
+    return copy.deepcopy(_parse_toml(text, source))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    # Parsing is most of what loading a built-in scenario costs, and sweeps load the same
+    # text thousands of times; the cache is keyed by the text itself, so an edit is seen.
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

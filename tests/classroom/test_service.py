@@ -61,8 +61,8 @@ def test_submission_is_idempotent_and_changeable(service, room):
 
 
 @pytest.mark.parametrize("seat,bad,field", [
-    ("us", {"tariff_headline": 500}, "tariff_headline"),
-    ("us", {"approval_rate": 0.5}, "approval_rate"),
+    ("us", {"tariff_headline": 500}, "headline tariff 500 is out of range"),
+    ("us", {"approval_rate": 0.5}, "licence approval rate is China's instrument"),
     ("cn", {"posture": "nuke"}, "posture"),
     ("cn", {"offer": {}}, "offer"),
     ("auto_us", {"stockpile_weeks": -1}, "stockpile_weeks"),
@@ -192,7 +192,7 @@ def test_offer_accepted_by_both_becomes_the_agreement(service, room):
     auto = service.join(room["code"], "Cy", "auto_us", client="Cy")
     with pytest.raises(AccessDenied):
         service.propose_offer(auto["token"], {})
-    with pytest.raises(MoveError, match="offer.approval_floor"):
+    with pytest.raises(MoveError, match="offer licence approval floor 2 is out of range"):
         service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,
                                             "approval_floor": 2, "review_cap": 6, "curb_cap": 0.3})
     offer = service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import MoveError, NegotiateError
 from ..model import TradeModel
-from ..negotiation import Offer, Party, ideal_offer, status_quo_offer
+from ..negotiation import Offer, ai_accepts
 from ..scenario import load_scenario
 from . import decisions
 from . import events as injectable
@@ -443,24 +443,12 @@ class Room:
         for o in reversed(self.offers):
             other = "cn" if o["side"] == "us" else "us"
             if o["status"] == "open" and o["turn"] == turn and not self.team(other):
-                if self._ai_accepts(other, Offer(**o["offer"])):
+                if ai_accepts(self.model, other, Offer(**o["offer"])):
                     return {"id": o["id"], "offer": o["offer"], "by": other,
                             "label": f"Agreement: offer #{o['id']} from {o['side'].upper()}, "
                                      f"accepted by the AI {other.upper()} delegation"}
                 break
         return None
-
-    def _ai_accepts(self, side: str, offer: Offer) -> bool:
-        m = self.model
-        us, cn = m.us.instruments, m.cn.instruments
-        weeks = m.scenario.truce_weeks
-        gov = m.government(side)
-        party = Party(side, ideal_offer(side, us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                                        cn.approval_rate, cn.review_weeks, weeks),
-                      status_quo_offer(us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                                       cn.approval_rate, cn.review_weeks, cn.licence_kind, weeks),
-                      gov.pressure, gov.trust)
-        return party.accepts(offer)
 
     # ------------------------------------------------------------------ rebuilding
     def load(self, status: str) -> None:

@@ -84,6 +84,7 @@ class AlwaysComply(MemoryOneStrategy):
     name = "allc"
     aliases = ("always_comply", "always_cooperate", "cooperator")
     four_vector = (1.0, 1.0, 1.0, 1.0)
+    memory_depth = 0
 
 
 class AlwaysEscalate(MemoryOneStrategy):
@@ -95,6 +96,7 @@ class AlwaysEscalate(MemoryOneStrategy):
     name = "alld"
     aliases = ("always_escalate", "always_defect", "defector")
     four_vector = (0.0, 0.0, 0.0, 0.0)
+    memory_depth = 0
     first_move = 0.0
 
 
