@@ -88,8 +88,9 @@ def FormField(label: str, initial: str, check: Callable[[str], str], on_text: Ca
         on_text(new)
         set_error(check(new))
 
+    # Always a message: with none, the widget could keep showing a cleared error.
     solara.InputText(label, value=text, on_value=typed, error=error or False,
-                     message=error or hint or None, classes=["field", f"field-{name}"],
+                     message=error or hint or " ", classes=["field", f"field-{name}"],
                      hide_details=False)
 
 
@@ -200,7 +201,7 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
                 FormField(MOVE_LABELS[name], form[name],
                           lambda text, n=name: move_field_error(side, n, text),
                           lambda text, n=name: (form.__setitem__(n, text), retyped()),
-                          name=name.replace("_", "-"))
+                          name=name.replace("_", "-"), hint=f"now {defaults[name]}")
             if side == "cn":
                 LabelledSelect("Licence kind", [(k, k.capitalize()) for k in LICENCE_KINDS], kind,
                                set_kind, classes=["field-licence-kind"])
