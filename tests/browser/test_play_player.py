@@ -112,10 +112,14 @@ def play_game(page, weeks: int, accuse_weeks: tuple[int, ...] = (), offer_week: 
             type_into(page, "U.S. tariff cap (%)", "10")
             type_into(page, "China tariff cap (%)", "10")
         end_week(page, week)
-        banner = page.locator(".noise-banner")
+        # The page after this week is drawn once the next panel (or the end screen) is.
+        if week < weeks:
+            panel(page, week + 1)
+        else:
+            page.locator(".end-screen").wait_for()
+        banner = page.locator(".noise-banner", has_text=f"week {week} (")
         if banner.count():
             banners[week] = banner.inner_text()
-    page.locator(".end-screen").wait_for()
     return banners
 
 
