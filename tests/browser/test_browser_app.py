@@ -82,7 +82,7 @@ def test_branch_at_week_six_draws_two_paths(open_page, screenshots):
     page.wait_for_function("(old) => Array.from(document.querySelectorAll('.charts img'))"
                            ".every((e, i) => e.src !== old[i])", arg=before)
     step(page, 6)
-    assert "noise.perception = 0.4" in page.locator(".branch-label").inner_text()
+    assert "Perception noise = 0.4" in page.locator(".branch-label").inner_text()
     page.screenshot(path=str(screenshots / "branch.png"), full_page=True)
     page.get_by_role("button", name="Clear branch").click()
     page.wait_for_selector(".branch-label", state="detached")
