@@ -320,13 +320,17 @@ def truth_table(game: st.PlayGame) -> str:
         rows.append(f'<tr data-actor="{html.escape(r.actor)}"><td>{html.escape(r.date)} (week {r.week})</td>'
                     f"<td>{html.escape(who)}</td><td>{truth}</td></tr>")
     me, ai = counts[game.side], counts[game.other]
-    summary = (f'<p class="record-summary">On the record in your name: {me[0] + me[1]} accusations, '
+    summary = (f'<p class="record-summary">On the record in your name: {_times(me[0] + me[1], "accusation")}, '
                f"{me[0]} real, {me[1]} false alarms. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
                f"accused {ai[0] + ai[1]} times: {ai[0]} real, {ai[1]} false alarms.</p>")
     body = "".join(rows) or '<tr><td colspan="3">No accusations were made.</td></tr>'
     return (summary + '<table class="score-table truth-table" aria-label="Accusations and the truth">'
             "<thead><tr><th>Date</th><th>Accuser</th><th>Truth</th></tr></thead>"
             f"<tbody>{body}</tbody></table>")
+
+
+def _times(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _weeks(weeks: list[int]) -> str:

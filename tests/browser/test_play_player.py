@@ -131,7 +131,7 @@ def end_counts(page) -> dict[str, int]:
 
 def record_count(page) -> int:
     text = page.locator(".record-summary").inner_text()
-    return int(re.search(r"in your name: (\d+) accusations", text).group(1))
+    return int(re.search(r"in your name: (\d+) accusations?", text).group(1))
 
 
 @pytest.mark.parametrize(("side", "accuse_weeks"), [("us", ()), ("cn", (3, 6))])
