@@ -16,7 +16,7 @@ from negotiate.strategies import Posture
 from . import state as st
 from .charts import ChartData, ChartSet
 from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, TextField, Timeline
-from .fields import plain_message, refuse_decimal_comma
+from .fields import plain_message, refuse_decimal_comma, seed
 
 PLAY_INTERVAL_S = 0.3
 BRANCH_CHOICES: tuple[tuple[str, str], ...] = (
@@ -152,7 +152,7 @@ def Controls(run: st.ExploreRun, apply: Callable[[Callable[[], None]], None], ve
                 run.seed = seed
             apply(change)
 
-        TextField("Seed", str(run.seed), st.parse_seed, set_seed,
+        TextField("Seed", str(run.seed), seed, set_seed,
                   hint=f"a whole number, 0 to {st.SEED_MAX}", key_name="seed")
 
 

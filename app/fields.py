@@ -11,6 +11,8 @@ from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import bounded_number, parse_move
 from negotiate.negotiation import OFFER_BOUNDS
 
+from .state import SEED_MAX, parse_seed
+
 SIDE_TITLES = {"us": "the United States", "cn": "China"}
 MOVE_LABELS = {
     "tariff_headline": "Headline tariff (%)",
@@ -83,6 +85,15 @@ def refuse_decimal_comma(text: str, allowed: str) -> str:
     if "," in str(text):
         raise ScenarioError(f"{str(text).strip()!r} has a comma; {COMMA_HINT}; allowed: {allowed}")
     return str(text)
+
+
+def seed(text: str) -> int:
+    """A typed seed; '1,234' is refused rather than read as 1234."""
+    try:
+        plain = refuse_decimal_comma(text, f"a whole number from 0 to {SEED_MAX}")
+    except ScenarioError as exc:
+        raise ScenarioError(f"seed {exc}") from None
+    return parse_seed(plain)
 
 
 def plain_message(exc: NegotiateError, key: str = "", label: str = "") -> str:

@@ -33,6 +33,7 @@ from .fields import (
     offer_hint,
     offer_value,
 )
+from .fields import seed as typed_seed
 
 WEEK_CHOICES = (12, 26, 52)
 POSTURE_CHOICES: list[tuple[str, str]] = [
@@ -277,7 +278,7 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
 
     def start(side: str) -> None:
         try:
-            seed = st.parse_seed(seed_text)
+            seed = typed_seed(seed_text)
         except NegotiateError as exc:
             set_error(st.message(exc))
             return

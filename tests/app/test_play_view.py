@@ -81,3 +81,15 @@ def test_choices_count_what_the_player_submitted():
     assert sv.answer_fields("accept", None) == {"accept_offer": True}
     assert sv.answer_fields("counter", {"weeks": "13"})["offer"] == {"weeks": "13"}
     assert sv.answer_fields("", None) == {}
+
+
+@pytest.mark.parametrize("text", ["0,3", "1,234"])
+def test_a_comma_is_never_read_as_a_bigger_number(text):
+    from negotiate.app.explore import setting
+    from negotiate.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="with a point"):
+        fields.seed(text)
+    with pytest.raises(ScenarioError, match="Perception noise.*with a point"):
+        setting("noise.perception", "Perception noise", text)
+    assert fields.seed("12") == 12
