@@ -9,7 +9,7 @@ import pytest
 
 from negotiate import run
 from negotiate.params import Range
-from negotiate.scenario import FIELDS, load_scenario
+from negotiate.scenario import FIELDS
 
 #: key -> why a short trade run of the baseline cannot show it.
 SILENT_HERE = {

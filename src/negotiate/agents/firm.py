@@ -178,9 +178,12 @@ class FirmPanel:
         """Give firm ``index`` another sector, home and heavy-RE need (classroom seat casting)."""
         self.sector[index] = sector
         self.home[index] = home
+        # Content follows the cast, so a later change of the controlled set keeps it.
         if heavy and not self.heavy[index]:
-            # A seat cast as a licence-needing firm carries controlled heavy rare earths.
             self.dytb_pct[index] = max(self.dytb_pct[index], DYTB_PCT_RANGE[1])
+        elif not heavy:
+            self.dytb_pct[index] = 0.0
+            self.contains[index, _element_mask(SMCO)] = False
         self.heavy[index] = heavy
         self._derive()
 
