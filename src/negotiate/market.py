@@ -19,53 +19,82 @@ MOOD_SHOCKS = {
 }
 
 
+# Magnet content by weight that prices the two indices into a magnet's rare-earth cost:
+# NdFeB is roughly 30 % Nd+Pr; a heavy-bearing grade a few per cent Dy+Tb (a guess, as in
+# agents/firm.py; the facts give no average grade).
+NDPR_CONTENT = 0.30
+DYTB_CONTENT = 0.04
+# A magnet rare-earth cost twice its normal level is full price pain (a guess).
+FULL_PAIN_RISE = 1.0
+
+
 @dataclass
 class Market:
-    """Prices in $/kg of NdPr-oxide equivalent, and mood in cumulative equity-% points.
+    """Two price indices in $/kg, and mood in cumulative equity-% points.
 
-    Outside China, contract volumes trade near the Chinese price plus a modest premium, while
-    a thin spot market can show a large premium as the shortage deepens (Adamas
-    Intelligence's caveat in facts §2.5). ``blocked_share`` is kept for the log and for
-    scenarios that model the inside price explicitly.
+    *Light* (NdPr oxide): never under licence; inside China it is set by China's own supply
+    policy (the MIIT quantity controls, facts §1.2), here the level ``price_china``.
+    *Heavy* (Dy/Tb oxide blend): the controls act on it. Outside China, contract volumes trade
+    near the Chinese price plus a modest premium, while a thin spot market can show a large
+    premium (Adamas Intelligence's caveat, facts §2.5): the light spot premium grows with the
+    share of demand unmet, the heavy one with the share of exports held back by licensing.
+    Non-China supply sells at ``price_nonchina`` (the MP-DoD $110/kg NdPr floor, §2.6) when
+    that is above the contract price, so diversification costs firms money.
     """
 
     price_reference: float
     contract_premium: float
     spot_premium_max: float
     mood_decay: float
+    price_heavy_reference: float = 224.0
+    price_nonchina: float = 110.0
+    nonchina_share_normal: float = 0.0  # the share bought outside China before any shock
     price_china: float = 0.0
     price_contract: float = 0.0
     price_spot: float = 0.0
+    price_heavy_contract: float = 0.0
+    price_heavy_spot: float = 0.0
+    price_pain: float = 0.0
     mood: float = 0.0
     news: float = 0.0
 
+    @classmethod
+    def from_scenario(cls, s) -> Market:
+        return cls(s.market_price_china, s.market_contract_premium, s.market_spot_premium_max,
+                   s.market_mood_decay, s.market_price_heavy, s.market_price_nonchina,
+                   1.0 - s.firms_china_share)
+
     def __post_init__(self) -> None:
-        self.price_china = self.price_reference
-        self.price_contract = self.price_reference * (1 + self.contract_premium)
-        self.price_spot = self.price_contract
+        self.update(0.0, 0.0, self.nonchina_share_normal)
+        self.mood = 0.0
 
     def shock(self, kind: str, scale: float = 1.0) -> None:
         self.news += MOOD_SHOCKS.get(kind, 0.0) * scale
 
-    def update(self, shortage: float, blocked_share: float) -> None:
-        """``shortage``: share of outside demand unmet; ``blocked_share``: exports held back."""
+    def update(self, shortage: float, blocked_share: float, nonchina_share: float = 0.0) -> None:
+        """``shortage``: share of outside demand unmet; ``blocked_share``: exports held back;
+        ``nonchina_share``: share of this week's receipts bought outside China."""
         shortage = min(1.0, max(0.0, shortage))
-        # NdPr, the bulk of magnet value, was never under licence and its price inside China
-        # rose in 2025 (facts §2.5): blocked heavy-RE exports do not push it down.
+        blocked = min(1.0, max(0.0, blocked_share))
+        # NdPr was never under licence and its price inside China rose in 2025 (facts §2.5):
+        # blocked heavy-RE exports do not push it down.
         self.price_china = self.price_reference
-        # Contract volumes traded near Chinese prices (Europe ~5 % below in July 2025); the
-        # shortage premium lives in the thin spot market.
         self.price_contract = self.price_china * (1.0 + self.contract_premium)
-        self.price_spot = self.price_china * (
-            1.0 + self.contract_premium + self.spot_premium_max * shortage ** 0.5
-        )
+        self.price_spot = self.price_contract + self.price_china * self.spot_premium_max * shortage ** 0.5
+        self.price_heavy_contract = self.price_heavy_reference * (1.0 + self.contract_premium)
+        self.price_heavy_spot = (self.price_heavy_contract
+                                 + self.price_heavy_reference * self.spot_premium_max * blocked ** 0.5)
+        # What a kilogram of magnet's rare earths costs firms this week against normal: the
+        # unmet share of light demand and the blocked share of heavy buy on the spot market,
+        # the non-China share pays the non-China price.
+        light_other = max(self.price_contract, self.price_nonchina)
+        light = ((1.0 - nonchina_share) * self.price_contract + nonchina_share * light_other
+                 + shortage * (self.price_spot - self.price_contract))
+        heavy = self.price_heavy_contract + blocked * (self.price_heavy_spot - self.price_heavy_contract)
+        usual = self.nonchina_share_normal
+        normal = (NDPR_CONTENT * ((1.0 - usual) * self.price_contract + usual * light_other)
+                  + DYTB_CONTENT * self.price_heavy_contract)
+        paid = NDPR_CONTENT * light + DYTB_CONTENT * heavy
+        self.price_pain = min(1.0, max(0.0, (paid / normal - 1.0) / FULL_PAIN_RISE))
         self.mood = self.mood_decay * self.mood + self.news
         self.news = 0.0
-
-    @property
-    def price_pain(self) -> float:
-        """0 at normal prices, 1 when the spot premium is at its maximum."""
-        if self.spot_premium_max <= 0:
-            return 0.0
-        normal = self.price_reference * (1 + self.contract_premium)
-        return min(1.0, max(0.0, (self.price_spot / normal - 1.0) / self.spot_premium_max))

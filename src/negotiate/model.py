@@ -110,10 +110,7 @@ class TradeModel(mesa.Model):
         self.governments = (self.us, self.cn)
 
         n_firms = 0 if self.classic else s.firms_count
-        self.firms = FirmPanel(n_firms, self.rng, demand_tpy=s.supply_demand_tpy,
-                               buffer_weeks=s.firms_buffer_weeks, jit_share=s.firms_jit_share,
-                               jit_buffer_weeks=s.firms_jit_buffer_weeks,
-                               china_share=s.firms_china_share, heavy_share=s.firms_heavy_share)
+        self.firms = FirmPanel.from_scenario(n_firms, self.rng, s)
         for i in range(n_firms):
             Firm(self, i)
         self.suppliers: list[Supplier] = []
@@ -121,8 +118,7 @@ class TradeModel(mesa.Model):
             self.suppliers = [Supplier(self, spec, s.supply_nonchina_tpy * spec.share,
                                        s.supply_nonchina_target_tpy * spec.share) for spec in SUPPLIERS]
         self.ramping = [sup for sup in self.suppliers if sup.ramping]
-        self.market = Market(s.market_price_china, s.market_contract_premium,
-                             s.market_spot_premium_max, s.market_mood_decay)
+        self.market = Market.from_scenario(s)
         self.firm_panel: list[dict] = []
 
         self.classic_game = None
@@ -381,11 +377,6 @@ class TradeModel(mesa.Model):
         return reporters.government_table(self.model_table())
 
     def firm_table(self):
-        import pandas as pd
-
-        if not self.firm_panel:
-            return pd.DataFrame(columns=["week", "firm", "cover_weeks", "production", "china_share",
-                                         "licensed", "pending", "lobbying"])
         return self.firms.panel_table(self.firm_panel)
 
     def event_table(self):

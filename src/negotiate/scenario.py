@@ -77,11 +77,17 @@ class TradeScenario(Scenario):
     cn_escalation_step: Annotated[float, Range(0, 200, "pts", "headline tariff added by an escalation")] = 50.0
     cn_retaliation_step: Annotated[float, Range(0, 100, "pts", "headline tariff added by a retaliation")] = 10.0
     cn_controls: Annotated[bool, Flag("rare-earth export licensing in force at week 1")] = False
-    cn_controlled_elements: Annotated[tuple[str, ...], Subset(ELEMENTS, "elements under licence")] = ()
+    cn_controlled_elements: Annotated[tuple[str, ...], Subset(ELEMENTS, "elements under licence when controls are in force (default: Announcement No. 18's seven)")] = (
+        "Sm", "Gd", "Tb", "Dy", "Lu", "Sc", "Y")
     cn_approval_rate: Annotated[float, Range(0, 1, "share", "licence applications approved")] = 1.0
     cn_review_weeks: Annotated[float, Range(0, 52, "weeks", "licence review time (45 working days = 9)")] = 9.0
     cn_licence_kind: Annotated[str, Choice(LICENCE_KINDS, "licence issued on approval")] = "single"
     cn_processing_share: Annotated[float, Range(0, 1, "share", "China's share of rare-earth refining")] = 0.91
+    cn_approval_factor_us: Annotated[float, Range(0, 4, "", "approval-rate multiplier for U.S. firms (capped at 1)")] = 1.0
+    cn_approval_factor_eu: Annotated[float, Range(0, 4, "", "approval-rate multiplier for EU firms (capped at 1)")] = 1.0
+    cn_approval_factor_jp: Annotated[float, Range(0, 4, "", "approval-rate multiplier for Japanese firms (capped at 1)")] = 1.0
+    cn_approval_factor_kr: Annotated[float, Range(0, 4, "", "approval-rate multiplier for Korean firms (capped at 1)")] = 1.0
+    cn_approval_factor_in: Annotated[float, Range(0, 4, "", "approval-rate multiplier for Indian firms (capped at 1)")] = 1.0
     cn_defence_approval_factor: Annotated[float, Range(0, 1, "", "approval-rate multiplier for defence end users")] = 0.2
 
     # -- noise -------------------------------------------------------------------------------
@@ -109,16 +115,25 @@ class TradeScenario(Scenario):
     firms_jit_buffer_weeks: Annotated[float, Range(0, 52, "weeks", "just-in-time cover (2-4 weeks)")] = 3.0
     firms_china_share: Annotated[float, Range(0, 1, "share", "mean share of magnets bought from China")] = 0.85
     firms_switch_rate: Annotated[float, Range(0, 1, "per week", "shift toward non-China supply when short")] = 0.02
-    firms_heavy_share: Annotated[float, Range(0, 1, "share", "firms whose magnets need controlled heavy REs")] = 0.8
+    firms_heavy_share: Annotated[float, Range(0, 1, "share", "firms using heavy-RE-bearing NdFeB (Dy+Tb 1-8 %)")] = 0.8
+    firms_buffer_spread: Annotated[float, Range(0, 0.9, "share", "each firm's cover is its type's times 1 +/- up to this")] = 0.0
+    firms_dytb_threshold_pct: Annotated[float, Range(0, 10, "% by weight", "Dy+Tb content above which a Dy/Tb control needs a licence (0.1)")] = 0.1
     supply_demand_tpy: Annotated[float, Range(1, 1e7, "t/yr", "magnet demand of the modelled firms")] = 40_000.0
     supply_nonchina_tpy: Annotated[float, Range(0, 1e7, "t/yr", "non-China magnet capacity at week 1")] = 6_000.0
     supply_nonchina_target_tpy: Annotated[float, Range(0, 1e7, "t/yr", "announced non-China capacity")] = 20_000.0
     supply_ramp_weeks: Annotated[float, Range(1, 2000, "weeks", "time to build announced capacity without support")] = 416.0
+    supply_transit_weeks_us: Annotated[int, Range(0, 26, "weeks", "China to U.S. firms (sea)")] = 0
+    supply_transit_weeks_eu: Annotated[int, Range(0, 26, "weeks", "China to EU firms (sea, ~45 days)")] = 0
+    supply_transit_weeks_jp: Annotated[int, Range(0, 26, "weeks", "China to Japanese firms")] = 0
+    supply_transit_weeks_kr: Annotated[int, Range(0, 26, "weeks", "China to Korean firms")] = 0
+    supply_transit_weeks_in: Annotated[int, Range(0, 26, "weeks", "China to Indian firms")] = 0
     supply_support_speedup: Annotated[float, Range(0, 20, "", "full support divides ramp time by 1 + this")] = 2.0
 
     # -- markets -------------------------------------------------------------------------------
     market_price_china: Annotated[float, Range(1, 10_000, "$/kg", "NdPr oxide inside China")] = 60.0
     market_contract_premium: Annotated[float, Range(0, 5, "share", "contract premium outside China")] = 0.05
+    market_price_heavy: Annotated[float, Range(1, 100_000, "$/kg", "Dy/Tb oxide blend inside China")] = 224.0
+    market_price_nonchina: Annotated[float, Range(1, 10_000, "$/kg", "NdPr price of non-China supply (MP-DoD floor 110)")] = 110.0
     market_spot_premium_max: Annotated[float, Range(0, 20, "share", "largest thin-spot premium at full shortage")] = 3.0
     market_mood_decay: Annotated[float, Range(0, 1, "per week", "share of last week's mood kept")] = 0.8
 

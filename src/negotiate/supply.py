@@ -39,7 +39,7 @@ def supply_week(model: TradeModel, week: int) -> None:
     firms.step(week, model.rng, controls=cn.controls_active, approval_rate=cn.approval_rate,
                defence_factor=s.cn_defence_approval_factor, review_weeks=cn.review_weeks,
                licence_kind=cn.licence_kind, nonchina_capacity=capacity,
-               switch_rate=s.firms_switch_rate)
+               switch_rate=s.firms_switch_rate, controlled_elements=cn.controlled_elements)
     if firms.approved or firms.denied:
         model.log.add(week, "cn", "licence_decisions",
                       f"{firms.approved} approved, {firms.denied} denied "
@@ -54,4 +54,6 @@ def supply_week(model: TradeModel, week: int) -> None:
         model.ramping = [sup for sup in model.ramping if sup.ramping]
     wanted = firms.total_demand
     blocked_share = firms.blocked / wanted if wanted else 0.0
-    model.market.update(1.0 - firms.flow_share(), blocked_share)
+    received = firms.delivered_china + firms.supply_nonchina
+    nonchina_share = firms.supply_nonchina / received if received > 0 else 0.0
+    model.market.update(1.0 - firms.flow_share(), blocked_share, nonchina_share)

@@ -40,15 +40,6 @@ def test_market_mood_keeps_a_share_of_last_week_plus_this_weeks_news():
     assert market.mood == pytest.approx(0.8 * 2.6)
 
 
-def test_spot_premium_grows_with_the_square_root_of_the_shortage():
-    market = Market(60.0, 0.05, 3.0, 0.8)
-    market.update(shortage=0.25, blocked_share=0.0)
-    # 60 * (1 + 0.05 + 3 * 0.5) = 153; pain = (153 / 63 - 1) / 3
-    assert market.price_spot == pytest.approx(153.0)
-    assert market.price_contract == pytest.approx(63.0)
-    assert market.price_pain == pytest.approx((153 / 63 - 1) / 3)
-
-
 # ------------------------------------------------------------------ policy.translate
 def test_a_retaliation_adds_one_step_of_tariff_and_tightens_the_least_used_measure():
     inst = us(tariff=20.0, curbs=0.0)

@@ -15,10 +15,12 @@ import mesa
 import numpy as np
 
 from ..calendar import HOMES, SECTORS
+from ..params import ELEMENTS
 from ..policy import LICENCE_WEEKS
 
 if TYPE_CHECKING:
     from ..model import TradeModel
+    from ..scenario import TradeScenario
 
 # Shares of magnet demand by sector and home (automotive and EV/wind motors dominate;
 # IEA and the CLEPA reports of 2025 are mostly about automotive suppliers).
@@ -31,6 +33,23 @@ SPOT_SCRAMBLE = 0.5
 # Part of the gap to target cover that firms reorder each week.
 RESTOCK = 0.25
 MAX_STOCKPILE_WEEKS = 26.0
+# What a firm's magnets contain (facts §0, §1.2, §2.4). Every firm uses NdFeB (Nd, Pr); a
+# heavy-RE-bearing grade adds Dy and Tb, whose combined content (% by weight) decides under
+# the threshold rule whether a Dy/Tb control reaches it; defence primes also use SmCo (Sm),
+# which Announcement No. 18 names. The content range is a guess (high-coercivity grades
+# carry a few per cent); the facts give only the 0.1 % threshold.
+LIGHT = ("Nd", "Pr")
+DYTB = ("Dy", "Tb")
+SMCO = ("Sm",)
+DYTB_PCT_RANGE = (1.0, 8.0)
+#: Columns of the weekly firm table (``negotiate run --out``), in order.
+FIRM_COLUMNS = ("week", "firm", "home", "sector", "buffer_target_weeks", "demand_t",
+                "received_china_t", "received_other_t", "in_transit_t", "cover_weeks",
+                "production", "china_share", "needs_licence", "licensed", "pending", "lobbying")
+
+
+def _element_mask(elements: tuple[str, ...] | list[str]) -> np.ndarray:
+    return np.isin(np.array(ELEMENTS), list(elements))
 
 
 class FirmPanel:
@@ -38,7 +57,10 @@ class FirmPanel:
 
     def __init__(self, n: int, rng: np.random.Generator, *, demand_tpy: float,
                  buffer_weeks: float, jit_share: float, jit_buffer_weeks: float,
-                 china_share: float, heavy_share: float) -> None:
+                 china_share: float, heavy_share: float, buffer_spread: float = 0.0,
+                 dytb_threshold_pct: float = 0.1,
+                 transit_weeks: tuple[int, ...] = (0,) * len(HOMES),
+                 approval_factors: tuple[float, ...] = (1.0,) * len(HOMES)) -> None:
         self.n = n
         sector_p = np.array(list(SECTOR_WEIGHTS.values()))
         home_p = np.array(list(HOME_WEIGHTS.values()))
@@ -47,12 +69,35 @@ class FirmPanel:
         size = rng.lognormal(0.0, 0.5, size=n)
         self.demand = size / size.sum() * (demand_tpy / 52.0) if n else size  # t/week
         jit = rng.random(n) < jit_share
-        self.buffer_weeks = np.where(jit, jit_buffer_weeks, buffer_weeks)
+        # Each firm's own cover, spread around its type's (2-3 months, JIT 2-4 weeks; §2.4).
+        spread = 1.0 + buffer_spread * rng.uniform(-1.0, 1.0, size=n)
+        self.buffer_weeks = np.where(jit, jit_buffer_weeks, buffer_weeks) * spread
         self.stockpile_weeks = np.zeros(n)
         self.inventory = self.demand * self.buffer_weeks
-        spread = rng.uniform(-0.1, 0.1, size=n)
-        self.china_share = np.clip(china_share + spread, 0.0, 1.0)
-        self.heavy = rng.random(n) < heavy_share
+        share_spread = rng.uniform(-0.1, 0.1, size=n)
+        self.china_share = np.clip(china_share + share_spread, 0.0, 1.0)
+        # Magnet content: heavy-RE-bearing NdFeB carries Dy+Tb; the others none.
+        heavy_grade = rng.random(n) < heavy_share
+        self.dytb_pct = np.where(heavy_grade, rng.uniform(*DYTB_PCT_RANGE, size=n), 0.0)
+        self.dytb_threshold_pct = dytb_threshold_pct
+        self.contains = np.zeros((n, len(ELEMENTS)), dtype=bool)
+        self.contains[:, _element_mask(LIGHT)] = True
+        self.contains[self.sector == DEFENCE] |= _element_mask(SMCO)
+        self._controlled: tuple[str, ...] | None = None
+        self.heavy = np.zeros(n, dtype=bool)  # needs a licence under the controlled set
+        # Goods in transit from China: a ring of weekly arrival slots, lead time by home.
+        self.transit_weeks = np.asarray(transit_weeks, dtype=np.int64)[self.home] if n else \
+            np.zeros(0, dtype=np.int64)
+        self._slots = int(self.transit_weeks.max()) + 1 if n else 1
+        self.pipeline = np.zeros((self._slots, n))
+        steady = self.demand * self.china_share
+        for ahead in range(1, self._slots):  # goods already at sea when the run starts
+            self.pipeline[ahead % self._slots] = np.where(self.transit_weeks >= ahead, steady, 0.0)
+        self.in_transit = self.pipeline.sum(axis=0)
+        self._firm_index = np.arange(n)
+        self.received_china = np.zeros(n)
+        self.received_other = np.zeros(n)
+        self.approval_factors = np.asarray(approval_factors, dtype=float)
         self.licence_until = np.full(n, -1, dtype=np.int64)
         self.pending_until = np.full(n, -1, dtype=np.int64)
         self.production = np.ones(n)
@@ -74,7 +119,8 @@ class FirmPanel:
         self._stockpile_changed = True
         self._any_extra = False
         # Weekly totals the market and governments read.
-        self.supply_china = 0.0
+        self.supply_china = 0.0  # shipped by China this week (t)
+        self.delivered_china = 0.0  # arrived from China this week (t)
         self.supply_nonchina = 0.0
         self.blocked = 0.0
         self.ordered_nonchina = 0.0
@@ -82,6 +128,34 @@ class FirmPanel:
         self.denied = 0
         self.applied = 0
         self.new_stoppages = 0
+
+    @classmethod
+    def from_scenario(cls, n: int, rng: np.random.Generator, s: TradeScenario) -> FirmPanel:
+        """The panel a scenario describes (``firms.*``, ``supply.transit_weeks_*``, ...)."""
+        homes = [h.lower() for h in HOMES]
+        panel = cls(n, rng, demand_tpy=s.supply_demand_tpy, buffer_weeks=s.firms_buffer_weeks,
+                   jit_share=s.firms_jit_share, jit_buffer_weeks=s.firms_jit_buffer_weeks,
+                   china_share=s.firms_china_share, heavy_share=s.firms_heavy_share,
+                   buffer_spread=s.firms_buffer_spread,
+                   dytb_threshold_pct=s.firms_dytb_threshold_pct,
+                   transit_weeks=tuple(int(round(getattr(s, f"supply_transit_weeks_{h}")))
+                                       for h in homes),
+                   approval_factors=tuple(getattr(s, f"cn_approval_factor_{h}") for h in homes))
+        panel.set_controlled(tuple(s.cn_controlled_elements))
+        return panel
+
+    def set_controlled(self, elements: tuple[str, ...]) -> None:
+        """Which firms need a licence: any contained element controlled, Dy/Tb only above the
+        threshold (facts §2.4: magnets with Dy+Tb <= 0.1 % often ship without one)."""
+        if elements == self._controlled:
+            return
+        self._controlled = elements
+        controlled = _element_mask(elements)
+        dytb = _element_mask(DYTB)
+        other = self.contains[:, controlled & ~dytb].any(axis=1)
+        over = self.dytb_pct > self.dytb_threshold_pct
+        self.heavy = other | (over & bool((controlled & dytb).any()))
+        self._derive()
 
     def _derive(self) -> None:
         """Caches that depend on who the firms are (home, heavy-RE need)."""
@@ -92,8 +166,11 @@ class FirmPanel:
         self._has_home = self._home_demand > 0
         self._us = self.home == US_HOME
         self._heavy_us = self._us & self.heavy
-        # Weights that turn a per-firm array into a U.S. share with one dot product.
-        self._us_weight = self.demand * self._us * self._home_demand_inv[US_HOME]
+        # Weights that turn a per-firm array into a U.S. share with one dot product: a rate
+        # (0..1 per firm) is weighted by demand, a quantity (t/week) only by the home total.
+        self._us_quantity_weight = self._us * self._home_demand_inv[US_HOME]
+        self._us_weight = self.demand * self._us_quantity_weight
+        self._approval_factor = self.approval_factors[self.home] if self.n else np.zeros(0)
         self._us_heavy_weight = self.demand * self._heavy_us * self._home_demand_inv[US_HOME]
         self.us_dependency = float(self.china_share @ self._us_heavy_weight) if self.n else 0.0
 
@@ -101,15 +178,23 @@ class FirmPanel:
         """Give firm ``index`` another sector, home and heavy-RE need (classroom seat casting)."""
         self.sector[index] = sector
         self.home[index] = home
+        # Content follows the cast, so a later change of the controlled set keeps it.
+        if heavy and not self.heavy[index]:
+            self.dytb_pct[index] = max(self.dytb_pct[index], DYTB_PCT_RANGE[1])
+        elif not heavy:
+            self.dytb_pct[index] = 0.0
+            self.contains[index, _element_mask(SMCO)] = False
         self.heavy[index] = heavy
         self._derive()
 
     # ------------------------------------------------------------------ weekly update
     def step(self, week: int, rng: np.random.Generator, *, controls: bool, approval_rate: float,
              defence_factor: float, review_weeks: float, licence_kind: str,
-             nonchina_capacity: float, switch_rate: float) -> None:
+             nonchina_capacity: float, switch_rate: float,
+             controlled_elements: tuple[str, ...] = ()) -> None:
         if self.n == 0:
             return
+        self.set_controlled(controlled_elements)
         if controls or self._pending:
             china_ok = self._licensing(week, rng, controls, approval_rate, defence_factor,
                                        review_weeks, licence_kind)
@@ -120,7 +205,11 @@ class FirmPanel:
         if self._stockpile_changed:
             self._refresh_targets()
         target = self._target
-        order = demand + np.maximum(target - self.inventory, 0.0) * RESTOCK
+        # Order on the inventory position (stock plus goods at sea), so lead times do not
+        # make firms reorder what is already on its way.
+        position = self.inventory + self.in_transit
+        pipeline_target = self.demand * self.china_share * self.transit_weeks
+        order = demand + np.maximum(target + pipeline_target - position, 0.0) * RESTOCK
         to_china = order * self.china_share
         request = order - to_china
         if china_ok is None:
@@ -135,16 +224,21 @@ class FirmPanel:
             # The usual case: every non-China request is filled, and China (elastic, >200
             # kt/yr of magnets) ships the rest of every permitted order.
             got_nonchina = request
-            got_china = to_china if blocked is None else to_china - blocked
-            available = self.inventory + order
-            if blocked is not None:
-                available -= blocked * (1.0 - SPOT_SCRAMBLE)
+            shipped = to_china if blocked is None else to_china - blocked
         else:
             got_nonchina = request * (nonchina_capacity / total_request)
-            got_china = np.maximum(order - got_nonchina, 0.0)
+            shipped = np.maximum(order - got_nonchina, 0.0)
             if china_ok is not None:
-                got_china *= china_ok
-            available = self.inventory + got_china + got_nonchina
+                shipped *= china_ok
+        # China's shipments join the pipeline; this week's slot arrives (lead 0 at once).
+        slot = week % self._slots
+        self.pipeline[(week + self.transit_weeks) % self._slots, self._firm_index] += shipped
+        arrived = self.pipeline[slot].copy()
+        self.pipeline[slot] = 0.0
+        self.in_transit = self.in_transit + shipped - arrived
+        self.received_china = arrived
+        self.received_other = got_nonchina
+        available = self.inventory + arrived + got_nonchina
         production = np.minimum(1.0, available * self._inv_demand)
         made = production * demand
         self.inventory = available - made
@@ -162,14 +256,15 @@ class FirmPanel:
 
         total_made = float(made.sum())
         self.supply_nonchina = min(total_request, nonchina_capacity)
-        self.supply_china = float(order.sum()) - self.supply_nonchina - blocked_total * (1 - SPOT_SCRAMBLE) \
-            if total_request <= nonchina_capacity else float(got_china.sum())
+        self.supply_china = float(shipped.sum())
+        self.delivered_china = float(arrived.sum())
         self.blocked = blocked_total
         self.ordered_nonchina = total_request
         # Aggregates the governments read every week (only the U.S. ones are needed weekly).
         self._made = made
         self._home_shortage = None
-        self.us_shortage = max(0.0, 1.0 - float(made @ self._us_weight)) if self._has_home[US_HOME] else 0.0
+        self.us_shortage = (max(0.0, 1.0 - float(made @ self._us_quantity_weight))
+                            if self._has_home[US_HOME] else 0.0)
         self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
         fear = np.clip(1.0 - self.inventory * self._inv_cover, 0.0, 1.0)
@@ -213,7 +308,8 @@ class FirmPanel:
         # -1 (nothing pending) reads as a huge unsigned number: one comparison finds 0 <= p <= week.
         due = np.flatnonzero(pending.view(np.uint64) <= week)
         if due.size:
-            rate = np.where(self.sector[due] == DEFENCE, approval_rate * defence_factor, approval_rate)
+            rate = approval_rate * self._approval_factor[due]  # China may treat homes apart
+            rate = np.where(self.sector[due] == DEFENCE, rate * defence_factor, rate)
             ok = rng.random(due.size) < rate
             self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
             pending[due] = -1
@@ -265,41 +361,69 @@ class FirmPanel:
             return 0.0
         return float(self.inventory.sum() / self.total_demand)
 
+    def receipts(self, home: int) -> tuple[float, float]:
+        """Tonnes a home's firms received this week (from China, from others)."""
+        mask = self.home == home
+        return float(self.received_china[mask].sum()), float(self.received_other[mask].sum())
+
     def snapshot(self, week: int) -> dict:
         # Arrays that the next step replaces (not mutates) are kept by reference; cover and
         # lobbying are derived, and everything narrowed to float32, only when a table is built.
         extra = self.extra_lobbying
+        stockpile = self.stockpile_weeks
         return {
             "week": week,
             "inventory": self.inventory,
             "production": self.production,
             "china_share": self.china_share.copy(),
+            "received_china": self.received_china,
+            "received_other": self.received_other,
+            "in_transit": self.in_transit,
+            "needs_licence": self.heavy.copy(),
             "licensed": self.licence_until >= week,
             "pending": self.pending_until >= 0,
             "extra": extra.copy() if extra.any() else None,
+            "stockpile": stockpile.copy() if stockpile.any() else None,
         }
 
     def panel_table(self, snapshots: list[dict]):
-        """The weekly firm panel as one DataFrame (week, firm, cover, production, ...)."""
+        """The weekly firm panel as one DataFrame (columns ``FIRM_COLUMNS``)."""
         import pandas as pd
 
+        if not snapshots:
+            return pd.DataFrame(columns=list(FIRM_COLUMNS))
         n, weeks = self.n, len(snapshots)
-        inventory = np.concatenate([snap["inventory"] for snap in snapshots])
-        production = np.concatenate([snap["production"] for snap in snapshots])
+
+        def stack(key: str) -> np.ndarray:
+            return np.concatenate([snap[key] for snap in snapshots])
+
+        def stack_or_zero(key: str) -> np.ndarray:
+            return np.concatenate([snap[key] if snap[key] is not None else np.zeros(n)
+                                   for snap in snapshots])
+
+        inventory, production = stack("inventory"), stack("production")
         demand = np.tile(self.demand, weeks)
-        extra = np.concatenate([snap["extra"] if snap["extra"] is not None else np.zeros(n)
-                                for snap in snapshots])
+        extra = stack_or_zero("extra")
         fear = np.clip(1.0 - inventory / (demand * np.tile(self._buffer_floor, weeks)), 0.0, 1.0)
         return pd.DataFrame({
             "week": np.repeat(np.array([snap["week"] for snap in snapshots], dtype=np.int32), n),
             "firm": np.tile(np.arange(n, dtype=np.int32), weeks),
+            "home": pd.Categorical.from_codes(np.tile(self.home, weeks), HOMES),
+            "sector": pd.Categorical.from_codes(np.tile(self.sector, weeks), SECTORS),
+            "buffer_target_weeks": (np.tile(self.buffer_weeks, weeks)
+                                    + stack_or_zero("stockpile")).astype(np.float32),
+            "demand_t": demand,
+            "received_china_t": stack("received_china"),
+            "received_other_t": stack("received_other"),
+            "in_transit_t": stack("in_transit"),
             "cover_weeks": (inventory / demand).astype(np.float32),
             "production": production.astype(np.float32),
-            "china_share": np.concatenate([snap["china_share"] for snap in snapshots]).astype(np.float32),
-            "licensed": np.concatenate([snap["licensed"] for snap in snapshots]),
-            "pending": np.concatenate([snap["pending"] for snap in snapshots]),
+            "china_share": stack("china_share").astype(np.float32),
+            "needs_licence": stack("needs_licence"),
+            "licensed": stack("licensed"),
+            "pending": stack("pending"),
             "lobbying": np.minimum(1.0, (1.0 - production) + 0.5 * fear + extra).astype(np.float32),
-        })
+        }, columns=list(FIRM_COLUMNS))
 
 
 class Firm(mesa.Agent):

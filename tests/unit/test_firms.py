@@ -1,0 +1,145 @@
+"""The firm panel: shortage by home, licence need from the controlled elements, goods in
+transit, and the per-firm weekly table (what researchers read with ``run --out``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import negotiate
+from negotiate.agents.firm import DEFENCE, FIRM_COLUMNS, FirmPanel
+from negotiate.calendar import HOMES
+from negotiate.model import TradeModel
+from negotiate.scenario import load_scenario
+
+# Everything that would blur a planted state is off: no supply outside China, no switching,
+# one buffer for all, goods arrive the week they ship.
+FROZEN = {"weeks": 3, "events": [], "firms.count": 60, "cn.controls": True,
+          "cn.approval_rate": 0.0, "firms.heavy_share": 1.0, "firms.jit_share": 0.0,
+          "firms.switch_rate": 0.0, "firms.buffer_spread": 0.0,
+          "supply.nonchina_tpy": 0.0, "supply.nonchina_target_tpy": 0.0,
+          **{f"supply.transit_weeks_{h.lower()}": 0 for h in HOMES}}
+
+
+def frozen_model(**extra) -> TradeModel:
+    return TradeModel(load_scenario("rare-earth-2025", {**FROZEN, **extra}, seed=5))
+
+
+def test_a_planted_shortage_is_read_per_home_and_reaches_us_pressure():
+    model = frozen_model()
+    firms = model.firms
+    assert firms.heavy.all(), "with Dy/Tb controlled and every firm Dy/Tb-bearing"
+    # Plant each home's stock as a share of one week's demand: nothing else arrives, so that
+    # share is what each firm can make this week.
+    planted = {0: 0.69, 1: 0.5, 2: 0.9, 3: 1.0, 4: 0.2}  # US shortage 31 %
+    for home, share in planted.items():
+        mask = firms.home == home
+        firms.inventory[mask] = firms.demand[mask] * share
+    model.step()
+    for home, share in planted.items():
+        if (firms.home == home).any():
+            assert firms.shortage(home) == pytest.approx(1.0 - share), HOMES[home]
+    us = 0
+    assert firms.us_shortage == pytest.approx(0.31)
+    s = model.scenario
+    assert model.us.pressure >= min(1.0, s.payoffs_shortage_weight * 2 * 0.31) - 1e-12
+    # And the shortage is there in the firm table: lost production over the home's demand.
+    table = model.firm_table()
+    us_rows = table[table["home"] == HOMES[us]]
+    lost = ((1 - us_rows["production"].astype(float)) * us_rows["demand_t"]).sum()
+    assert lost / us_rows["demand_t"].sum() == pytest.approx(0.31, abs=1e-6)
+
+
+def test_licence_need_follows_the_controlled_elements_and_the_dytb_threshold():
+    panel = FirmPanel(400, np.random.default_rng(1), demand_tpy=1000.0, buffer_weeks=10.0,
+                      jit_share=0.0, jit_buffer_weeks=3.0, china_share=0.85, heavy_share=0.5)
+    bearing = panel.dytb_pct > 0.1
+    assert 0 < bearing.sum() < panel.n
+    panel.set_controlled(("Dy", "Tb"))
+    assert (panel.heavy == bearing).all()
+    panel.set_controlled(("Sm",))  # SmCo: defence primes only
+    assert (panel.heavy == (panel.sector == DEFENCE)).all()
+    panel.set_controlled(("Nd",))  # a light element: every NdFeB user
+    assert panel.heavy.all()
+    panel.set_controlled(("La", "Ce"))  # nobody's magnets contain these
+    assert not panel.heavy.any()
+    above = FirmPanel(400, np.random.default_rng(1), demand_tpy=1000.0, buffer_weeks=10.0,
+                      jit_share=0.0, jit_buffer_weeks=3.0, china_share=0.85, heavy_share=0.5,
+                      dytb_threshold_pct=5.0)
+    above.set_controlled(("Dy", "Tb"))
+    assert (above.heavy == (above.dytb_pct > 5.0)).all()
+    assert above.heavy.sum() < bearing.sum()
+
+
+def test_goods_at_sea_keep_arriving_for_each_home_s_lead_time_after_a_freeze():
+    transit = {"supply.transit_weeks_eu": 6, "supply.transit_weeks_jp": 1,
+               "supply.transit_weeks_us": 3}
+    model = frozen_model(weeks=10, **transit)
+    while model.running:
+        model.step()
+    table = model.firm_table()
+    by_home = table.groupby(["home", "week"], observed=True)["received_china_t"].sum()
+    for home, lead in (("EU", 6), ("JP", 1), ("US", 3)):
+        weeks = by_home[home]
+        assert (weeks.loc[1:lead] > 0).all(), home
+        assert (weeks.loc[lead + 1:] == 0).all(), home
+        at_sea = table[table["home"] == home].groupby("week")["in_transit_t"].sum()
+        assert np.allclose(at_sea.loc[lead:], 0.0, atol=1e-9), home
+
+
+def test_buffers_are_spread_across_firms():
+    model = frozen_model(**{"firms.buffer_spread": 0.3, "firms.jit_share": 0.0})
+    cover = model.firms.buffer_weeks
+    assert cover.min() >= 10.0 * 0.7 - 1e-9 and cover.max() <= 10.0 * 1.3 + 1e-9
+    assert cover.std() > 0.5
+
+
+def test_approval_rates_differ_by_home():
+    model = frozen_model(weeks=14, **{"cn.approval_rate": 0.5, "cn.review_weeks": 1.0,
+                                      "cn.approval_factor_us": 0.0, "cn.approval_factor_eu": 2.0,
+                                      "cn.defence_approval_factor": 1.0, "firms.count": 200})
+    while model.running:
+        model.step()
+    last = model.firm_table().query("week == 14")
+    licensed = last.groupby("home", observed=True)["licensed"].mean()
+    assert licensed["US"] == 0.0
+    assert licensed["EU"] > 0.9  # a few single licences run out and are re-applied for
+
+
+def test_the_firm_table_adds_up_to_the_model_s_own_receipts():
+    model = TradeModel(load_scenario("rare-earth-2025", {"weeks": 30, "firms.count": 30}, seed=2))
+    us = HOMES.index("US")
+    own, shipped = [], []
+    start_transit = float(model.firms.in_transit.sum())
+    while model.running:
+        model.step()
+        own.append((model.firms.receipts(us), model.firms.delivered_china))
+        shipped.append(model.firms.supply_china)
+    table = model.firm_table()
+    assert list(table.columns) == list(FIRM_COLUMNS)
+    us_rows = table[table["home"] == "US"].groupby("week")
+    from_china = us_rows["received_china_t"].sum()
+    from_others = us_rows["received_other_t"].sum()
+    all_china = table.groupby("week")["received_china_t"].sum()
+    for week, ((china, other), delivered) in enumerate(own, start=1):
+        assert from_china[week] == pytest.approx(china)
+        assert from_others[week] == pytest.approx(other)
+        assert all_china[week] == pytest.approx(delivered)
+    # Goods are neither lost nor made at sea: shipped = arrived + what is still on its way.
+    end_transit = table.query("week == 30")["in_transit_t"].sum()
+    assert sum(shipped) == pytest.approx(all_china.sum() + end_transit - start_transit)
+    # Stock and flow agree firm by firm: cover change = receipts - use.
+    firm0 = table[table["firm"] == 0].set_index("week")
+    stock = firm0["cover_weeks"].astype(float) * firm0["demand_t"]
+    change = stock.diff().dropna()
+    flow = (firm0["received_china_t"] + firm0["received_other_t"]
+            - firm0["production"].astype(float) * firm0["demand_t"]).loc[change.index]
+    assert np.allclose(change, flow, atol=1e-4 * firm0["demand_t"].iloc[0] * 20)
+
+
+def test_run_out_writes_the_firm_columns(tmp_path):
+    result = negotiate.run("rare-earth-2025", seed=1, weeks=4, overrides={"firms.count": 5})
+    written = result.write(tmp_path / "out")
+    agents = next(p for p in written if p.name.startswith("agents") and p.suffix == ".csv")
+    header = agents.read_text().splitlines()[0].split(",")
+    assert header == ["scenario", "seed", *FIRM_COLUMNS]
