@@ -15,7 +15,8 @@ Activation order each week (explicit, as in Mesa's examples):
 8. welfare (``payoffs.welfare``), the détente index, and data collection.
 
 A classic scenario plays one round of the ``ipd`` kernel instead of steps 2-7
-(``classic.classic_week``).
+(``classic.classic_week``); :meth:`TradeModel.play_to_end` plays a classic game without
+weekly tables in one call of that kernel (``classic.play_game``).
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ from typing import Any
 
 import mesa
 
-from . import calendar_effects, negotiation, payoffs, reporters, truce
+from . import calendar_effects, classic, negotiation, payoffs, reporters, truce
 from .agents.firm import SUPPLIERS, US_HOME, Firm, FirmPanel, Supplier
 from .agents.government import Government, NoiseChange
 from .calendar import CalendarEvent
-from .classic import classic_week
 from .errors import MoveError
 from .eventlog import EventLog
 from .inputs import scenario_arg
@@ -259,10 +259,10 @@ class TradeModel(mesa.Model):
         if self.talks_pending_week == week:
             self.talks_this_week = True
         if self.classic:
-            classic_week(self, week)
+            classic.classic_week(self, week)
         else:
             self._trade_week(week)
-        self._score_index(week)
+        self.score_week(week)
         self.min_flow = min(self.min_flow, self.firms.flow_share())
         if self.collect_weekly:
             self.datacollector.collect(self)
@@ -274,6 +274,19 @@ class TradeModel(mesa.Model):
         self.running = week < self.weeks
         if not self.running:
             self.outcome = self.classify()
+
+    def play_to_end(self) -> None:
+        """Play every remaining week. A classic game that nothing from outside can enter
+        (``classic.whole_game_ready``) is one call of the ``ipd`` kernel; anything else is
+        stepped week by week. Either way the summary and the log are the same."""
+        if classic.whole_game_ready(self):
+            classic.play_game(self)
+            self.steps = self.weeks
+            self.time = float(self.weeks)  # the clock a stepped run would show
+            self.running = False
+            self.outcome = self.classify()
+        while self.running:
+            self.step()
 
     def _trade_week(self, week: int) -> None:
         s = self.scenario
@@ -334,7 +347,8 @@ class TradeModel(mesa.Model):
             self.talks_proposer = side
 
     # ------------------------------------------------------------------------ scores
-    def _score_index(self, week: int) -> None:
+    def score_week(self, week: int) -> None:
+        """Add the week's welfare to the totals and score its détente index."""
         for gov in self.governments:
             gov.welfare_total += gov.welfare
         while self.accusation_weeks and self.accusation_weeks[0] <= week - 4:
