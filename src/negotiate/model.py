@@ -37,7 +37,7 @@ from .inputs import scenario_arg
 from .market import Market
 from .moves import FirmAction, Move, breaches
 from .negotiation import Offer, PendingOffer
-from .outcome import Outcome, classify, detente_index
+from .outcome import RECENT, Outcome, classify, detente_index
 from .policy import Instruments, Steps, within_terms
 from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, WeeklyRecord
 from .scenario import TradeScenario, scenario_from_kwargs
@@ -349,18 +349,25 @@ class TradeModel(mesa.Model):
     # ------------------------------------------------------------------------ scores
     def score_week(self, week: int) -> None:
         """Add the week's welfare to the totals and score its détente index."""
-        for gov in self.governments:
-            gov.welfare_total += gov.welfare
-        while self.accusation_weeks and self.accusation_weeks[0] <= week - 4:
-            self.accusation_weeks.popleft()
-        window = self.both_complied[-4:]
         us, cn = self.us, self.cn
-        self.detente_index = detente_index(
-            classic=self.classic, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
-            flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
-            trust=(us.trust + cn.trust) / 2.0, accusations_recent=len(self.accusation_weeks),
-            cooperation_recent=sum(window) / len(window) if window else 1.0)
-        self.index_history.append(self.detente_index)
+        us.welfare_total += us.welfare
+        cn.welfare_total += cn.welfare
+        recent = self.accusation_weeks
+        while recent and recent[0] <= week - RECENT:
+            recent.popleft()
+        window = self.both_complied[-RECENT:]
+        cooperation = sum(window) / len(window) if window else 1.0
+        trust = (us.trust + cn.trust) / 2.0
+        if self.classic:
+            index = detente_index(classic=True, trust=trust, accusations_recent=len(recent),
+                                  cooperation_recent=cooperation)
+        else:
+            index = detente_index(
+                classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
+                flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
+                trust=trust, accusations_recent=len(recent), cooperation_recent=cooperation)
+        self.detente_index = index
+        self.index_history.append(index)
 
     def classify(self) -> Outcome:
         s = self.scenario
