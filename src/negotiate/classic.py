@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .agents.government import trust_after, trust_when_accused
+from .outcome import classic_index
 from .strategies import Posture
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ def classic_week(model: TradeModel, week: int) -> None:
         if gov.human and move is not None and move.posture is not None:
             gov.strategy.submit(move.posture)
     codes, _ = model.classic_game.play_rounds(1, model.rng)
-    record_round(model, week, codes[0], moves)
+    record_rounds(model, week, codes, moves)
 
 
 def whole_game_ready(model: TradeModel) -> bool:
@@ -38,31 +40,67 @@ def whole_game_ready(model: TradeModel) -> bool:
 
 
 def play_game(model: TradeModel) -> None:
-    """Every week of the game in one call of the kernel, then each round recorded in order."""
+    """Every week of the game in one call of the kernel, recorded week by week."""
     codes, _ = model.classic_game.play_rounds(model.weeks, model.rng)
-    score = model.score_week
-    for week, code in enumerate(codes, start=1):
-        record_round(model, week, code, _NO_MOVES)
-        score(week)
+    record_rounds(model, 1, codes, _NO_MOVES)
 
 
-def record_round(model: TradeModel, week: int, code: int, moves: dict[str, Move]) -> None:
-    """One round of the kernel (a ``TRACE_BITS`` code) on the two governments: accusations
-    first (they answer last week's view), then postures, records, trust and welfare."""
+_POSTURE = (Posture.COMPLY, Posture.RETALIATE)  # by "defected"
+_ANSWER = "answered a perceived breach"
+_OWN = "accused on its own judgement"
+
+
+def record_rounds(model: TradeModel, week: int, codes: list[int], moves: dict[str, Move]) -> None:
+    """Rounds of the kernel (``TRACE_BITS`` codes) from ``week`` on, recorded on the two
+    governments and scored: each week accusations first (they answer last week's view),
+    then records, trust, welfare and the détente index.
+
+    The weeks run on local copies of the governments' records, written back at the end:
+    a whole game is one call, and 100,000 weeks must cost about as much as the kernel.
+    """
     us, cn = model.us, model.cn
-    us_intended, cn_intended = not code & 4, not code & 8
-    for gov, intended in ((us, us_intended), (cn, cn_intended)):
-        gov.intended = Posture.COMPLY if intended else Posture.RETALIATE
-        if gov.human:
-            move = moves.get(gov.side)
-            if move is not None and move.accuse:
-                gov.accuse(week, "accused on its own judgement")
-        elif gov.seen_other is False and not intended:
-            gov.accuse(week, "answered a perceived breach")
-    us_move, cn_move = not code & 2, not code & 1
-    us.posture = Posture.COMPLY if us_move else Posture.RETALIATE
-    cn.posture = Posture.COMPLY if cn_move else Posture.RETALIATE
-    us.record(us_move, not code & 16)
-    cn.record(cn_move, not code & 32)
-    model.both_complied.append(us_move and cn_move)
-    us.welfare, cn.welfare = model.classic_game.payoff(code)
+    payoff, recent = model.classic_game.payoff, model.recent_record
+    both, history = model.both_complied.append, model.index_history.append
+    us_seen_log, cn_seen_log = us.seen_history.append, cn.seen_history.append
+    us_done_log, cn_done_log = us.complied_history.append, cn.complied_history.append
+    us_ai, cn_ai = not us.human, not cn.human
+    us_own = not us_ai and (m := moves.get("us")) is not None and m.accuse
+    cn_own = not cn_ai and (m := moves.get("cn")) is not None and m.accuse
+    ut, ct = us.trust, cn.trust
+    us_seen, cn_seen = us.seen_other, cn.seen_other
+    us_last, cn_last = us.complied_last, cn.complied_last
+    us_total, cn_total = us.welfare_total, cn.welfare_total
+    us_pay = cn_pay = 0.0
+    index = model.detente_index
+    code = 0
+    for code in codes:
+        if (us_ai and code & 4 and us_seen is False) or us_own:
+            us.note_accusation(week, _ANSWER if us_ai else _OWN, cn_last is False)
+            ct = trust_when_accused(ct)
+        if (cn_ai and code & 8 and cn_seen is False) or cn_own:
+            cn.note_accusation(week, _ANSWER if cn_ai else _OWN, us_last is False)
+            ut = trust_when_accused(ut)
+        us_last, cn_last = not code & 2, not code & 1
+        us_seen, cn_seen = not code & 16, not code & 32
+        us_seen_log(us_seen)
+        cn_seen_log(cn_seen)
+        us_done_log(us_last)
+        cn_done_log(cn_last)
+        ut, ct = trust_after(ut, us_seen), trust_after(ct, cn_seen)
+        both(us_last and cn_last)
+        us_pay, cn_pay = payoff(code)
+        us_total += us_pay
+        cn_total += cn_pay
+        accusations, cooperation = recent(week)
+        index = classic_index((ut + ct) / 2.0, accusations, cooperation)
+        history(index)
+        week += 1
+    us.trust, cn.trust = ut, ct
+    us.complied = us.complied_last = us_last
+    cn.complied = cn.complied_last = cn_last
+    us.seen_other, cn.seen_other = us_seen, cn_seen
+    us.intended, cn.intended = _POSTURE[code >> 2 & 1], _POSTURE[code >> 3 & 1]
+    us.posture, cn.posture = _POSTURE[code >> 1 & 1], _POSTURE[code & 1]
+    us.welfare, cn.welfare = us_pay, cn_pay
+    us.welfare_total, cn.welfare_total = us_total, cn_total
+    model.detente_index = index

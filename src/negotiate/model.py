@@ -259,10 +259,10 @@ class TradeModel(mesa.Model):
         if self.talks_pending_week == week:
             self.talks_this_week = True
         if self.classic:
-            classic.classic_week(self, week)
+            classic.classic_week(self, week)  # records and scores the week
         else:
             self._trade_week(week)
-        self.score_week(week)
+            self.score_week(week)
         self.min_flow = min(self.min_flow, self.firms.flow_share())
         if self.collect_weekly:
             self.datacollector.collect(self)
@@ -347,27 +347,26 @@ class TradeModel(mesa.Model):
             self.talks_proposer = side
 
     # ------------------------------------------------------------------------ scores
-    def score_week(self, week: int) -> None:
-        """Add the week's welfare to the totals and score its détente index."""
-        us, cn = self.us, self.cn
-        us.welfare_total += us.welfare
-        cn.welfare_total += cn.welfare
+    def recent_record(self, week: int) -> tuple[int, float]:
+        """Accusations in the last ``RECENT`` weeks, and the share of them both complied."""
         recent = self.accusation_weeks
         while recent and recent[0] <= week - RECENT:
             recent.popleft()
         window = self.both_complied[-RECENT:]
-        cooperation = sum(window) / len(window) if window else 1.0
-        trust = (us.trust + cn.trust) / 2.0
-        if self.classic:
-            index = detente_index(classic=True, trust=trust, accusations_recent=len(recent),
-                                  cooperation_recent=cooperation)
-        else:
-            index = detente_index(
-                classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
-                flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
-                trust=trust, accusations_recent=len(recent), cooperation_recent=cooperation)
-        self.detente_index = index
-        self.index_history.append(index)
+        return len(recent), sum(window) / len(window) if window else 1.0
+
+    def score_week(self, week: int) -> None:
+        """Add the trade week's welfare to the totals and score its détente index."""
+        us, cn = self.us, self.cn
+        us.welfare_total += us.welfare
+        cn.welfare_total += cn.welfare
+        accusations, cooperation = self.recent_record(week)
+        self.detente_index = detente_index(
+            classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
+            flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
+            trust=(us.trust + cn.trust) / 2.0, accusations_recent=accusations,
+            cooperation_recent=cooperation)
+        self.index_history.append(self.detente_index)
 
     def classify(self) -> Outcome:
         s = self.scenario

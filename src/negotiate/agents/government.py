@@ -222,23 +222,34 @@ class Government(mesa.Agent):
 
     def accuse(self, week: int, why: str, *, real: bool | None = None) -> None:
         """Accuse the other side in public (real when it did breach last week)."""
-        model, accused = self.model, self.other
+        accused = self.other
         if real is None:
             real = accused.complied_last is False
+        self.note_accusation(week, why, real)
+        accused.trust = trust_when_accused(accused.trust)
+
+    def note_accusation(self, week: int, why: str, real: bool) -> None:
+        """The accuser's side of an accusation: counts, the recent window, mood, the log
+        (the accused's trust falls by :func:`trust_when_accused`)."""
+        model = self.model
         self.accusations += 1
         if not real:
             self.false_accusations += 1
-        accused.accused()
         model.accusation_weeks.append(week)
         model.market.shock("accusation")
         model.log.add(week, self.side, "accusation",
-                      f"accuses {accused.side.upper()} of breaching: {why}", real=real, perceived=True)
+                      f"accuses {self.other.side.upper()} of breaching: {why}", real=real, perceived=True)
 
     def update_trust(self, seen_complied: bool) -> None:
-        if seen_complied:
-            self.trust += TRUST_GAIN * (1.0 - self.trust)
-        else:
-            self.trust -= TRUST_LOSS * self.trust
+        self.trust = trust_after(self.trust, seen_complied)
 
-    def accused(self) -> None:
-        self.trust = max(0.0, self.trust - TRUST_HIT_WHEN_ACCUSED)
+
+def trust_after(trust: float, seen_complied: bool) -> float:
+    """Trust after a week in which the other side was seen to comply (or not)."""
+    if seen_complied:
+        return trust + TRUST_GAIN * (1.0 - trust)
+    return trust - TRUST_LOSS * trust
+
+
+def trust_when_accused(trust: float) -> float:
+    return max(0.0, trust - TRUST_HIT_WHEN_ACCUSED)
