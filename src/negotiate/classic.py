@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .agents.government import trust_after, trust_when_accused
+from .agents.government import RECENT_WEEKS, trust_after, trust_when_accused
 from .outcome import classic_index
 from .strategies import Posture
 
@@ -59,10 +59,9 @@ def record_rounds(model: TradeModel, week: int, codes: list[int], moves: dict[st
     a whole game is one call, and 100,000 weeks must cost about as much as the kernel.
     """
     us, cn = model.us, model.cn
-    payoff, recent = model.classic_game.payoff, model.recent_record
+    pays = [model.classic_game.payoff(outcome) for outcome in range(4)]
+    recent = model.recent_record
     both, history = model.both_complied.append, model.index_history.append
-    us_seen_log, cn_seen_log = us.seen_history.append, cn.seen_history.append
-    us_done_log, cn_done_log = us.complied_history.append, cn.complied_history.append
     us_ai, cn_ai = not us.human, not cn.human
     us_own = not us_ai and (m := moves.get("us")) is not None and m.accuse
     cn_own = not cn_ai and (m := moves.get("cn")) is not None and m.accuse
@@ -82,19 +81,20 @@ def record_rounds(model: TradeModel, week: int, codes: list[int], moves: dict[st
             ut = trust_when_accused(ut)
         us_last, cn_last = not code & 2, not code & 1
         us_seen, cn_seen = not code & 16, not code & 32
-        us_seen_log(us_seen)
-        cn_seen_log(cn_seen)
-        us_done_log(us_last)
-        cn_done_log(cn_last)
         ut, ct = trust_after(ut, us_seen), trust_after(ct, cn_seen)
         both(us_last and cn_last)
-        us_pay, cn_pay = payoff(code)
+        us_pay, cn_pay = pays[code & 3]
         us_total += us_pay
         cn_total += cn_pay
         accusations, cooperation = recent(week)
         index = classic_index((ut + ct) / 2.0, accusations, cooperation)
         history(index)
         week += 1
+    for code in codes[-RECENT_WEEKS:]:  # the governments keep only the last few weeks
+        us.seen_history.append(not code & 16)
+        cn.seen_history.append(not code & 32)
+        us.complied_history.append(not code & 2)
+        cn.complied_history.append(not code & 1)
     us.trust, cn.trust = ut, ct
     us.complied = us.complied_last = us_last
     cn.complied = cn.complied_last = cn_last

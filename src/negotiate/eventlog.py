@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -21,15 +21,15 @@ def week_date(start: dt.date, week: int) -> str:
     return (start + dt.timedelta(weeks=max(week, 1) - 1)).isoformat()
 
 
-@dataclass(frozen=True, slots=True)
-class LogRecord:
+class LogRecord(NamedTuple):
     """One thing that happened. ``real`` is ground truth; ``perceived`` what the actor saw.
 
     For an accusation, ``real`` says whether the accused side actually breached that week:
-    a debrief can show which friction came from misperception.
+    a debrief can show which friction came from misperception. (A named tuple: a classic
+    game may log a record a week for 100,000 weeks.)
     """
 
-    start: dt.date = field(repr=False, compare=False)  # Monday of week 1: dates the record
+    start: dt.date  # Monday of week 1: dates the record
     week: int
     actor: str
     kind: str

@@ -70,6 +70,10 @@ class Government(mesa.Agent):
         strategy.reset()
 
     @property
+    def accused_name(self) -> str:
+        return "CN" if self.side == "us" else "US"
+
+    @property
     def other(self) -> Government:
         return self.model.cn if self.side == "us" else self.model.us
 
@@ -237,8 +241,8 @@ class Government(mesa.Agent):
             self.false_accusations += 1
         model.accusation_weeks.append(week)
         model.market.shock("accusation")
-        model.log.add(week, self.side, "accusation",
-                      f"accuses {self.other.side.upper()} of breaching: {why}", real=real, perceived=True)
+        model.log.add(week, self.side, "accusation", f"accuses {self.accused_name} of breaching: {why}",
+                      real=real, perceived=True)
 
     def update_trust(self, seen_complied: bool) -> None:
         self.trust = trust_after(self.trust, seen_complied)
