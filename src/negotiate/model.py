@@ -39,7 +39,7 @@ from .moves import FirmAction, Move, breaches
 from .negotiation import Offer, PendingOffer
 from .outcome import RECENT, Outcome, classify, detente_index
 from .policy import Instruments, Steps, within_terms
-from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, WeeklyRecord
+from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, BatchRunRecord
 from .scenario import TradeScenario, scenario_from_kwargs
 from .strategies import make_strategy
 from .supply import supply_week
@@ -142,7 +142,7 @@ class TradeModel(mesa.Model):
         for week in sorted(self.calendar):
             self.schedule_event(self._apply_calendar, at=week - 0.5)
         # Government data are model reporters (us_*, cn_*); government_table() reshapes them.
-        self.datacollector = WeeklyRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
+        self.datacollector = BatchRunRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
         self.running = True
 
     def _strategy(self, side: str, name: str | None = None):  # the scenario's, or ``name``
