@@ -108,7 +108,7 @@ class Government(mesa.Agent):
             agreement_in_force=agreement is not None,
             weeks_to_lapse=None if agreement is None else agreement.end_week - model.week,
             talks_open=model.talks_this_week,
-            perceived_violations_recent=sum(1 for seen in self.seen_history if not seen),
+            perceived_violations_recent=self.seen_history.count(False),
         )
 
     # ------------------------------------------------------------------ the week
