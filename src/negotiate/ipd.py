@@ -235,7 +235,8 @@ class ClassicGame:
         need = 2 + noise_draws  # most draws a week can take
         if rounds == 1:  # exactly what this week uses, so that week-by-week play draws alike
             need = (ku[su] == 2) + (kc[sc] == 2) + noise_draws
-            buf: list[float] = rng.random(need).tolist() if need else []
+            draw = rng.random  # one scalar at a time: cheaper than an array this small
+            buf: list[float] = [draw() for _ in range(need)]
         else:
             buf = rng.random(min(_BLOCK, rounds * need)).tolist()
         i = 0

@@ -78,20 +78,33 @@ class WeeklyRecord:
     """The weekly model table: one list per reporter (``model_vars``), as Mesa's
     ``DataCollector`` keeps it, so SolaraViz and the app read it alike.
 
-    Values are stored as the reporters return them: every reporter returns a number, a bool
-    or a string, so nothing needs the defensive copy Mesa's collector makes of each value.
+    A week is recorded as one row, read in one call (each reporter is also a model
+    attribute of its name); the columns are built when read. Every reporter returns a
+    number, a bool or a string, so nothing needs the defensive copy Mesa's collector makes.
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = tuple(names)
         self.model_reporters = {name: name for name in names}
-        self.model_vars: dict[str, list[Any]] = {name: [] for name in names}
         self.steps: list[float] = []
-        self.reporters = [(self.model_vars[name], REPORTERS[name]) for name in names]
+        self.rows: list[tuple[Any, ...]] = []
+        self._read_row = attrgetter(*self.names)
+        self._columns: dict[str, list[Any]] = {name: [] for name in self.names}
 
     def collect(self, model: TradeModel) -> None:
         self.steps.append(model.time)
-        for column, reporter in self.reporters:
-            column.append(reporter(model))
+        self.rows.append(self._read_row(model))
+
+    @property
+    def model_vars(self) -> dict[str, list[Any]]:
+        """One list per reporter, a value a recorded week (extended as weeks are read)."""
+        columns = self._columns
+        done = len(next(iter(columns.values()), ()))
+        if done < len(self.rows):
+            for column, values in zip(columns.values(), zip(*self.rows[done:], strict=True),
+                                      strict=True):
+                column.extend(values)
+        return columns
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         return pd.DataFrame(self.model_vars)
