@@ -43,6 +43,7 @@ class LogRecord(NamedTuple):
         return week_date(self.start, self.week)
 
 
+_new_tuple = tuple.__new__
 COLUMNS = ("week", "date", "actor", "kind", "details", "real", "perceived")
 
 
@@ -56,7 +57,8 @@ class EventLog:
 
     def add(self, week: int, actor: str, kind: str, details: str = "", *,
             real: bool | None = None, perceived: bool | None = None) -> LogRecord:
-        record = LogRecord(self.start, week, actor, kind, details, real, perceived)
+        # tuple.__new__ skips the named tuple's Python-level constructor (same record).
+        record = _new_tuple(LogRecord, (self.start, week, actor, kind, details, real, perceived))
         self.records.append(record)
         return record
 
