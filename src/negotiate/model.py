@@ -26,9 +26,10 @@ from dataclasses import replace
 from typing import Any
 
 import mesa
+import pandas as pd
 
 from . import calendar_effects, classic, negotiation, payoffs, reporters, truce
-from .agents.firm import SUPPLIERS, US_HOME, Firm, FirmPanel, Supplier
+from .agents.firm import SUPPLIERS, Firm, FirmPanel, Supplier
 from .agents.government import Government, NoiseChange
 from .calendar import CalendarEvent
 from .errors import MoveError
@@ -207,10 +208,10 @@ class TradeModel(mesa.Model):
             strategy = self.government(key[:2]).strategy
             if hasattr(strategy, "hawkishness"):
                 strategy.hawkishness = value
-        if self.classic_game is not None:
-            self.classic_game.us, self.classic_game.cn = self.us.strategy, self.cn.strategy
-            self.classic_game.execution_noise = self.execution_noise
-            self.classic_game.perception_noise = self.perception_noise
+        game = self.classic_game
+        if game is not None:
+            game.us, game.cn = self.us.strategy, self.cn.strategy
+            game.execution_noise, game.perception_noise = self.execution_noise, self.perception_noise
         self.log.add(self.steps, "branch", "calendar", f"{key} set to {value}")
 
     # ------------------------------------------------------------------------ human seats
@@ -276,13 +277,11 @@ class TradeModel(mesa.Model):
             self.outcome = self.classify()
 
     def play_to_end(self) -> None:
-        """Play every remaining week. A classic game that nothing from outside can enter
-        (``classic.whole_game_ready``) is one call of the ``ipd`` kernel; anything else is
-        stepped week by week. Either way the summary and the log are the same."""
+        """Every remaining week: one call of the ``ipd`` kernel for a classic game nothing
+        from outside can enter (``classic.whole_game_ready``), else week by week."""
         if classic.whole_game_ready(self):
             classic.play_game(self)
-            self.steps = self.weeks
-            self.time = float(self.weeks)  # the clock a stepped run would show
+            self.steps, self.time = self.weeks, float(self.weeks)  # as a stepped run ends
             self.running = False
             self.outcome = self.classify()
         while self.running:
@@ -310,7 +309,7 @@ class TradeModel(mesa.Model):
         self.both_complied.append(us_ok and cn_ok)
 
         supply_week(self, week)
-        state = self._week_state()
+        state = payoffs.week_state(self)
         p = payoffs.pressures(state, s.cn_processing_share, self.payoff_scales)
         self.us.pressure, self.cn.pressure = p.us_pressure, p.cn_pressure
         self.us.leverage, self.cn.leverage = p.us_leverage, p.cn_leverage
@@ -319,22 +318,9 @@ class TradeModel(mesa.Model):
         exchanged = (self.us.human or self.cn.human) and negotiation.human_exchanges(self, week)
         if self.talks_this_week and week >= s.talks_earliest_week and not exchanged:
             negotiation.hold_talks(self, week)
-        us, cn = self.us, self.cn  # only instruments can have moved since (deal or snapback)
-        state = replace(state, us_tariff_above_base=us.tariff_average - us.instruments.tariff_base,
-                        cn_tariff_above_base=cn.tariff_average - cn.instruments.tariff_base,
-                        us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs)
-        us.welfare, cn.welfare = payoffs.welfare(state, self.payoff_scales)
-
-    def _week_state(self) -> payoffs.WeekState:
-        firms, us, cn = self.firms, self.us, self.cn
-        return payoffs.WeekState(
-            us_tariff_above_base=us.tariff_average - us.instruments.tariff_base,
-            cn_tariff_above_base=cn.tariff_average - cn.instruments.tariff_base,
-            us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
-            us_shortage=firms.shortage(US_HOME), us_dependency=firms.dependency(US_HOME),
-            us_lobbying=firms.lobbying_of(US_HOME),
-            blocked=firms.blocked / firms.total_demand if firms.total_demand else 0.0,
-            price_pain=self.market.price_pain, mood=self.market.mood)
+        # Only instruments can have moved since (a deal or a snapback).
+        state = replace(state, **payoffs.instrument_fields(self.us, self.cn))
+        self.us.welfare, self.cn.welfare = payoffs.welfare(state, self.payoff_scales)
 
     def request_talks(self, side: str, week: int) -> None:
         """``side`` asks for talks: they open next week unless too soon or too early."""
@@ -390,19 +376,13 @@ class TradeModel(mesa.Model):
 
     # ------------------------------------------------------------------------ tables
     def model_table(self):
-        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        if frame.empty:
-            return frame
-        frame.insert(1, "date", [self.log.date_of(int(w)) for w in frame["week"]])
-        return frame
+        return reporters.model_table(self.datacollector, self.log.date_of)
 
     def government_table(self):
         """One row per government per week (from the us_*/cn_* model reporters)."""
         return reporters.government_table(self.model_table())
 
     def firm_table(self):
-        import pandas as pd
-
         if not self.firm_panel:
             return pd.DataFrame(columns=["week", "firm", "cover_weeks", "production", "china_share",
                                          "licensed", "pending", "lobbying"])

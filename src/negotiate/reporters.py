@@ -136,6 +136,14 @@ class BatchRunRecord(WeeklyRecord):
         return {}
 
 
+def model_table(record: WeeklyRecord, date_of: Callable[[int], str]) -> pd.DataFrame:
+    """The weekly model table, with each week's date beside its number."""
+    frame = record.get_model_vars_dataframe().reset_index(drop=True)
+    if not frame.empty:
+        frame.insert(1, "date", [date_of(int(w)) for w in frame["week"]])
+    return frame
+
+
 def government_table(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per government per week, reshaped from the us_*/cn_* columns of ``frame``."""
     rows = []
