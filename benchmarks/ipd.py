@@ -1,8 +1,8 @@
 """Speed of the classic iterated game: 100,000 rounds against a plain numpy loop.
 
 ``measure()`` is imported by ``benchmarks/run.py``: 100,000 rounds of classic-ipd through
-the public API (``negotiate.run`` without weekly tables: one Mesa step a week, each playing
-the ``ipd`` kernel) and through the kernel itself (``negotiate.ipd.play``), against a
+the public API (``negotiate.run`` without weekly tables: the whole game in one call of the
+``ipd`` kernel, then recorded on the model) and through the kernel itself (``negotiate.ipd.play``), against a
 straightforward numpy round-by-round loop of the same game, measured in the same process:
 TFT vs TFT, execution noise 0.05, payoffs (3, 0, 5, 1). The per-week Mesa path without
 ``negotiate.run`` is reported at 10,000 weeks.
@@ -60,8 +60,8 @@ OVERRIDES = {
 
 
 def run_path(rounds: int = ROUNDS, seed: int = SEED) -> float:
-    """The model through the public API, without weekly tables: ``negotiate.run`` steps the
-    model, which plays one round of the ``ipd`` kernel a week. Returns the US mean payoff."""
+    """The model through the public API, without weekly tables: ``negotiate.run`` plays the
+    whole game in one call of the ``ipd`` kernel. Returns the US mean payoff."""
     import negotiate
 
     result = negotiate.run("classic-ipd", weeks=rounds, seed=seed,
@@ -70,8 +70,8 @@ def run_path(rounds: int = ROUNDS, seed: int = SEED) -> float:
 
 
 def mesa_path(rounds: int = MESA_ROUNDS, seed: int = SEED) -> float:
-    """One ``TradeModel.step()`` a week, no weekly tables, without ``negotiate.run``.
-    Returns the US mean payoff."""
+    """One ``TradeModel.step()`` a week (one round of the same kernel each), no weekly
+    tables, without ``negotiate.run``. Returns the US mean payoff."""
     from negotiate.model import TradeModel
     from negotiate.runner import summarise
     from negotiate.scenario import load_scenario
@@ -104,7 +104,7 @@ def measure() -> dict:
 
     ``rounds_100k_s`` is the model through the public API,
     ``negotiate.run("classic-ipd", weeks=100000, overrides={"collect.weekly": False, ...})``
-    (one Mesa step a week); ``play_100k_s`` the :func:`negotiate.ipd.play` kernel;
+    (one call of the kernel); ``play_100k_s`` the :func:`negotiate.ipd.play` kernel;
     ``numpy_loop_100k_s`` the reference; ``mesa_path_10k_s`` the per-week Mesa path at
     10,000 weeks (timed once). ``path`` says what ``rounds_100k_s`` timed.
     """
@@ -116,7 +116,7 @@ def measure() -> dict:
     call = "negotiate.run('classic-ipd', tft vs tft, noise.execution=0.05, collect.weekly=False)"
     if probe_s <= PROBE_BUDGET_S:
         rounds_s = _best_of(run_path)
-        note = call + ", one Mesa step a week"
+        note = call + ", the whole game in one call of the kernel"
     else:
         # Linear extrapolation: a lower bound if the cost per week grows with the run.
         rounds_s = probe_s * ROUNDS / PROBE

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -14,38 +15,50 @@ KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LogRecord:
+@lru_cache(maxsize=8192)
+def week_date(start: dt.date, week: int) -> str:
+    """The ISO date of the Monday of ``week`` (week 1 starts on ``start``; week 0 is week 1)."""
+    return (start + dt.timedelta(weeks=max(week, 1) - 1)).isoformat()
+
+
+class LogRecord(NamedTuple):
     """One thing that happened. ``real`` is ground truth; ``perceived`` what the actor saw.
 
     For an accusation, ``real`` says whether the accused side actually breached that week:
-    a debrief can show which friction came from misperception.
+    a debrief can show which friction came from misperception. (A named tuple: a classic
+    game may log a record a week for 100,000 weeks.)
     """
 
+    start: dt.date  # Monday of week 1: dates the record
     week: int
-    date: str
     actor: str
     kind: str
-    details: str
+    details: str = ""
     real: bool | None = None
     perceived: bool | None = None
+
+    @property
+    def date(self) -> str:
+        # Worked out when read: a classic game may log 100,000 weeks nobody looks at.
+        return week_date(self.start, self.week)
+
+
+_new_tuple = tuple.__new__
+COLUMNS = ("week", "date", "actor", "kind", "details", "real", "perceived")
 
 
 class EventLog:
     def __init__(self, start: dt.date) -> None:
         self.start = start
         self.records: list[LogRecord] = []
-        self._dates: dict[int, str] = {}
 
     def date_of(self, week: int) -> str:
-        date = self._dates.get(week)
-        if date is None:
-            date = self._dates[week] = (self.start + dt.timedelta(weeks=max(week, 1) - 1)).isoformat()
-        return date
+        return week_date(self.start, week)
 
     def add(self, week: int, actor: str, kind: str, details: str = "", *,
             real: bool | None = None, perceived: bool | None = None) -> LogRecord:
-        record = LogRecord(week, self.date_of(week), actor, kind, details, real, perceived)
+        # tuple.__new__ skips the named tuple's Python-level constructor (same record).
+        record = _new_tuple(LogRecord, (self.start, week, actor, kind, details, real, perceived))
         self.records.append(record)
         return record
 
@@ -53,10 +66,16 @@ class EventLog:
         return sum(1 for r in self.records if r.kind == kind and (actor is None or r.actor == actor))
 
     def to_frame(self) -> pd.DataFrame:
-        columns = ["week", "date", "actor", "kind", "details", "real", "perceived"]
         if not self.records:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-        frame = pd.DataFrame([asdict(r) for r in self.records], columns=columns)
-        frame["real"] = frame["real"].astype("boolean")
-        frame["perceived"] = frame["perceived"].astype("boolean")
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+        records = self.records
+        frame = pd.DataFrame({
+            "week": [r.week for r in records],
+            "date": [week_date(r.start, r.week) for r in records],
+            "actor": [r.actor for r in records],
+            "kind": [r.kind for r in records],
+            "details": [r.details for r in records],
+            "real": pd.array([r.real for r in records], dtype="boolean"),
+            "perceived": pd.array([r.perceived for r in records], dtype="boolean"),
+        })
         return frame

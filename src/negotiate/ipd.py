@@ -11,14 +11,13 @@ because the literature shows they act differently on stochastic strategies:
   flipped with probability ε, independently and privately, so the two records of the past
   can disagree (Bendor, Kramer & Stout 1991; Wu & Axelrod 1995).
 
-:class:`ClassicGame` is the round-by-round definition that the Mesa model steps once per
-week; :func:`play` runs the same definition many rounds fast. Both draw random numbers in
-one fixed order per week -- US decision, CN decision, US execution flip, CN execution flip,
-US perception flip, CN perception flip -- and only draw a number when it can matter (a
-decision only when 0 < P(C) < 1, a flip only when that noise is > 0). Because numpy's
+One kernel plays the game: :meth:`ClassicGame.play_rounds` plays any number of weeks from
+where the game stands (:func:`play` is a fresh game in one call). It draws random numbers
+in one fixed order per week -- US decision, CN decision, US execution flip, CN execution
+flip, US perception flip, CN perception flip -- and only draws a number when it can matter
+(a decision only when 0 < P(C) < 1, a flip only when that noise is > 0). Because numpy's
 ``Generator.random(n)`` yields exactly the next ``n`` values of ``Generator.random()``,
-:func:`play` can pre-draw uniforms in blocks and still reproduce :class:`ClassicGame`
-move for move from the same seed.
+uniforms pre-drawn in blocks give the same moves as weeks played one call at a time.
 """
 
 from __future__ import annotations
@@ -83,11 +82,16 @@ class WeekOutcome:
 
 
 class ClassicGame:
-    """Two strategies playing the noisy iterated prisoner's dilemma, one week at a time.
+    """Two strategies playing the noisy iterated prisoner's dilemma: the one kernel.
 
-    The Mesa model calls :meth:`play_week` once per step in the ``classic-ipd`` scenario, so
-    the method allocates only its small result object and reuses one :class:`Perception`
-    per side (strategies must not keep a reference to the view between weeks).
+    :meth:`play_rounds` plays any number of weeks from where the game stands. The Mesa
+    model calls it once per step (one round) when it keeps weekly tables, and once for
+    the whole game when it does not; :func:`play` is a fresh game played in one call;
+    :meth:`play_week` is one round as a :class:`WeekOutcome`. Strategies whose behaviour
+    is their automaton tables (all the classic ones) are played on integer state tables
+    with uniforms drawn in blocks; any other strategy (e.g. ``pragmatic``) decides and
+    observes through its own methods. Both read the uniforms in the order given in the
+    module docstring, so the moves do not depend on how the weeks are split into calls.
     """
 
     __slots__ = (
@@ -104,6 +108,7 @@ class ClassicGame:
         "_us_view",
         "_cn_view",
         "_table",
+        "_automata",
     )
 
     def __init__(
@@ -122,8 +127,7 @@ class ClassicGame:
         r, s, t, p = self.payoffs
         # Indexed by (not my_move) * 2 + (not their_move): CC, CD, DC, DD from my side.
         self._table = (r, s, t, p)
-        self._us_view = Perception(week=0)
-        self._cn_view = Perception(week=0)
+        self._automata: tuple = ()
         self.reset()
 
     def reset(self) -> None:
@@ -138,6 +142,11 @@ class ClassicGame:
         self._us_view = Perception(week=0)
         self._cn_view = Perception(week=0)
 
+    def payoff(self, code: int) -> tuple[float, float]:
+        """(US, CN) payoffs of a round from its outcome code (``trace & 3``)."""
+        table = self._table
+        return table[code & 3], table[(code & 1) * 2 + (code >> 1 & 1)]
+
     def play_week(
         self,
         rng: np.random.Generator,
@@ -151,48 +160,132 @@ class ClassicGame:
         move is the opposite of the intended one whatever the noise draw); the noise draws
         still happen so that a scripted error does not shift the random stream.
         """
-        uv = self._us_view
-        uv.week = self.week
-        uv.my_last = self.us_last
-        uv.their_last = self.us_seen_last
-        cv = self._cn_view
-        cv.week = self.week
-        cv.my_last = self.cn_last
-        cv.their_last = self.cn_seen_last
+        if us_error or cn_error:
+            code = self._play_objects(1, rng, us_error, cn_error)[0]
+        else:
+            code = self.play_rounds(1, rng)[0][0]
+        us_pay, cn_pay = self.payoff(code)
+        return WeekOutcome(not code & 4, not code & 8, not code & 2, not code & 1,
+                           not code & 16, not code & 32, us_pay, cn_pay)
 
-        us_int = self.us.decide(uv, rng).complies
-        cn_int = self.cn.decide(cv, rng).complies
+    def play_rounds(self, rounds: int, rng: np.random.Generator) -> tuple[list[int], int | None]:
+        """Play ``rounds`` weeks from where the game stands: each week's trace code
+        (:data:`TRACE_BITS`) and, for the table path, how many uniforms it used (it may
+        have drawn more in its last block; one round draws exactly what it uses)."""
+        if _is_plain_automaton(self.us) and _is_plain_automaton(self.cn):
+            return self._play_tables(rounds, rng)
+        return self._play_objects(rounds, rng, False, False), None
 
-        us_move, cn_move = us_int, cn_int
-        eps = self.execution_noise
-        if eps > 0.0:
-            if rng.random() < eps:
-                us_move = not us_move
-            if rng.random() < eps:
-                cn_move = not cn_move
-        if us_error:
-            us_move = not us_int
-        if cn_error:
-            cn_move = not cn_int
+    def _play_objects(self, rounds: int, rng: np.random.Generator, us_error: bool,
+                      cn_error: bool) -> list[int]:
+        codes = [0] * rounds
+        us, cn = self.us, self.cn
+        uv, cv = self._us_view, self._cn_view
+        eps, delta = self.execution_noise, self.perception_noise
+        for t in range(rounds):
+            uv.week = cv.week = self.week
+            uv.my_last, uv.their_last = self.us_last, self.us_seen_last
+            cv.my_last, cv.their_last = self.cn_last, self.cn_seen_last
+            us_int = us.decide(uv, rng).complies
+            cn_int = cn.decide(cv, rng).complies
+            us_move, cn_move = us_int, cn_int
+            if eps > 0.0:
+                if rng.random() < eps:
+                    us_move = not us_move
+                if rng.random() < eps:
+                    cn_move = not cn_move
+            if us_error:
+                us_move = not us_int
+            if cn_error:
+                cn_move = not cn_int
+            us_seen, cn_seen = cn_move, us_move
+            if delta > 0.0:
+                if rng.random() < delta:
+                    us_seen = not us_seen
+                if rng.random() < delta:
+                    cn_seen = not cn_seen
+            us.observe(us_move, us_seen)
+            cn.observe(cn_move, cn_seen)
+            self.us_last, self.cn_last = us_move, cn_move
+            self.us_seen_last, self.cn_seen_last = us_seen, cn_seen
+            self.week += 1
+            codes[t] = ((0 if cn_move else 1) + (0 if us_move else 2) + (0 if us_int else 4)
+                        + (0 if cn_int else 8) + (0 if us_seen else 16) + (0 if cn_seen else 32))
+        return codes
 
-        us_seen, cn_seen = cn_move, us_move
-        delta = self.perception_noise
-        if delta > 0.0:
-            if rng.random() < delta:
-                us_seen = not us_seen
-            if rng.random() < delta:
-                cn_seen = not cn_seen
+    def _tables_now(self) -> tuple:
+        us, cn = self.us, self.cn
+        cached = self._automata
+        if not cached or cached[0] is not us or cached[1] is not cn:
+            pu, nu = _tables(us)  # type: ignore[arg-type]
+            pc, nc = _tables(cn)  # type: ignore[arg-type]
+            # Per-state decision kind: 1 = certain C, 0 = certain D, 2 = draw (as decide()).
+            ku = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pu]
+            kc = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pc]
+            cached = self._automata = (us, cn, pu, nu, ku, pc, nc, kc)
+        return cached
 
-        self.us.observe(us_move, us_seen)
-        self.cn.observe(cn_move, cn_seen)
-        self.us_last, self.cn_last = us_move, cn_move
-        self.us_seen_last, self.cn_seen_last = us_seen, cn_seen
-        self.week += 1
-
-        table = self._table
-        us_pay = table[(0 if us_move else 2) + (0 if cn_move else 1)]
-        cn_pay = table[(0 if cn_move else 2) + (0 if us_move else 1)]
-        return WeekOutcome(us_int, cn_int, us_move, cn_move, us_seen, cn_seen, us_pay, cn_pay)
+    def _play_tables(self, rounds: int, rng: np.random.Generator) -> tuple[list[int], int]:
+        _, _, pu, nu, ku, pc, nc, kc = self._tables_now()
+        us, cn = self.us, self.cn
+        su, sc = us.state, cn.state  # type: ignore[attr-defined]
+        eps, delta = self.execution_noise, self.perception_noise
+        codes = [0] * rounds
+        noise_draws = (2 if eps > 0.0 else 0) + (2 if delta > 0.0 else 0)
+        need = 2 + noise_draws  # most draws a week can take
+        if rounds == 1:  # exactly what this week uses, so that week-by-week play draws alike
+            need = (ku[su] == 2) + (kc[sc] == 2) + noise_draws
+            draw = rng.random  # one scalar at a time: cheaper than an array this small
+            buf: list[float] = [draw() for _ in range(need)]
+        else:
+            buf = rng.random(min(_BLOCK, rounds * need)).tolist()
+        i = 0
+        used = 0  # uniforms consumed from earlier blocks
+        n_buf = len(buf)
+        a = b = seen_a = seen_b = True
+        for t in range(rounds):
+            if i + need > n_buf:
+                buf = buf[i:] + rng.random(_BLOCK).tolist()
+                used += i
+                i = 0
+                n_buf = len(buf)
+            k = ku[su]
+            if k == 2:
+                a = buf[i] < pu[su]
+                i += 1
+            else:
+                a = k == 1
+            k = kc[sc]
+            if k == 2:
+                b = buf[i] < pc[sc]
+                i += 1
+            else:
+                b = k == 1
+            code = (0 if a else 4) + (0 if b else 8)
+            if eps > 0.0:
+                if buf[i] < eps:
+                    a = not a
+                if buf[i + 1] < eps:
+                    b = not b
+                i += 2
+            # Codes: 2*(not own) + (not other's seen).
+            ja = 0 if a else 2
+            jb = 0 if b else 2
+            if delta > 0.0:
+                # What each side saw: the other's executed move, flipped on a hit.
+                seen_a = (buf[i] < delta) != b
+                seen_b = (buf[i + 1] < delta) != a
+                i += 2
+            else:
+                seen_a, seen_b = b, a
+            su = nu[4 * su + ja + (0 if seen_a else 1)]
+            sc = nc[4 * sc + jb + (0 if seen_b else 1)]
+            codes[t] = code + ja + (0 if b else 1) + (0 if seen_a else 16) + (0 if seen_b else 32)
+        # Leave the strategies and the views where round-by-round play would leave them.
+        us.state, cn.state = su, sc  # type: ignore[attr-defined]
+        self.us_last, self.cn_last, self.us_seen_last, self.cn_seen_last = a, b, seen_a, seen_b
+        self.week += rounds
+        return codes, used + i
 
 
 class ScriptedMoves(Strategy):
@@ -366,10 +459,9 @@ def play(
 ) -> IPDResult:
     """Play ``rounds`` weeks of the classic game and summarise them.
 
-    Identical, move for move, to ``rounds`` calls of :meth:`ClassicGame.play_week` with
-    ``np.random.default_rng(seed)``. For automaton strategies (all the classic ones) the
-    loop runs on integer state tables and pre-drawn uniforms; anything else (e.g.
-    ``pragmatic``) goes through :class:`ClassicGame`.
+    A new :class:`ClassicGame` played with :meth:`~ClassicGame.play_rounds` from
+    ``np.random.default_rng(seed)``: the same moves as ``rounds`` calls of
+    :meth:`ClassicGame.play_week`.
 
     ``seed`` may be a live ``Generator`` (e.g. a Mesa model's ``model.rng``): the moves are
     then those ``play_week`` would make from it, but the generator ends up advanced past
@@ -384,99 +476,17 @@ def play(
     rounds = int(rounds)
     if rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
-    eps = _check_noise("execution_noise", execution_noise)
-    delta = _check_noise("perception_noise", perception_noise)
-    pay = _check_payoffs(payoffs)
-    rng = np.random.default_rng(seed)
     if us is cn:
         raise ValueError("us and cn must be two separate strategy objects")
-    moves = moves or trace
-
-    if not (_is_plain_automaton(us) and _is_plain_automaton(cn)):
-        game = ClassicGame(us, cn, pay, eps, delta)
-        counts = [0, 0, 0, 0]
-        codes = np.empty(rounds, dtype=np.int8) if moves else None
-        for t in range(rounds):
-            w = game.play_week(rng)
-            o = (0 if w.us_move else 2) + (0 if w.cn_move else 1)
-            counts[o] += 1
-            if codes is not None:
-                if trace:
-                    o += ((0 if w.us_intended else 4) + (0 if w.cn_intended else 8)
-                          + (0 if w.us_seen else 16) + (0 if w.cn_seen else 32))
-                codes[t] = o
-        if trace:
-            return IPDResult(rounds, tuple(counts), pay, codes & 3, codes)  # type: ignore[arg-type, operator]
-        return IPDResult(rounds, tuple(counts), pay, codes)  # type: ignore[arg-type]
-
-    us.reset()
-    cn.reset()
-    pu, nu = _tables(us)  # type: ignore[arg-type]
-    pc, nc = _tables(cn)  # type: ignore[arg-type]
-    # Per-state decision kind: 1 = certain C, 0 = certain D, 2 = draw (matches decide()).
-    ku = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pu]
-    kc = [1 if p >= 1.0 else (0 if p <= 0.0 else 2) for p in pc]
-    su, sc = us.initial_state, cn.initial_state
+    game = ClassicGame(us, cn, payoffs, execution_noise, perception_noise)
+    codes, draws = game.play_rounds(rounds, np.random.default_rng(seed))
     counts = [0, 0, 0, 0]
-    out: list[int] | None = [0] * rounds if moves else None
-
-    # Most draws a week can take; the buffer is topped up before it could run dry.
-    need = 2 + (2 if eps > 0.0 else 0) + (2 if delta > 0.0 else 0)
-    buf: list[float] = rng.random(min(_BLOCK, rounds * need)).tolist()
-    i = 0
-    used = 0  # uniforms consumed from earlier blocks
-    n_buf = len(buf)
-    for t in range(rounds):
-        if i + need > n_buf:
-            buf = buf[i:] + rng.random(_BLOCK).tolist()
-            used += i
-            i = 0
-            n_buf = len(buf)
-        k = ku[su]
-        if k == 2:
-            a = buf[i] < pu[su]
-            i += 1
-        else:
-            a = k == 1
-        k = kc[sc]
-        if k == 2:
-            b = buf[i] < pc[sc]
-            i += 1
-        else:
-            b = k == 1
-        a0, b0 = a, b
-        if eps > 0.0:
-            if buf[i] < eps:
-                a = not a
-            if buf[i + 1] < eps:
-                b = not b
-            i += 2
-        # Codes: 2*(not own) + (not other's seen).
-        ja = 0 if a else 2
-        jb = 0 if b else 2
-        if delta > 0.0:
-            # What each side saw: the other's executed move, flipped on a hit.
-            seen_a = (buf[i] < delta) != b
-            seen_b = (buf[i + 1] < delta) != a
-            i += 2
-        else:
-            seen_a, seen_b = b, a
-        su = nu[4 * su + ja + (0 if seen_a else 1)]
-        sc = nc[4 * sc + jb + (0 if seen_b else 1)]
-        o = ja + (0 if b else 1)
-        counts[o] += 1
-        if out is not None:
-            if trace:
-                o += ((0 if a0 else 4) + (0 if b0 else 8)
-                      + (0 if seen_a else 16) + (0 if seen_b else 32))
-            out[t] = o
-    # Leave the strategy objects where round-by-round play would have left them.
-    us.state = su  # type: ignore[attr-defined]
-    cn.state = sc  # type: ignore[attr-defined]
-    codes = np.asarray(out, dtype=np.int8) if out is not None else None
-    if trace:
-        return IPDResult(rounds, tuple(counts), pay, codes & 3, codes, used + i)  # type: ignore[arg-type, operator]
-    return IPDResult(rounds, tuple(counts), pay, codes, None, used + i)  # type: ignore[arg-type]
+    for code in codes:
+        counts[code & 3] += 1
+    trace_codes = np.asarray(codes, dtype=np.int8) if moves or trace else None
+    outcomes = trace_codes & 3 if trace_codes is not None else None
+    return IPDResult(rounds, tuple(counts), game.payoffs, outcomes,  # type: ignore[arg-type]
+                     trace_codes if trace else None, draws)
 
 
 __all__ = [

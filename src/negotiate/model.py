@@ -15,7 +15,8 @@ Activation order each week (explicit, as in Mesa's examples):
 8. welfare (``payoffs.welfare``), the détente index, and data collection.
 
 A classic scenario plays one round of the ``ipd`` kernel instead of steps 2-7
-(``classic.classic_week``).
+(``classic.classic_week``); :meth:`TradeModel.play_to_end` plays a classic game without
+weekly tables in one call of that kernel (``classic.play_game``).
 """
 
 from __future__ import annotations
@@ -26,20 +27,19 @@ from typing import Any
 
 import mesa
 
-from . import calendar_effects, negotiation, payoffs, reporters, truce
-from .agents.firm import SUPPLIERS, US_HOME, Firm, FirmPanel, Supplier
+from . import calendar_effects, classic, negotiation, payoffs, reporters, truce
+from .agents.firm import SUPPLIERS, Firm, FirmPanel, Supplier
 from .agents.government import Government, NoiseChange
 from .calendar import CalendarEvent
-from .classic import classic_week
 from .errors import MoveError
 from .eventlog import EventLog
 from .inputs import scenario_arg
 from .market import Market
 from .moves import FirmAction, Move, breaches
 from .negotiation import Offer, PendingOffer
-from .outcome import Outcome, classify, detente_index
+from .outcome import RECENT, Outcome, classify, detente_index
 from .policy import Instruments, Steps, within_terms
-from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, WeeklyRecord
+from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, BatchRunRecord
 from .scenario import TradeScenario, scenario_from_kwargs
 from .strategies import make_strategy
 from .supply import supply_week
@@ -138,7 +138,7 @@ class TradeModel(mesa.Model):
         for week in sorted(self.calendar):
             self.schedule_event(self._apply_calendar, at=week - 0.5)
         # Government data are model reporters (us_*, cn_*); government_table() reshapes them.
-        self.datacollector = WeeklyRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
+        self.datacollector = BatchRunRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
         self.running = True
 
     def _strategy(self, side: str, name: str | None = None):  # the scenario's, or ``name``
@@ -203,10 +203,10 @@ class TradeModel(mesa.Model):
             strategy = self.government(key[:2]).strategy
             if hasattr(strategy, "hawkishness"):
                 strategy.hawkishness = value
-        if self.classic_game is not None:
-            self.classic_game.us, self.classic_game.cn = self.us.strategy, self.cn.strategy
-            self.classic_game.execution_noise = self.execution_noise
-            self.classic_game.perception_noise = self.perception_noise
+        game = self.classic_game
+        if game is not None:
+            game.us, game.cn = self.us.strategy, self.cn.strategy
+            game.execution_noise, game.perception_noise = self.execution_noise, self.perception_noise
         self.log.add(self.steps, "branch", "calendar", f"{key} set to {value}")
 
     # ------------------------------------------------------------------------ human seats
@@ -255,10 +255,10 @@ class TradeModel(mesa.Model):
         if self.talks_pending_week == week:
             self.talks_this_week = True
         if self.classic:
-            classic_week(self, week)
+            classic.classic_week(self, week)  # records and scores the week
         else:
             self._trade_week(week)
-        self._score_index(week)
+            self.score_week(week)
         self.min_flow = min(self.min_flow, self.firms.flow_share())
         if self.collect_weekly:
             self.datacollector.collect(self)
@@ -270,6 +270,17 @@ class TradeModel(mesa.Model):
         self.running = week < self.weeks
         if not self.running:
             self.outcome = self.classify()
+
+    def play_to_end(self) -> None:
+        """Every remaining week: one call of the ``ipd`` kernel for a classic game nothing
+        from outside can enter (``classic.whole_game_ready``), else week by week."""
+        if classic.whole_game_ready(self):
+            classic.play_game(self)
+            self.steps, self.time = self.weeks, float(self.weeks)  # as a stepped run ends
+            self.running = False
+            self.outcome = self.classify()
+        while self.running:
+            self.step()
 
     def _trade_week(self, week: int) -> None:
         s = self.scenario
@@ -293,7 +304,7 @@ class TradeModel(mesa.Model):
         self.both_complied.append(us_ok and cn_ok)
 
         supply_week(self, week)
-        state = self._week_state()
+        state = payoffs.week_state(self)
         p = payoffs.pressures(state, s.cn_processing_share, self.payoff_scales)
         self.us.pressure, self.cn.pressure = p.us_pressure, p.cn_pressure
         self.us.leverage, self.cn.leverage = p.us_leverage, p.cn_leverage
@@ -302,22 +313,9 @@ class TradeModel(mesa.Model):
         exchanged = (self.us.human or self.cn.human) and negotiation.human_exchanges(self, week)
         if self.talks_this_week and week >= s.talks_earliest_week and not exchanged:
             negotiation.hold_talks(self, week)
-        us, cn = self.us, self.cn  # only instruments can have moved since (deal or snapback)
-        state = replace(state, us_tariff_above_base=us.tariff_average - us.instruments.tariff_base,
-                        cn_tariff_above_base=cn.tariff_average - cn.instruments.tariff_base,
-                        us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs)
-        us.welfare, cn.welfare = payoffs.welfare(state, self.payoff_scales)
-
-    def _week_state(self) -> payoffs.WeekState:
-        firms, us, cn = self.firms, self.us, self.cn
-        return payoffs.WeekState(
-            us_tariff_above_base=us.tariff_average - us.instruments.tariff_base,
-            cn_tariff_above_base=cn.tariff_average - cn.instruments.tariff_base,
-            us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
-            us_shortage=firms.shortage(US_HOME), us_dependency=firms.dependency(US_HOME),
-            us_lobbying=firms.lobbying_of(US_HOME),
-            blocked=firms.blocked / firms.total_demand if firms.total_demand else 0.0,
-            price_pain=self.market.price_pain, mood=self.market.mood)
+        # Only instruments can have moved since (a deal or a snapback).
+        state = replace(state, **payoffs.instrument_fields(self.us, self.cn))
+        self.us.welfare, self.cn.welfare = payoffs.welfare(state, self.payoff_scales)
 
     def request_talks(self, side: str, week: int) -> None:
         """``side`` asks for talks: they open next week unless too soon or too early."""
@@ -330,18 +328,25 @@ class TradeModel(mesa.Model):
             self.talks_proposer = side
 
     # ------------------------------------------------------------------------ scores
-    def _score_index(self, week: int) -> None:
-        for gov in self.governments:
-            gov.welfare_total += gov.welfare
-        while self.accusation_weeks and self.accusation_weeks[0] <= week - 4:
-            self.accusation_weeks.popleft()
-        window = self.both_complied[-4:]
+    def recent_record(self, week: int) -> tuple[int, float]:
+        """Accusations in the last ``RECENT`` weeks, and the share of them both complied."""
+        recent = self.accusation_weeks
+        while recent and recent[0] <= week - RECENT:
+            recent.popleft()
+        window = self.both_complied[-RECENT:]
+        return len(recent), sum(window) / len(window) if window else 1.0
+
+    def score_week(self, week: int) -> None:
+        """Add the trade week's welfare to the totals and score its détente index."""
         us, cn = self.us, self.cn
+        us.welfare_total += us.welfare
+        cn.welfare_total += cn.welfare
+        accusations, cooperation = self.recent_record(week)
         self.detente_index = detente_index(
-            classic=self.classic, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
+            classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
             flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
-            trust=(us.trust + cn.trust) / 2.0, accusations_recent=len(self.accusation_weeks),
-            cooperation_recent=sum(window) / len(window) if window else 1.0)
+            trust=(us.trust + cn.trust) / 2.0, accusations_recent=accusations,
+            cooperation_recent=cooperation)
         self.index_history.append(self.detente_index)
 
     def classify(self) -> Outcome:
@@ -366,11 +371,7 @@ class TradeModel(mesa.Model):
 
     # ------------------------------------------------------------------------ tables
     def model_table(self):
-        frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        if frame.empty:
-            return frame
-        frame.insert(1, "date", [self.log.date_of(int(w)) for w in frame["week"]])
-        return frame
+        return reporters.model_table(self.datacollector, self.log.date_of)
 
     def government_table(self):
         """One row per government per week (from the us_*/cn_* model reporters)."""

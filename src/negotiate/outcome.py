@@ -47,19 +47,37 @@ RECENT = 4
 def detente_index(*, classic: bool, us_headline: float = 0.0, cn_headline: float = 0.0,
                   flow: float = 1.0, us_curbs: float = 0.0, cn_curbs: float = 0.0,
                   trust: float, accusations_recent: int, cooperation_recent: float) -> float:
-    parts = {
-        "trust": trust,
-        "calm": 1.0 - min(1.0, accusations_recent / RECENT),
-        "cooperation": cooperation_recent,
-    }
     if classic:
-        weights = CLASSIC_WEIGHTS
-    else:
-        weights = TRADE_WEIGHTS
-        parts["tariffs"] = 1.0 - min(1.0, (us_headline + cn_headline) / 2.0 / TARIFF_SCALE)
-        parts["flow"] = flow
-        parts["curbs"] = 1.0 - (us_curbs + cn_curbs) / 2.0
-    return float(sum(weights[k] * parts[k] for k in weights))
+        return classic_index(trust, accusations_recent, cooperation_recent)
+    tariffs = 1.0 - min(1.0, (us_headline + cn_headline) / 2.0 / TARIFF_SCALE)
+    curbs = 1.0 - (us_curbs + cn_curbs) / 2.0
+    return trade_index(tariffs, flow, curbs, trust, _calm(accusations_recent), cooperation_recent)
+
+
+# The weights in the order the components are summed (the table above), read once: the
+# index is scored every week, and a classic game may run 100,000 weeks.
+_W_TRUST, _W_CALM, _W_COOP = (CLASSIC_WEIGHTS[k] for k in ("trust", "calm", "cooperation"))
+_T_TARIFFS, _T_FLOW, _T_CURBS, _T_TRUST, _T_CALM, _T_COOP = (
+    TRADE_WEIGHTS[k] for k in ("tariffs", "flow", "curbs", "trust", "calm", "cooperation"))
+
+
+def _calm(accusations_recent: int) -> float:
+    return 1.0 - min(1.0, accusations_recent / RECENT)
+
+
+def classic_index(trust: float, accusations_recent: int, cooperation: float) -> float:
+    """D of the classic game from mean trust, accusations in the last ``RECENT`` weeks and
+    the share of those weeks in which both complied."""
+    calm = _calm(accusations_recent)
+    # sum(): CPython's compensated float sum, not a + b + c (the digits differ).
+    return float(sum((_W_TRUST * trust, _W_CALM * calm, _W_COOP * cooperation)))
+
+
+def trade_index(tariffs: float, flow: float, curbs: float, trust: float, calm: float,
+                cooperation: float) -> float:
+    """D of the trade game from its components (each in [0, 1])."""
+    return float(sum((_T_TARIFFS * tariffs, _T_FLOW * flow, _T_CURBS * curbs, _T_TRUST * trust,
+                      _T_CALM * calm, _T_COOP * cooperation)))
 
 
 @dataclass(frozen=True, slots=True)

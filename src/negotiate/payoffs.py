@@ -8,6 +8,13 @@ sensitivity sweep can vary them like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .agents.firm import US_HOME
+
+if TYPE_CHECKING:
+    from .agents.government import Government
+    from .model import TradeModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,24 @@ class WeekState:
     blocked: float  # share of all firms' demand blocked by licensing (may exceed 1 briefly)
     price_pain: float
     mood: float  # market mood (negative is fear)
+
+
+def instrument_fields(us: Government, cn: Government) -> dict[str, Any]:
+    """The part of a :class:`WeekState` the governments' instruments give."""
+    return {"us_tariff_above_base": us.tariff_average - us.instruments.tariff_base,
+            "cn_tariff_above_base": cn.tariff_average - cn.instruments.tariff_base,
+            "us_curbs": us.tech_curbs, "cn_curbs": cn.tech_curbs}
+
+
+def week_state(model: TradeModel) -> WeekState:
+    """The state pressure and welfare read, after firms and markets have moved."""
+    firms, market = model.firms, model.market
+    return WeekState(
+        **instrument_fields(model.us, model.cn),
+        us_shortage=firms.shortage(US_HOME), us_dependency=firms.dependency(US_HOME),
+        us_lobbying=firms.lobbying_of(US_HOME),
+        blocked=firms.blocked / firms.total_demand if firms.total_demand else 0.0,
+        price_pain=market.price_pain, mood=market.mood)
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,32 +76,72 @@ GOVERNMENT_COLUMNS = ("posture", "complied", "trust", "pressure", "leverage", "w
 
 class WeeklyRecord:
     """The weekly model table: one list per reporter (``model_vars``), as Mesa's
-    ``DataCollector`` keeps it, so ``mesa.batch_run``, SolaraViz and the app read it alike.
+    ``DataCollector`` keeps it, so SolaraViz and the app read it alike.
 
-    Values are stored as the reporters return them: every reporter returns a number, a bool
-    or a string, so nothing needs the defensive copy Mesa's collector makes of each value.
+    A week is recorded as one row, read in one call (each reporter is also a model
+    attribute of its name); the columns are built when read. Every reporter returns a
+    number, a bool or a string, so nothing needs the defensive copy Mesa's collector makes.
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = tuple(names)
         self.model_reporters = {name: name for name in names}
-        self.model_vars: dict[str, list[Any]] = {name: [] for name in names}
         self.steps: list[float] = []
-        self._reporters = [(self.model_vars[name], REPORTERS[name]) for name in names]
-        # What mesa.batch_run reads from a collector, under Mesa's own names: the steps
-        # collected, and (empty) agent records, since this model's agents report nothing.
-        self._collection_steps = self.steps
-        self.agent_reporters: dict = {}
-        self.agenttype_reporters: dict = {}
-        self._agent_records: dict = {}
-        self._agenttype_records: dict = {}
+        self.rows: list[tuple[Any, ...]] = []
+        self._read_row = attrgetter(*self.names)
+        self._columns: dict[str, list[Any]] = {name: [] for name in self.names}
 
     def collect(self, model: TradeModel) -> None:
         self.steps.append(model.time)
-        for column, reporter in self._reporters:
-            column.append(reporter(model))
+        self.rows.append(self._read_row(model))
+
+    @property
+    def model_vars(self) -> dict[str, list[Any]]:
+        """One list per reporter, a value a recorded week (extended as weeks are read)."""
+        columns = self._columns
+        done = len(next(iter(columns.values()), ()))
+        if done < len(self.rows):
+            for column, values in zip(columns.values(), zip(*self.rows[done:], strict=True),
+                                      strict=True):
+                column.extend(values)
+        return columns
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         return pd.DataFrame(self.model_vars)
+
+
+class BatchRunRecord(WeeklyRecord):
+    """A :class:`WeeklyRecord` that ``mesa.batch_run`` can read as ``model.datacollector``.
+
+    The one adapter to Mesa's collector: ``batch_run`` reads a ``DataCollector``'s private
+    fields (``_collection_steps``, ``_agent_records``, ``_agenttype_records``) and its
+    agent reporter dicts. They are given here under Mesa's names, for ``batch_run`` only;
+    no module of this project reads them (a test checks). The model's agents report
+    nothing per agent, so the agent records are empty.
+    """
+
+    agent_reporters: dict = {}
+    agenttype_reporters: dict = {}
+
+    @property
+    def _collection_steps(self) -> list[float]:
+        return self.steps
+
+    @property
+    def _agent_records(self) -> dict:
+        return {}
+
+    @property
+    def _agenttype_records(self) -> dict:
+        return {}
+
+
+def model_table(record: WeeklyRecord, date_of: Callable[[int], str]) -> pd.DataFrame:
+    """The weekly model table, with each week's date beside its number."""
+    frame = record.get_model_vars_dataframe().reset_index(drop=True)
+    if not frame.empty:
+        frame.insert(1, "date", [date_of(int(w)) for w in frame["week"]])
+    return frame
 
 
 def government_table(frame: pd.DataFrame) -> pd.DataFrame:

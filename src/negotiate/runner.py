@@ -96,8 +96,7 @@ def run(
             values["weeks"] = weeks
         sc = load_scenario(scenario, values, seed=seed)
     model = TradeModel(sc)
-    while model.running:
-        model.step()
+    model.play_to_end()
     return RunResult(summarise(model), model)
 
 

@@ -37,3 +37,29 @@ def test_the_check_finds_a_private_import(tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "page.py").write_text("from negotiate.moves import _number\n")
     assert private_imports(tmp_path) == ["app/page.py:1 imports _number"]
+
+
+#: Mesa's private DataCollector fields that ``mesa.batch_run`` reads; only the adapter
+#: ``reporters.BatchRunRecord`` defines them, and nothing in the project reads them.
+MESA_COLLECTOR_FIELDS = {"_collection_steps", "_agent_records", "_agenttype_records", "_validated"}
+
+
+def mesa_field_reads(root: Path) -> list[str]:
+    found = []
+    for path in sorted([*(root / "src").rglob("*.py"), *(root / "app").rglob("*.py")]):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in MESA_COLLECTOR_FIELDS:
+                found.append(f"{path.relative_to(root)}:{node.lineno} reads {node.attr}")
+    return found
+
+
+def test_no_module_reads_mesa_collector_fields():
+    assert mesa_field_reads(ROOT) == []
+
+
+def test_the_check_finds_a_mesa_collector_field(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "src" / "m.py").write_text("steps = model.datacollector._collection_steps\n")
+    assert mesa_field_reads(tmp_path) == ["src/m.py:1 reads _collection_steps"]

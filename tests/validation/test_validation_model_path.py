@@ -1,8 +1,8 @@
 """The main model's classic-ipd path plays exactly the validated kernel.
 
-``negotiate run classic-ipd`` steps a Mesa model that calls
-:meth:`negotiate.ipd.ClassicGame.play_week` with ``model.rng`` once a week. In classic mode
-nothing else draws from that generator, so the run is move for move
+``negotiate run classic-ipd`` plays :meth:`negotiate.ipd.ClassicGame.play_rounds` with
+``model.rng``: the whole game in one call without weekly tables, one round a week with them.
+In classic mode nothing else draws from that generator, so the run is move for move
 ``negotiate.ipd.play(..., seed=seed)``, whose convergence to the exact long-run values is
 tested in ``test_validation_theory_vs_sim.py``. Should the model one day draw other random
 numbers in classic mode, this equality breaks and must be replaced by a statistical check
@@ -48,3 +48,26 @@ def test_negotiate_run_matches_the_kernel(us, cn, execution, perception, seed) -
     exact = theory.long_run(make_strategy(us), make_strategy(cn),
                             execution_noise=execution, perception_noise=perception)
     assert abs(summary["mean_payoff"]["us"] - exact.us_payoff) < 0.5
+
+
+@pytest.mark.parametrize(("us", "cn", "execution", "perception", "seed"),
+                         [("gtft", "wsls", 0.05, 0.05, 4), ("tft", "grim", 0.1, 0.0, 5),
+                          ("pragmatic", "ctft", 0.05, 0.1, 6)])
+def test_whole_game_and_week_by_week_record_the_same_game(us, cn, execution, perception,
+                                                          seed) -> None:
+    """Without weekly tables run() plays the whole game in one call of the kernel; with
+    them it steps the model a round a week. Same summary, same log."""
+    overrides = {"us.strategy": us, "cn.strategy": cn, "noise.execution": execution,
+                 "noise.perception": perception}
+    whole = negotiate.run("classic-ipd", weeks=300, seed=seed,
+                          overrides={**overrides, "collect.weekly": False})
+    weekly = negotiate.run("classic-ipd", weeks=300, seed=seed,
+                           overrides={**overrides, "collect.weekly": True})
+    assert len(weekly.model_table) == 300 and whole.model_table.empty
+    assert whole.summary["accusations"]["us"] + whole.summary["accusations"]["cn"] > 0
+    drop = ("params",)
+    assert ({k: v for k, v in whole.summary.items() if k not in drop}
+            == {k: v for k, v in weekly.summary.items() if k not in drop})
+    assert whole.event_table.equals(weekly.event_table)
+    assert (whole.model.us.trust, whole.model.cn.trust) == (weekly.model.us.trust,
+                                                            weekly.model.cn.trust)

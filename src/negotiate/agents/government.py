@@ -70,6 +70,10 @@ class Government(mesa.Agent):
         strategy.reset()
 
     @property
+    def accused_name(self) -> str:
+        return "CN" if self.side == "us" else "US"
+
+    @property
     def other(self) -> Government:
         return self.model.cn if self.side == "us" else self.model.us
 
@@ -104,7 +108,7 @@ class Government(mesa.Agent):
             agreement_in_force=agreement is not None,
             weeks_to_lapse=None if agreement is None else agreement.end_week - model.week,
             talks_open=model.talks_this_week,
-            perceived_violations_recent=sum(1 for seen in self.seen_history if not seen),
+            perceived_violations_recent=self.seen_history.count(False),
         )
 
     # ------------------------------------------------------------------ the week
@@ -222,23 +226,34 @@ class Government(mesa.Agent):
 
     def accuse(self, week: int, why: str, *, real: bool | None = None) -> None:
         """Accuse the other side in public (real when it did breach last week)."""
-        model, accused = self.model, self.other
+        accused = self.other
         if real is None:
             real = accused.complied_last is False
+        self.note_accusation(week, why, real)
+        accused.trust = trust_when_accused(accused.trust)
+
+    def note_accusation(self, week: int, why: str, real: bool) -> None:
+        """The accuser's side of an accusation: counts, the recent window, mood, the log
+        (the accused's trust falls by :func:`trust_when_accused`)."""
+        model = self.model
         self.accusations += 1
         if not real:
             self.false_accusations += 1
-        accused.accused()
         model.accusation_weeks.append(week)
         model.market.shock("accusation")
-        model.log.add(week, self.side, "accusation",
-                      f"accuses {accused.side.upper()} of breaching: {why}", real=real, perceived=True)
+        model.log.add(week, self.side, "accusation", f"accuses {self.accused_name} of breaching: {why}",
+                      real=real, perceived=True)
 
     def update_trust(self, seen_complied: bool) -> None:
-        if seen_complied:
-            self.trust += TRUST_GAIN * (1.0 - self.trust)
-        else:
-            self.trust -= TRUST_LOSS * self.trust
+        self.trust = trust_after(self.trust, seen_complied)
 
-    def accused(self) -> None:
-        self.trust = max(0.0, self.trust - TRUST_HIT_WHEN_ACCUSED)
+
+def trust_after(trust: float, seen_complied: bool) -> float:
+    """Trust after a week in which the other side was seen to comply (or not)."""
+    if seen_complied:
+        return trust + TRUST_GAIN * (1.0 - trust)
+    return trust - TRUST_LOSS * trust
+
+
+def trust_when_accused(trust: float) -> float:
+    return max(0.0, trust - TRUST_HIT_WHEN_ACCUSED)
