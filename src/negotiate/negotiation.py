@@ -62,6 +62,8 @@ class Offer:
 
 #: Each offer field's bound (forms and messages read them from here).
 OFFER_BOUNDS = bounds_of(Offer)
+#: Offer fields that take whole numbers only.
+WHOLE_OFFER_FIELDS = ("weeks",)
 #: What people call each offer field.
 OFFER_LABELS = {
     "us_tariff_cap": "U.S. tariff cap",
@@ -74,13 +76,16 @@ OFFER_LABELS = {
 }
 
 
-def parse_offer_field(name: str, value: Any) -> Any:
-    """One offer field typed or sent from outside, checked against its bound (MoveError)."""
+def parse_offer_field(name: str, value: Any, *, label: str | None = None) -> Any:
+    """One offer field typed or sent from outside, checked against its bound (MoveError).
+
+    ``label`` names the field in the message (a form passes the label it shows).
+    """
     if name not in OFFER_BOUNDS:
         raise MoveError(f"offer field {name!r} is unknown; allowed: {', '.join(OFFER_BOUNDS)}")
     try:
-        return parse_field(name, value, OFFER_BOUNDS[name], label=f"offer {OFFER_LABELS[name]}",
-                           whole=name == "weeks")
+        return parse_field(name, value, OFFER_BOUNDS[name], label=label or f"offer {OFFER_LABELS[name]}",
+                           whole=name in WHOLE_OFFER_FIELDS)
     except BoundsError as err:
         raise MoveError(str(err)) from None
 
