@@ -67,8 +67,8 @@ def talks_next_week(game: st.PlayGame) -> bool:
 
 def proposed_move(side: str, form: dict[str, str], defaults: dict[str, str]) -> Move:
     """The instruments the player has typed so far (valid, changed fields only)."""
-    values = {name: text for name, text in form.items()
-              if str(text).strip() != defaults.get(name) and not move_field_error(side, name, text)}
+    values = {name: form[name] for name in st.SIDE_FIELDS[side]
+              if str(form[name]).strip() != defaults.get(name) and not move_field_error(side, name, form[name])}
     return parse_move(side, values)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from negotiate.moves import FIELD_LABELS, Move, show
 from negotiate.negotiation import Offer, PendingOffer
+from negotiate.params import number
 
 from .fields import SIDE_TITLES
 
@@ -59,15 +60,15 @@ class TermsInForce:
 def _caps(side: str, terms: dict[str, Any]) -> tuple[Cap, ...]:
     who = _SIDE_SHORT[side]
     caps = [Cap(side, "tariff_headline", f"{who} headline tariff", terms["tariff_cap"],
-                f"at most {terms['tariff_cap']:.0f}%")]
+                f"at most {number(terms['tariff_cap'])}%")]
     if side == "us":
         caps.append(Cap(side, "tech_curbs", "U.S. tech curbs", terms["curb_cap"],
-                        f"at most {terms['curb_cap']:.2f}"))
+                        f"at most {number(terms['curb_cap'])}"))
     else:
         caps.append(Cap(side, "approval_rate", "China licence approvals", terms["approval_floor"],
                         f"at least {terms['approval_floor']:.0%}"))
         caps.append(Cap(side, "review_weeks", "China licence review", terms["review_cap"],
-                        f"at most {terms['review_cap']:.0f} weeks"))
+                        f"at most {number(terms['review_cap'])} weeks"))
     return tuple(caps)
 
 

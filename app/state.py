@@ -236,7 +236,8 @@ def parse_move_form(side: str, form: dict[str, Any], defaults: dict[str, str] | 
     Empty instrument fields are errors rather than "no change": the panel is pre-filled
     with the current values, so an empty box means the player deleted it by mistake. A field
     still showing its (rounded) default is left out, so an untouched field never moves an
-    instrument by a rounding step (which the model could read as a breach of a truce cap).
+    instrument by a rounding step (which the model could read as a breach of a truce cap);
+    so is a licence kind left as it was.
     """
     data: dict[str, Any] = {}
     for name in SIDE_FIELDS[side]:
@@ -245,7 +246,7 @@ def parse_move_form(side: str, form: dict[str, Any], defaults: dict[str, str] | 
             continue
         data[name] = text  # empty text is refused by the one number parser, with its bound
     for name in ("posture", "licence_kind", "answer"):
-        if form.get(name):
+        if form.get(name) and (defaults is None or form[name] != defaults.get(name)):
             data[name] = form[name]
     for name in ("accuse", "extend"):
         if form.get(name) is not None:
@@ -294,8 +295,12 @@ class PlayGame:
         return self.model.outcome or self.model.classify()
 
     def form_defaults(self) -> dict[str, str]:
+        """What the panel shows before the player types: a field left so sets nothing."""
         inst = self.model.government(self.side).instruments
-        return {name: format_value(round(float(getattr(inst, name)), 3)) for name in SIDE_FIELDS[self.side]}
+        shown = {name: format_value(round(float(getattr(inst, name)), 3)) for name in SIDE_FIELDS[self.side]}
+        if self.side == "cn":
+            shown["licence_kind"] = inst.licence_kind
+        return shown
 
     def evidence(self) -> dict[str, Any]:
         """What the player's side knows about the other: only perceptions, never the truth."""
