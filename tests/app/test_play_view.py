@@ -105,3 +105,19 @@ def test_a_comma_is_never_read_as_a_bigger_number(text):
     with pytest.raises(ScenarioError, match="Perception noise.*with a point"):
         setting("noise.perception", "Perception noise", text)
     assert fields.seed("12") == 12
+
+
+def test_setting_errors_name_settings_as_people_do():
+    from negotiate import TradeModel
+    from negotiate.errors import NegotiateError, ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        st.parse_setting("noise.perception", "0.9")
+    shown = st.message(err.value)
+    assert shown.startswith("Perception noise: 0.9 is out of range") and "noise." not in shown
+    with pytest.raises(NegotiateError) as err:
+        TradeModel("classroom-short").set_live("weeks", 3)
+    shown = st.message(err.value)
+    assert "Perception noise" in shown and "U.S. strategy" in shown
+    assert "noise.perception" not in shown and "us.strategy" not in shown
+    assert st.setting_label("us.tariff_headline") == "U.S. tariff headline"
