@@ -76,3 +76,16 @@ def test_an_accepted_offer_is_signed_the_week_the_answer_comes_even_without_talk
     assert current is not None and current.start_week == week
     assert current.terms == waiting.offer.terms()
     assert model.us.tariff_headline <= waiting.offer.us_tariff_cap  # the caps bind at once
+
+
+def test_the_ais_offers_to_a_player_are_in_round_terms():
+    model = game("us", seed=5)
+    model.submit_move("us", parse_move("us", {"posture": "seek_talks"}))
+    model.step()
+    while model.running and model.pending_offer("us") is None:
+        model.submit_move("us", hold(model, "us"))
+        model.step()
+    offer = model.pending_offer("us").offer
+    assert offer.us_tariff_cap.is_integer() and offer.review_cap.is_integer()
+    assert round(offer.approval_floor, 2) == offer.approval_floor
+    assert round(offer.curb_cap, 2) == offer.curb_cap
