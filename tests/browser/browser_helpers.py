@@ -65,7 +65,7 @@ def end_week(page, week: int) -> None:
     try:
         wait_week(page, week, timeout=30_000)
     except PlaywrightTimeout:
-        if page.locator(".week-status[data-week='{}']".format(week - 1)).count() == 0:
+        if page.locator(f".week-status[data-week='{week - 1}']").count() == 0:
             raise
         button.click()
         wait_week(page, week, timeout=30_000)
