@@ -10,13 +10,12 @@ from typing import Any
 import solara
 
 from negotiate.errors import NegotiateError, ScenarioError
-from negotiate.params import Range
 from negotiate.strategies import Posture
 
 from . import state as st
 from .charts import ChartData, ChartSet
 from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, TextField, Timeline
-from .fields import plain_message, refuse_decimal_comma, seed
+from .fields import seed
 
 PLAY_INTERVAL_S = 0.3
 BRANCH_CHOICES: tuple[tuple[str, str], ...] = (
@@ -46,14 +45,10 @@ def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
 
 def setting(key: str, label: str, text: str) -> Any:
     """A typed setting, refused with its everyday name when it is not a plain number."""
-    spec = st.Control(key, label).spec
-    allowed = spec.allowed() if isinstance(spec, Range) else ""
     try:
-        return st.parse_setting(key, refuse_decimal_comma(text, allowed))
+        return st.parse_setting(key, text)
     except ScenarioError as exc:
-        detail = plain_message(exc, key, label)
-        joined = f"{label} {detail}" if detail.startswith("is ") else f"{label}: {detail}"
-        raise ScenarioError(joined) from None
+        raise ScenarioError(st.message(exc, label)) from None
 
 
 def plain_label(text: str) -> str:

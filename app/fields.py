@@ -1,70 +1,56 @@
 """Names people use for the things a player types, and the checks of what was typed.
 
-Every bound comes from the core: move fields are checked by ``negotiate.moves.parse_move``
-and offer fields by ``negotiate.moves.bounded_number`` with ``OFFER_BOUNDS``; this module
-only puts the field's everyday name in the message and explains a decimal comma.
+Every bound and parser comes from the core: instruments from ``negotiate.moves``
+(``MOVE_NUMBERS``, ``FIELD_LABELS``, ``parse_number``), offer terms from
+``negotiate.negotiation`` (``OFFER_BOUNDS``, ``OFFER_LABELS``, ``parse_offer_field``). This
+module only writes each field's label as a form shows it ("Headline tariff (%)") and puts
+that name at the start of the message.
 """
 
 from __future__ import annotations
 
-from negotiate.errors import MoveError, NegotiateError, ScenarioError
-from negotiate.moves import bounded_number, parse_move
-from negotiate.negotiation import OFFER_BOUNDS
+from negotiate import negotiation
+from negotiate.errors import MoveError
+from negotiate.moves import FIELD_LABELS, MOVE_NUMBERS, parse_number
+from negotiate.params import Range, number
 
-from .state import SEED_MAX, parse_seed
+from .state import parse_seed
 
 SIDE_TITLES = {"us": "the United States", "cn": "China"}
-MOVE_LABELS = {
-    "tariff_headline": "Headline tariff (%)",
-    "tech_curbs": "Tech curbs (index)",
-    "diversification": "Diversification support (index)",
-    "approval_rate": "Licence approval rate (share)",
-    "review_weeks": "Licence review time (weeks)",
-}
-OFFER_LABELS = {
-    "us_tariff_cap": "U.S. tariff cap (%)",
-    "cn_tariff_cap": "China tariff cap (%)",
-    "approval_floor": "Licence approval floor (share)",
-    "review_cap": "Review time cap (weeks)",
-    "curb_cap": "U.S. tech-curb cap (index)",
-    "weeks": "Length (weeks)",
-}
-_OFFER_UNITS = {"us_tariff_cap": "%", "cn_tariff_cap": "%", "approval_floor": "share",
-                "review_cap": "weeks", "curb_cap": "index", "weeks": "weeks"}
-COMMA_HINT = "write decimals with a point, e.g. 0.3, and no thousands separators"
 
 
-def _with_comma_hint(text: str, message: str) -> str:
-    return f"{message} ({COMMA_HINT})" if "," in str(text) else message
+def _title(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
-def _named(message: str, key: str, label: str) -> str:
-    """The core names a field by its key; a person reads its label."""
-    bare = label.split(" (")[0]
-    return bare + message[len(key):] if message.startswith(key) else message
+def _label(words: str, bound: Range) -> str:
+    return f"{_title(words)} ({bound.unit})" if bound.unit else _title(words)
+
+
+#: Each instrument field's label, e.g. "Licence approval rate (share)".
+MOVE_LABELS = {name: _label(FIELD_LABELS[name], bound) for name, bound in MOVE_NUMBERS.items()}
+#: The numeric offer terms a form shows, and their labels, e.g. "U.S. tariff cap (%)".
+OFFER_LABELS = {name: _label(negotiation.OFFER_LABELS[name], bound)
+                for name, bound in negotiation.OFFER_BOUNDS.items() if isinstance(bound, Range)}
+
+
+def bare(label: str) -> str:
+    """'Headline tariff (%)' -> 'Headline tariff': the name a message starts with."""
+    return label.split(" (")[0]
 
 
 def move_field_error(side: str, name: str, text: str) -> str:
     """One instrument as typed -> '' when fine, else one line naming it and what is allowed."""
     try:
-        parse_move(side, {name: str(text)})
+        parse_number(bare(MOVE_LABELS[name]), str(text), MOVE_NUMBERS[name])
     except MoveError as exc:
-        return _with_comma_hint(text, _named(str(exc), name, MOVE_LABELS[name]))
+        return str(exc)
     return ""
 
 
 def offer_value(name: str, text: str) -> float:
     """One offer term as typed -> its value, or MoveError naming the term and its bounds."""
-    lo, hi = OFFER_BOUNDS[name]
-    label = OFFER_LABELS[name].split(" (")[0]
-    try:
-        value = bounded_number(label, str(text), lo, hi, _OFFER_UNITS[name])
-    except MoveError as exc:
-        raise MoveError(_with_comma_hint(text, str(exc))) from None
-    if name == "weeks" and not value.is_integer():
-        raise MoveError(f"{label} {value:g} is not a whole number; allowed: a whole number "
-                        f"from {lo:g} to {hi:g} weeks")
-    return value
+    return negotiation.parse_offer_field(name, str(text), label=bare(OFFER_LABELS[name]))
 
 
 def offer_field_error(name: str, text: str) -> str:
@@ -75,29 +61,22 @@ def offer_field_error(name: str, text: str) -> str:
     return ""
 
 
+def _span(bound: Range) -> str:
+    unit = f" {bound.unit}" if bound.unit else ""
+    return f"{number(bound.lo)} to {number(bound.hi)}{unit}"
+
+
 def offer_hint(name: str) -> str:
-    lo, hi = OFFER_BOUNDS[name]
-    return f"{lo:g} to {hi:g} {_OFFER_UNITS[name]}"
+    """The allowed range under an offer field: '0 to 1 share'."""
+    whole = " (whole weeks)" if name in negotiation.WHOLE_OFFER_FIELDS else ""
+    return _span(negotiation.OFFER_BOUNDS[name]) + whole
 
 
-def refuse_decimal_comma(text: str, allowed: str) -> str:
-    """Typed setting text, unless it has a comma: '0,3' is never read as 3."""
-    if "," in str(text):
-        raise ScenarioError(f"{str(text).strip()!r} has a comma; {COMMA_HINT}; allowed: {allowed}")
-    return str(text)
+def move_hint(name: str, now: str) -> str:
+    """Under an instrument field: its current value and the allowed range."""
+    return f"now {now}; {_span(MOVE_NUMBERS[name])}"
 
 
 def seed(text: str) -> int:
-    """A typed seed; '1,234' is refused rather than read as 1234."""
-    try:
-        plain = refuse_decimal_comma(text, f"a whole number from 0 to {SEED_MAX}")
-    except ScenarioError as exc:
-        raise ScenarioError(f"seed {exc}") from None
-    return parse_seed(plain)
-
-
-def plain_message(exc: NegotiateError, key: str = "", label: str = "") -> str:
-    """An error's text with an internal key replaced by the name people use."""
-    detail = getattr(exc, "detail", None)
-    text = str(detail if detail else exc)
-    return text.replace(key, label) if key and label else text
+    """A typed seed; '1,234' is refused by the one number parser rather than read as 1234."""
+    return parse_seed(text)

@@ -29,6 +29,7 @@ from .fields import (
     MOVE_LABELS,
     OFFER_LABELS,
     move_field_error,
+    move_hint,
     offer_field_error,
     offer_hint,
     offer_value,
@@ -66,8 +67,8 @@ def talks_next_week(game: st.PlayGame) -> bool:
 
 def proposed_move(side: str, form: dict[str, str], defaults: dict[str, str]) -> Move:
     """The instruments the player has typed so far (valid, changed fields only)."""
-    values = {name: text for name, text in form.items()
-              if str(text).strip() != defaults.get(name) and not move_field_error(side, name, text)}
+    values = {name: form[name] for name in st.SIDE_FIELDS[side]
+              if str(form[name]).strip() != defaults.get(name) and not move_field_error(side, name, form[name])}
     return parse_move(side, values)
 
 
@@ -202,7 +203,7 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
                 FormField(MOVE_LABELS[name], form[name],
                           lambda text, n=name: move_field_error(side, n, text),
                           lambda text, n=name: (form.__setitem__(n, text), retyped()),
-                          name=name.replace("_", "-"), hint=f"now {defaults[name]}")
+                          name=name.replace("_", "-"), hint=move_hint(name, defaults[name]))
             if side == "cn":
                 LabelledSelect("Licence kind", [(k, k.capitalize()) for k in LICENCE_KINDS], kind,
                                set_kind, classes=["field-licence-kind"])
@@ -219,9 +220,9 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
             solara.Text("An accusation is queued: it costs trust and moves markets, even if the breach was not real.",
                         classes=["hint"])
         if pending is not None:
-            who, offer = pending
-            Heading(f"{st.SIDE_NAMES[who]} offers: {sv.offer_words(offer)} — accept, reject or counter?", 4,
-                    ["offer-prompt"])
+            what = "" if pending.name == "talks" else f" {pending.name}"
+            Heading(f"{st.SIDE_NAMES[pending.by]} offers{what}: {sv.offer_words(pending.offer)} — "
+                    "accept, reject or counter?", 4, ["offer-prompt"])
             with solara.Div(classes=["toolbar", "answer-buttons"]):
                 for choice, label in ANSWER_LABELS.items():
                     chosen = answer == choice
@@ -258,8 +259,9 @@ def _warnings(model: Any, side: str, form: dict[str, str], defaults: dict[str, s
 
 def _offer_defaults(game: st.PlayGame) -> dict[str, str]:
     model = game.model
-    if model.offer_on_table is not None:
-        source = model.offer_on_table[1].as_dict()
+    pending = sv.pending_offer(model, game.side)
+    if pending is not None:
+        source = pending.offer.as_dict()
     else:
         us, cn = model.us.instruments, model.cn.instruments
         source = {"us_tariff_cap": us.tariff_headline, "cn_tariff_cap": cn.tariff_headline,
@@ -350,25 +352,10 @@ def choices_summary(game: st.PlayGame) -> str:
 
 def agreements_table(game: st.PlayGame) -> str:
     """Every agreement signed, and the player's part in it."""
-    model, side = game.model, game.side
-    choices = sv.player_choices(model, side)
-    offered = {w: m.offer for w, who, m in model.move_log if who == side and m.offer is not None}
+    model = game.model
     rows = []
-    for agreement in model.truces.history:
-        week = agreement.start_week
-        name = agreement.name
-        if name.startswith("deal accepted by "):
-            by = name.rsplit(" ", 1)[-1].lower()
-            if by == side:
-                part = "you accepted" if week in choices.accepted else "accepted without your choice"
-            else:
-                part = f"{st.SIDE_NAMES[by]} accepted an offer on the table"
-        elif name == "talks":
-            mine = offered.get(week)
-            part = ("you offered these terms" if mine is not None and mine.terms() == agreement.terms
-                    else "signed without your offer or acceptance")
-        else:
-            part = "on the 2025 calendar"
+    for agreement, part in sv.agreement_parts(model, game.side):
+        week, name = agreement.start_week, agreement.name
         rows.append(f'<tr data-week="{week}" data-part="{html.escape(part)}">'
                     f"<td>{html.escape(model.log.date_of(max(week, 1)))} (week {week})</td>"
                     f"<td>{html.escape(sv.agreement_title(name))}</td><td>{html.escape(part)}</td></tr>")

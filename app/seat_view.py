@@ -1,11 +1,9 @@
 """What the player's seat sees and answers: the one place the Play page reads the engine
 about the human side.
 
-The Play page never looks into the model's private state for these questions; it asks
-here. Each function reads the model's public state as it stands today: the agreement in
-force, the offer on the table, the moves the player submitted (``model.move_log``) and the
-executed posture of each week. Keeping them together means the engine's own answers
-(pending offers, terms in force, breach lists, noise reports) are wired in one module.
+Every answer comes from the engine's public human-seat API (docs/architecture.md, "Human
+seats"): ``model.pending_offer``, ``model.terms_in_force``, ``model.move_breaches``,
+``model.noise_report`` and the event log. This module only puts them into words.
 """
 
 from __future__ import annotations
@@ -13,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiate.moves import Move
-from negotiate.negotiation import Offer
+from negotiate.moves import FIELD_LABELS, Move, show
+from negotiate.negotiation import Offer, PendingOffer
+from negotiate.params import number
 
 from .fields import SIDE_TITLES
 
@@ -33,12 +32,7 @@ def offer_words(offer: Offer) -> str:
 
 def agreement_title(name: str) -> str:
     """An agreement's name as shown: calendar names stay; talks get a plain title."""
-    if name == "talks":
-        return "the agreement reached in talks"
-    if name.startswith("deal accepted by "):
-        side = name.rsplit(" ", 1)[-1].lower()
-        return f"the deal {_SIDE_SHORT.get(side, side)} accepted"
-    return name
+    return "the agreement reached in talks" if name == "talks" else name
 
 
 # -------------------------------------------------------------------------- terms
@@ -63,56 +57,51 @@ class TermsInForce:
         return tuple(c for c in self.caps if c.side == side)
 
 
+def _caps(side: str, terms: dict[str, Any]) -> tuple[Cap, ...]:
+    who = _SIDE_SHORT[side]
+    caps = [Cap(side, "tariff_headline", f"{who} headline tariff", terms["tariff_cap"],
+                f"at most {number(terms['tariff_cap'])}%")]
+    if side == "us":
+        caps.append(Cap(side, "tech_curbs", "U.S. tech curbs", terms["curb_cap"],
+                        f"at most {number(terms['curb_cap'])}"))
+    else:
+        caps.append(Cap(side, "approval_rate", "China licence approvals", terms["approval_floor"],
+                        f"at least {terms['approval_floor']:.0%}"))
+        caps.append(Cap(side, "review_weeks", "China licence review", terms["review_cap"],
+                        f"at most {number(terms['review_cap'])} weeks"))
+    return tuple(caps)
+
+
 def terms_in_force(model: Any, side: str) -> TermsInForce | None:
-    """The agreement in force and its caps (both sides'), or None when there is none."""
-    current = model.truces.current
-    if current is None:
+    """The agreement in force and its caps (both sides', the engine's), or None."""
+    mine = model.terms_in_force(side)
+    if mine is None:
         return None
-    t = current.terms
-    caps = (
-        Cap("us", "tariff_headline", "U.S. headline tariff", t.us_tariff_cap, f"at most {t.us_tariff_cap:.0f}%"),
-        Cap("us", "tech_curbs", "U.S. tech curbs", t.curb_cap, f"at most {t.curb_cap:.2f}"),
-        Cap("cn", "tariff_headline", "China headline tariff", t.cn_tariff_cap, f"at most {t.cn_tariff_cap:.0f}%"),
-        Cap("cn", "approval_rate", "China licence approvals", t.approval_floor, f"at least {t.approval_floor:.0%}"),
-        Cap("cn", "review_weeks", "China licence review", t.review_cap, f"at most {t.review_cap:.0f} weeks"),
-    )
-    return TermsInForce(agreement_title(current.name), current.end_week, caps)
+    other = "cn" if side == "us" else "us"
+    caps = _caps(side, mine) + _caps(other, model.terms_in_force(other))
+    return TermsInForce(agreement_title(mine["agreement"]), mine["until_week"], caps)
 
 
 def breaches(model: Any, side: str, move: Move) -> list[str]:
-    """Plain-words breaches of the agreement in force that ``move`` would commit."""
-    terms = terms_in_force(model, side)
-    if terms is None:
-        return []
-    out = []
-    for cap in terms.for_side(side):
-        chosen = getattr(move, cap.instrument)
-        if chosen is None:
-            continue
-        floor = cap.instrument == "approval_rate"
-        if (chosen < cap.limit - 1e-9) if floor else (chosen > cap.limit + 1e-9):
-            shown = f"{chosen:.0%}" if floor else f"{chosen:g}"
-            out.append(f"this breaches {terms.agreement}: {cap.label} {cap.words} (you chose {shown})")
-    return out
+    """What ``move`` would breach, in the engine's plain words (empty when nothing)."""
+    return list(model.move_breaches(side, move))
 
 
 # -------------------------------------------------------------------------- offers
-def pending_offer(model: Any, side: str) -> tuple[str, Offer] | None:
-    """The other side's offer awaiting this side's answer, as (proposer, offer), or None."""
-    table = model.offer_on_table
-    if table is None or table[0] == side:
-        return None
-    return table
+def pending_offer(model: Any, side: str) -> PendingOffer | None:
+    """The other side's offer awaiting this side's answer, or None."""
+    return model.pending_offer(side)
 
 
-def answer_fields(answer: str, counter: dict[str, str] | None) -> dict[str, Any]:
-    """The move fields that carry the player's answer to an offer ('' when none given)."""
-    if answer == "accept":
-        return {"accept_offer": True}
-    if answer == "reject":
-        return {"accept_offer": False}
+def answer_fields(answer: str, counter: dict[str, Any] | None) -> dict[str, Any]:
+    """The move fields that carry the player's answer to an offer ({} when none given).
+
+    A counter-offer answers the waiting offer by itself: it is sent as ``offer``.
+    """
+    if answer in ("accept", "reject"):
+        return {"answer": answer}
     if answer == "counter" and counter is not None:
-        return {"accept_offer": False, "offer": dict(counter)}
+        return {"offer": dict(counter)}
     return {}
 
 
@@ -131,45 +120,26 @@ class NoiseReport:
                 f"what went out: {self.executed}.")
 
 
-def _instrument_words(side: str, values: dict[str, float | None]) -> str:
-    parts = []
-    for name, label in (("tariff_headline", "tariff {:.0f}%"), ("tech_curbs", "tech curbs {:.2f}"),
-                        ("diversification", "diversification {:.2f}"),
-                        ("approval_rate", "approvals {:.0%}"), ("review_weeks", "review {:.0f} weeks")):
-        value = values.get(name)
-        if value is not None:
-            parts.append(label.format(value))
-    return ", ".join(parts)
+def _shown(instrument: str, value: Any) -> str:
+    if instrument == "posture":
+        return f"to {str(value).replace('_', ' ')}"
+    return f"{FIELD_LABELS.get(instrument, instrument)} {show(value)}"
 
 
 def noise_report(model: Any, side: str) -> NoiseReport | None:
     """Last week's report when execution noise changed the player's move, else None."""
-    gov = model.government(side)
-    week = model.week
-    if week == 0 or gov.posture is gov.intended:
+    changes = model.noise_report(side)
+    if not changes:
         return None
-    moves = [m for w, who, m in model.move_log if w == week and who == side]
-    inst = gov.instruments
-    executed = {name: getattr(inst, name, None) for name in
-                ("tariff_headline", "tech_curbs", "diversification", "approval_rate", "review_weeks")}
-    if side == "us":
-        executed.pop("approval_rate")
-        executed.pop("review_weeks")
-    else:
-        executed.pop("diversification")
-    intended_words = f"to {gov.intended.value.replace('_', ' ')}"
-    if moves and moves[-1].sets_instruments:
-        chosen = {name: getattr(moves[-1], name) for name in executed}
-        intended_words = _instrument_words(side, chosen) or intended_words
-    executed_words = (f"{gov.posture.value.replace('_', ' ')} "
-                      f"({_instrument_words(side, executed)})")
-    return NoiseReport(week, model.date, intended_words, executed_words)
+    return NoiseReport(model.week, model.date,
+                       ", ".join(_shown(c.instrument, c.intended) for c in changes),
+                       ", ".join(_shown(c.instrument, c.executed) for c in changes))
 
 
 # -------------------------------------------------------------------------- choices
 @dataclass
 class Choices:
-    """What the player chose, counted from the moves the player submitted."""
+    """What the player chose, week by week, as the event log records it."""
 
     accusations: list[int] = field(default_factory=list)
     offers: list[int] = field(default_factory=list)
@@ -178,22 +148,37 @@ class Choices:
 
 
 def player_choices(model: Any, side: str) -> Choices:
+    """Counts from the log: for a human side each accusation, offer and answer is a choice
+    the player made (the engine makes none in its name)."""
     out = Choices()
-    for week, who, move in model.move_log:
-        if who != side:
+    for r in model.log.records:
+        if r.actor != side:
             continue
-        if move.accuse:
-            out.accusations.append(week)
-        if move.offer is not None:
-            out.offers.append(week)
-        if move.accept_offer is True:
-            out.accepted.append(week)
-        elif move.accept_offer is False and move.offer is None:
-            out.rejected.append(week)
+        if r.kind == "accusation":
+            out.accusations.append(r.week)
+        elif r.kind == "offer":
+            out.offers.append(r.week)
+        elif r.kind == "answer":
+            (out.accepted if r.details.startswith("accept") else out.rejected).append(r.week)
+    return out
+
+
+def agreement_parts(model: Any, side: str) -> list[tuple[Any, str]]:
+    """Each agreement signed, with the player's part in it, read from the log of its week."""
+    out = []
+    for agreement in model.truces.history:
+        answers = [r for r in model.log.records
+                   if r.week == agreement.start_week and r.kind == "answer" and r.details.startswith("accept")]
+        if any(r.actor == side for r in answers):
+            part = "you accepted"
+        elif answers:
+            part = "you offered these terms"
+        else:
+            part = "signed without your offer or acceptance"
+        out.append((agreement, part))
     return out
 
 
 def seat_title(side: str) -> str:
     """'You are the United States' / 'You are China'."""
     return f"You are {SIDE_TITLES[side]}"
-

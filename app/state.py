@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiate import TradeModel, available_scenarios, branch, load_scenario, moves
+from negotiate import TradeModel, available_scenarios, branch, load_scenario
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import Move, parse_move
 from negotiate.outcome import Outcome
@@ -82,6 +82,26 @@ EXPLORE_CONTROLS: tuple[Control, ...] = (
 
 
 # -------------------------------------------------------------------------- parsing
+#: What people call the settings a page offers (messages never show a dotted key).
+SETTING_LABELS = {
+    **{c.key: c.label for c in EXPLORE_CONTROLS},
+    "us.hawkishness": "U.S. hawkishness",
+    "cn.hawkishness": "China hawkishness",
+    "weeks": "Weeks to play",
+    "seed": "Seed",
+}
+_KEY_WORDS = {"us": "U.S.", "cn": "China", "noise": "", "truce": "truce"}
+
+
+def setting_label(key: str) -> str:
+    """A scenario key as people name it: 'noise.perception' -> 'Perception noise'."""
+    if key in SETTING_LABELS:
+        return SETTING_LABELS[key]
+    head, _, tail = key.partition(".")
+    words = " ".join(w for w in (_KEY_WORDS.get(head, head), tail.replace("_", " ")) if w)
+    return words[:1].upper() + words[1:]
+
+
 def parse_setting(key: str, text: str | bool) -> Any:
     """Typed text (or a switch) for scenario key ``key`` -> its value, or ScenarioError."""
     field_ = BY_KEY[key]
@@ -103,10 +123,22 @@ def parse_seed(text: str) -> int:
         raise ScenarioError(str(err)) from None
 
 
-def message(exc: NegotiateError) -> str:
-    """The part of an error worth showing next to the control that caused it."""
+def message(exc: NegotiateError, label: str = "") -> str:
+    """An error as shown next to the control that caused it, in the names people use.
+
+    A scenario error names its setting by ``label`` (or the setting's everyday name), never
+    by its dotted key; keys quoted inside the text are replaced too.
+    """
     detail = getattr(exc, "detail", None)
-    return str(detail if detail else exc)
+    text = str(detail if detail else exc)
+    key = getattr(exc, "key", None)
+    dotted = {k for k in (*SETTING_LABELS, *([key] if key else [])) if "." in k}
+    for known in sorted(dotted, key=len, reverse=True):
+        text = text.replace(f"'{known}'", setting_label(known)).replace(known, setting_label(known))
+    if key:
+        name = label or setting_label(key)
+        return f"{name} {text}" if text.startswith("is ") else f"{name}: {text}"
+    return text
 
 
 def scenario_names() -> list[str]:
@@ -192,27 +224,9 @@ class ExploreRun:
 
 
 # -------------------------------------------------------------------------- Play
-MOVE_LABELS = {
-    "tariff_headline": "Headline tariff (%)",
-    "tech_curbs": "Tech curbs (0 to 1)",
-    "diversification": "Diversification support (0 to 1)",
-    "approval_rate": "Licence approval rate (0 to 1)",
-    "review_weeks": "Licence review time (weeks)",
-}
-#: Label and bounds of each instrument field (bounds from negotiate.moves, defined once).
-MOVE_NUMBERS = {name: (label, moves.MOVE_NUMBERS[name].lo, moves.MOVE_NUMBERS[name].hi)
-                for name, label in MOVE_LABELS.items()}
 SIDE_FIELDS = {
     "us": ("tariff_headline", "tech_curbs", "diversification"),
     "cn": ("tariff_headline", "tech_curbs", "approval_rate", "review_weeks"),
-}
-OFFER_FIELDS = {
-    "us_tariff_cap": "U.S. tariff cap (%)",
-    "cn_tariff_cap": "China tariff cap (%)",
-    "approval_floor": "Licence approval floor (0 to 1)",
-    "review_cap": "Review time cap (weeks)",
-    "curb_cap": "U.S. curb cap (0 to 1)",
-    "weeks": "Length (weeks)",
 }
 
 
@@ -222,22 +236,19 @@ def parse_move_form(side: str, form: dict[str, Any], defaults: dict[str, str] | 
     Empty instrument fields are errors rather than "no change": the panel is pre-filled
     with the current values, so an empty box means the player deleted it by mistake. A field
     still showing its (rounded) default is left out, so an untouched field never moves an
-    instrument by a rounding step (which the model could read as a breach of a truce cap).
+    instrument by a rounding step (which the model could read as a breach of a truce cap);
+    so is a licence kind left as it was.
     """
     data: dict[str, Any] = {}
     for name in SIDE_FIELDS[side]:
         text = str(form.get(name, "")).strip()
         if defaults is not None and text == defaults.get(name):
             continue
-        label = MOVE_NUMBERS[name][0]
-        if not text:
-            lo, hi = MOVE_NUMBERS[name][1:]
-            raise MoveError(f"{label} is empty; allowed: a number from {lo:g} to {hi:g}")
-        data[name] = text
-    for name in ("posture", "licence_kind"):
-        if form.get(name):
+        data[name] = text  # empty text is refused by the one number parser, with its bound
+    for name in ("posture", "licence_kind", "answer"):
+        if form.get(name) and (defaults is None or form[name] != defaults.get(name)):
             data[name] = form[name]
-    for name in ("accuse", "accept_offer", "extend"):
+    for name in ("accuse", "extend"):
         if form.get(name) is not None:
             data[name] = bool(form[name])
     if form.get("offer"):
@@ -284,8 +295,12 @@ class PlayGame:
         return self.model.outcome or self.model.classify()
 
     def form_defaults(self) -> dict[str, str]:
+        """What the panel shows before the player types: a field left so sets nothing."""
         inst = self.model.government(self.side).instruments
-        return {name: format_value(round(float(getattr(inst, name)), 3)) for name in SIDE_FIELDS[self.side]}
+        shown = {name: format_value(round(float(getattr(inst, name)), 3)) for name in SIDE_FIELDS[self.side]}
+        if self.side == "cn":
+            shown["licence_kind"] = inst.licence_kind
+        return shown
 
     def evidence(self) -> dict[str, Any]:
         """What the player's side knows about the other: only perceptions, never the truth."""

@@ -16,16 +16,32 @@ def apply_event(model: TradeModel, event: CalendarEvent, week: int, *, dated: bo
     """Apply ``event``; ``dated`` when it comes from the scenario's calendar (the record).
 
     A dated deal or accusation involving a human side does not happen in the player's
-    name: the deal becomes an offer waiting for the player, the accusation is only noted.
+    name: the deal becomes an offer waiting for the player, the accusation is only noted,
+    and an event that would set a human side's instruments (a tariff step, curbs, export
+    controls, licences, diversification) is only noted as what the record did.
     An event applied from outside (a classroom's agreed deal, a teacher's event) is applied.
     """
     if dated and event.kind in ("agreement", "accusation") and any(g.human for g in model.governments):
         _HUMAN_HANDLERS[event.kind](model, event, week)
         return
+    owner = instruments_owner(event)
+    if dated and owner is not None and model.government(owner).human:
+        # The player's instruments move only by the player's choices: what the record did
+        # on that date is shown, not done (docs/player-guide.md, "The 2025 calendar").
+        model.log.add(week, "calendar", "calendar",
+                      f"in 2025: {event.label or event.kind} (the record; in this game "
+                      f"the player sets {_WHOSE[owner]} measures)")
+        return
     handler = _HANDLERS[event.kind]
     handler(model, event, week)
     if event.kind not in ("agreement", "accusation", "call", "extension"):
         model.log.add(week, event.get("side", "calendar"), "calendar", event.label)
+
+
+def instruments_owner(event: CalendarEvent) -> str | None:
+    """The side whose instruments ``event`` sets, or None for an event that sets none."""
+    owner = _INSTRUMENT_OWNERS.get(event.kind)
+    return event.get("side") if owner == "side" else owner
 
 
 def _mark_breach_if_hostile(model: TradeModel, side: str, before: tuple, after: tuple) -> None:
@@ -200,4 +216,8 @@ _HANDLERS = {
     "market": _market,
     "note": _note,
 }
+#: Which side's instruments each kind of event sets ("side": the side the event names).
+_INSTRUMENT_OWNERS = {"tariff": "side", "tech_curbs": "side", "rare_earth_controls": "cn",
+                      "licences": "cn", "diversification": "us"}
+_WHOSE = {"us": "the U.S.", "cn": "China's"}
 _HUMAN_HANDLERS = {"agreement": _dated_deal_for_humans, "accusation": _dated_accusation_for_humans}

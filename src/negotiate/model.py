@@ -36,7 +36,7 @@ from .eventlog import EventLog
 from .inputs import scenario_arg
 from .market import Market
 from .moves import FirmAction, Move, breaches
-from .negotiation import Offer, PendingOffer
+from .negotiation import PendingOffer
 from .outcome import RECENT, Outcome, classify, detente_index
 from .policy import Instruments, Steps, within_terms
 from .reporters import CLASSIC_REPORTERS, MODEL_REPORTERS, REPORTERS, BatchRunRecord
@@ -214,12 +214,6 @@ class TradeModel(mesa.Model):
         """The offer waiting for ``side``'s answer (accept, reject or counter), if any."""
         self.government(side)
         return self.pending_offers.get(side)
-
-    @property
-    def offer_on_table(self) -> tuple[str, Offer] | None:
-        """(who offered, the offer) of the first offer waiting for a human's answer."""
-        waiting = next(iter(self.pending_offers.values()), None)
-        return None if waiting is None else (waiting.by, waiting.offer)
 
     def terms_in_force(self, side: str) -> dict[str, Any] | None:
         """The caps ``side`` is bound by now, with the agreement's name (None without one)."""

@@ -92,13 +92,10 @@ MOVE_NUMBERS: dict[str, Range] = {n: b for n, b in MOVE_BOUNDS.items() if isinst
 
 
 def parse_move(side: str, data: dict[str, Any]) -> Move:
-    """Validate a move given as plain data (JSON from a page) for ``side`` ('us' or 'cn').
-
-    ``accept_offer: true`` is read as ``answer: "accept"`` (its older spelling).
-    """
+    """Validate a move given as plain data (JSON from a page) for ``side`` ('us' or 'cn')."""
     if side not in ("us", "cn"):
         raise MoveError(f"side {side!r} is unknown; allowed: us, cn")
-    allowed = {f.name for f in fields(Move)} | {"accept_offer"}
+    allowed = {f.name for f in fields(Move)}
     if not isinstance(data, dict):
         raise MoveError("a move must be a set of fields; allowed fields: " + ", ".join(sorted(allowed)))
     values: dict[str, Any] = {}
@@ -121,14 +118,10 @@ def parse_move(side: str, data: dict[str, Any]) -> Move:
                 except ValueError:
                     raise MoveError(f"posture {value!r} is unknown; allowed: "
                                     + ", ".join(p.value for p in Posture)) from None
-            elif name in ("accuse", "extend", "accept_offer"):
+            elif name in ("accuse", "extend"):
                 if not isinstance(value, bool):
                     raise MoveError(f"{name} must be true or false")
-                if name == "accept_offer":
-                    if value:  # not accepting is not an answer: the offer keeps waiting
-                        values["answer"] = "accept"
-                else:
-                    values[name] = value
+                values[name] = value
             elif name == "offer":
                 values[name] = parse_offer(value)
         except BoundsError as err:

@@ -62,6 +62,8 @@ class Offer:
 
 #: Each offer field's bound (forms and messages read them from here).
 OFFER_BOUNDS = bounds_of(Offer)
+#: Offer fields that take whole numbers only.
+WHOLE_OFFER_FIELDS = ("weeks",)
 #: What people call each offer field.
 OFFER_LABELS = {
     "us_tariff_cap": "U.S. tariff cap",
@@ -74,13 +76,16 @@ OFFER_LABELS = {
 }
 
 
-def parse_offer_field(name: str, value: Any) -> Any:
-    """One offer field typed or sent from outside, checked against its bound (MoveError)."""
+def parse_offer_field(name: str, value: Any, *, label: str | None = None) -> Any:
+    """One offer field typed or sent from outside, checked against its bound (MoveError).
+
+    ``label`` names the field in the message (a form passes the label it shows).
+    """
     if name not in OFFER_BOUNDS:
         raise MoveError(f"offer field {name!r} is unknown; allowed: {', '.join(OFFER_BOUNDS)}")
     try:
-        return parse_field(name, value, OFFER_BOUNDS[name], label=f"offer {OFFER_LABELS[name]}",
-                           whole=name == "weeks")
+        return parse_field(name, value, OFFER_BOUNDS[name], label=label or f"offer {OFFER_LABELS[name]}",
+                           whole=name in WHOLE_OFFER_FIELDS)
     except BoundsError as err:
         raise MoveError(str(err)) from None
 
@@ -218,6 +223,18 @@ def clamp_offer(offer: Offer) -> Offer:
     return replace(offer, **values)
 
 
+#: The precision a person writes each term with (decimal places).
+OFFER_PLACES = {"us_tariff_cap": 0, "cn_tariff_cap": 0, "approval_floor": 2, "review_cap": 0,
+                "curb_cap": 2}
+
+
+def as_written(offer: Offer) -> Offer:
+    """An AI's offer to a person, in the round terms a person writes (whole tariff points and
+    weeks, shares to 0.01), so a cap as shown can be met exactly; a person's offer is kept."""
+    return replace(offer, **{name: round(getattr(offer, name), places)
+                             for name, places in OFFER_PLACES.items()})
+
+
 # ------------------------------------------------------------------------------ talks
 @dataclass(frozen=True, slots=True)
 class PendingOffer:
@@ -278,7 +295,7 @@ def _open_to_humans(model: TradeModel, week: int) -> None:
         if not human.human or ai.human or human.side in model.pending_offers:
             continue
         me, them = party(model, ai), party(model, human)
-        opening = blend(me.ideal, them.ideal, me.concession(0, rounds))
+        opening = as_written(blend(me.ideal, them.ideal, me.concession(0, rounds)))
         _offer(model, week, PendingOffer(ai.side, human.side, opening, 0))
 
 
@@ -340,5 +357,5 @@ def human_exchanges(model: TradeModel, week: int) -> bool:
             model.log.add(week, other.side, "answer",
                           f"rejects {gov.side.upper()}'s offer; talks end for now")
         else:
-            _offer(model, week, PendingOffer(other.side, gov.side, counter, exchange + 1))
+            _offer(model, week, PendingOffer(other.side, gov.side, as_written(counter), exchange + 1))
     return exchanged

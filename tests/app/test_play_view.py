@@ -52,7 +52,10 @@ def test_field_messages_use_names_people_use(text, expected):
 def _game_with_agreement() -> st.PlayGame:
     game = st.PlayGame(side="us", scenario_name="classroom-short", seed=5, weeks=12)
     game.play_week(parse_move("us", {"posture": "seek_talks"}))
-    game.play_week(parse_move("us", {}))
+    while game.model.running and sv.pending_offer(game.model, "us") is None:
+        game.play_week(parse_move("us", {}))
+    assert game.model.truces.current is None  # nothing is signed before the player answers
+    game.play_week(parse_move("us", sv.answer_fields("accept", None)))
     return game
 
 
@@ -64,7 +67,9 @@ def test_terms_in_force_and_breaches_in_plain_words():
     assert cap.limit == game.model.truces.current.terms.us_tariff_cap
     over = parse_move("us", {"tariff_headline": cap.limit + 25})
     [warning] = sv.breaches(game.model, "us", over)
-    assert f"U.S. headline tariff at most {cap.limit:.0f}%" in warning
+    assert f"{cap.limit + 25:g}% tariff breaches the agreed cap of {cap.limit:g}%" in warning
+    assert terms.agreement == "the agreement reached in talks"
+    assert {c.side for c in terms.caps} == {"us", "cn"}
     assert sv.breaches(game.model, "us", parse_move("us", {"tariff_headline": cap.limit})) == []
     assert sv.terms_in_force(st.PlayGame(side="us", scenario_name="classroom-short").model, "us") is None
 
@@ -73,13 +78,20 @@ def test_choices_count_what_the_player_submitted():
     game = st.PlayGame(side="cn", scenario_name="classroom-short", seed=1, weeks=12)
     offer = {"us_tariff_cap": 10, "cn_tariff_cap": 10, "approval_floor": 0.5, "review_cap": 5,
              "curb_cap": 0.3, "weeks": 13}
-    script = [{"accuse": True}, {}, {"accuse": True, "offer": offer}, {"accept_offer": False}]
+    script = [{"accuse": True}, {}, {"accuse": True, "offer": offer}]
     for data in script:
         game.play_week(parse_move("cn", data))
+    while game.model.running and sv.pending_offer(game.model, "cn") is None:
+        game.play_week(parse_move("cn", {}))
+    waiting = sv.pending_offer(game.model, "cn")
+    assert waiting is not None and waiting.by == "us"  # the AI's counter waits for the player
+    answer_week = game.model.week + 1
+    game.play_week(parse_move("cn", sv.answer_fields("reject", None)))
     choices = sv.player_choices(game.model, "cn")
-    assert (choices.accusations, choices.offers, choices.rejected) == ([1, 3], [3], [4])
-    assert sv.answer_fields("accept", None) == {"accept_offer": True}
-    assert sv.answer_fields("counter", {"weeks": "13"})["offer"] == {"weeks": "13"}
+    assert (choices.accusations, choices.offers, choices.rejected) == ([1, 3], [3], [answer_week])
+    assert choices.accepted == [] and game.model.truces.current is None
+    assert sv.answer_fields("accept", None) == {"answer": "accept"}
+    assert sv.answer_fields("counter", {"weeks": "13"}) == {"offer": {"weeks": "13"}}
     assert sv.answer_fields("", None) == {}
 
 
@@ -93,3 +105,19 @@ def test_a_comma_is_never_read_as_a_bigger_number(text):
     with pytest.raises(ScenarioError, match="Perception noise.*with a point"):
         setting("noise.perception", "Perception noise", text)
     assert fields.seed("12") == 12
+
+
+def test_setting_errors_name_settings_as_people_do():
+    from negotiate import TradeModel
+    from negotiate.errors import NegotiateError, ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        st.parse_setting("noise.perception", "0.9")
+    shown = st.message(err.value)
+    assert shown.startswith("Perception noise: 0.9 is out of range") and "noise." not in shown
+    with pytest.raises(NegotiateError) as err:
+        TradeModel("classroom-short").set_live("weeks", 3)
+    shown = st.message(err.value)
+    assert "Perception noise" in shown and "U.S. strategy" in shown
+    assert "noise.perception" not in shown and "us.strategy" not in shown
+    assert st.setting_label("us.tariff_headline") == "U.S. tariff headline"

@@ -120,7 +120,7 @@ def test_bad_seed_and_tariff_are_rejected(open_page):
     wait_week(page, 0)
     step(page, 1)
     type_into(page, "Seed", "not a number")
-    page.get_by_text("is not a whole number").first.wait_for()
+    page.get_by_text("'not a number' is not a number; allowed: a whole number").first.wait_for()
     assert page.get_attribute(".week-status", "data-week") == "1"
 
     play = open_page("/play")

@@ -22,43 +22,51 @@ def test_week_zero_and_the_players_title(open_page):
     assert "press Step" not in timeline and "end week 1" in timeline, timeline
 
 
-def test_terms_in_force_warn_before_a_breach_and_offers_are_put_to_the_player(open_page):
+def test_offers_are_put_to_the_player_and_terms_in_force_warn_before_a_breach(open_page):
     page = open_page("/play")
     start_play(page, "us", weeks=12, seed=5)
     assert "No agreement is in force" in panel(page, 1).inner_text()
     choose(page, "field-posture", "Seek talks")
     end_week(page, 1)
-    end_week(page, 2)
-    here = panel(page, 3)
-    terms = here.locator(".terms-in-force").inner_text()
-    cap = int(re.search(r"U\.S\. headline tariff at most (\d+)%", terms).group(1))
-    assert "(binds you)" in terms
-    type_into(page, "Headline tariff (%)", str(cap + 25))
-    warning = here.locator(".breach-warning")
-    warning.wait_for()
-    assert f"U.S. headline tariff at most {cap}%" in warning.inner_text()
-    assert f"you chose {cap + 25}" in warning.inner_text()
-    type_into(page, "Headline tariff (%)", str(cap))
-    warning.wait_for(state="detached")
-    # Play on, answering nothing, until the AI's offer is put to the player.
-    prompted = None
-    for week in range(3, 13):
+    # Play on until the AI's offer is put to the player; nothing is signed before.
+    accepted = None
+    for week in range(2, 12):
         here = panel(page, week)
         prompt = here.locator(".offer-prompt")
         if prompt.count():
-            prompted = week
             text = prompt.inner_text()
             assert re.match(r"China offers: U\.S\. tariff at most \d+%.*— accept, reject or counter\?", text), text
             here.get_by_role("button", name="Counter").click()
             here.locator(".field-offer-us-tariff-cap").wait_for()
-            here.get_by_role("button", name="Reject").click()
+            here.get_by_role("button", name="Accept").click()
             here.locator(".field-offer-us-tariff-cap").wait_for(state="detached")
-            assert "Your answer: reject" in here.locator(".answer-status").inner_text()
+            assert "Your answer: accept" in here.locator(".answer-status").inner_text()
+            end_week(page, week)
+            accepted = week
+            break
+        assert "No agreement is in force" in here.inner_text()
         end_week(page, week)
-    assert prompted is not None, "no offer was put to the player in 12 weeks"
+    assert accepted is not None, "no offer was put to the player in 11 weeks"
+    # Accepted: signed that week, and its caps bind the player from the next.
+    here = panel(page, accepted + 1)
+    terms = here.locator(".terms-in-force").inner_text()
+    assert "the agreement reached in talks" in terms and "(binds you)" in terms, terms
+    cap = float(re.search(r"U\.S\. headline tariff at most ([\d.]+)%", terms).group(1))
+    over = round(cap) + 25
+    type_into(page, "Headline tariff (%)", str(over))
+    warning = here.locator(".breach-warning")
+    warning.wait_for()
+    assert f"a {over}% tariff breaches the agreed cap of {cap:g}%" in warning.inner_text()
+    type_into(page, "Headline tariff (%)", f"{cap:g}")
+    warning.wait_for(state="detached")
+    for week in range(accepted + 1, 13):
+        end_week(page, week)
     page.locator(".end-screen").wait_for()
-    rejected = page.locator(".choices-summary li[data-count='rejected']")
-    assert rejected.get_attribute("data-value") == "1"
+    counts = page.locator(".choices-summary li[data-count='accepted']")
+    assert counts.get_attribute("data-value") == "1"
+    parts = page.locator(".agreements-table tr[data-part]").evaluate_all("els => els.map(e => e.dataset.part)")
+    assert parts[0] == "you accepted", parts
+    assert not [p for p in parts if "without your" in p], parts
 
 
 def test_the_whole_timeline_is_reachable(open_page):

@@ -23,7 +23,7 @@ MOVE_FIELDS = {
 }
 OFFER_FIELDS = {"U.S. tariff cap (%)": "offer-us-tariff-cap", "China tariff cap (%)": "offer-cn-tariff-cap",
                 "Licence approval floor (share)": "offer-approval-floor",
-                "Review time cap (weeks)": "offer-review-cap", "U.S. tech-curb cap (index)": "offer-curb-cap",
+                "Licence review cap (weeks)": "offer-review-cap", "U.S. tech-curb cap (index)": "offer-curb-cap",
                 "Length (weeks)": "offer-weeks"}
 # What typed text must produce under its field (the allowed range comes from the core).
 BAD_INPUT = {"": "is empty", "-5": "out of range", "0,3": "with a point", "abc": "is not a number"}
