@@ -89,8 +89,9 @@ def test_the_whole_timeline_is_reachable(open_page):
     assert pager.inner_text().endswith(f"{total} of {total}, newest first")
     weeks = page.locator(".timeline tbody tr[data-week]").evaluate_all(
         "els => els.map(e => Number(e.dataset.week))")
-    # The oldest event of rare-earth-2025: the 1 February tariff, in week 4.
-    assert min(weeks) == 4, weeks
+    # The oldest page reaches back at least to the 1 February tariff, in week 4 (firm and
+    # noise events may come earlier, depending on the model).
+    assert min(weeks) <= 4, weeks
     assert "fentanyl" in page.locator(".timeline").inner_text()
     page.get_by_role("button", name="Newer events").click()
     page.locator(".timeline tbody tr[data-week='4']").first.wait_for(state="detached")
