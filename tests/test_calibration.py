@@ -125,7 +125,8 @@ def test_report_numbers_come_from_the_runs(small: dict, tmp_path: Path) -> None:
     chain = bm["steps"][-1]
     assert f"**{chain['chain']} of {bm['n']} seeds" in text
     # Change an input and the report follows: a shorter normal buffer shows up in the table.
-    other = cal.calibrate(seeds=2, out=tmp_path, replay_overrides={"firms.buffer_weeks": 6.0})
+    other = cal.calibrate(seeds=2, out=tmp_path, replay_overrides={"firms.buffer_weeks": 6.0,
+                                                                     "firms.buffer_spread": 0.0})
     assert other["replay"]["cover_normal_pre"][0] == pytest.approx(6.0, abs=0.01)
     assert "6.0 wk" in other["text"] and "6.0 wk" not in text.split("## How to reproduce")[0]
 

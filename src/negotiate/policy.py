@@ -156,6 +156,10 @@ def translate(inst: Instruments, posture: Posture, terms: Terms | None, steps: S
             inst.set_tariff(inst.tariff_headline - steps.retaliation)
             inst.ease_curbs(0.25)
             if china:
+                # Once every application is approved, a further concession lifts the licence
+                # requirement itself, so controls are reversible like every other instrument.
+                if inst.controls_active and inst.approval_rate >= 1.0:
+                    inst.controls_active = False
                 inst.approval_rate = min(1.0, inst.approval_rate + 0.15)
                 inst.review_weeks = max(2.0, inst.review_weeks - 2.0)
                 inst.licence_kind = _next_kind(inst.licence_kind)

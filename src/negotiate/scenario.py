@@ -99,8 +99,8 @@ class TradeScenario(Scenario):
     truce_extension_weeks: Annotated[int, Range(1, 156, "weeks", "length of an extension")] = 13
     truce_snapback: Annotated[bool, Flag("suspended tariffs return when a truce lapses")] = True
     truce_snapback_share: Annotated[float, Range(0, 1, "share", "part of a truce's tariff cut that is suspended, not removed")] = 0.21
-    truce_monitoring: Annotated[bool, Flag("a joint monitoring committee checks accusations")] = False
-    truce_monitoring_factor: Annotated[float, Range(0, 1, "", "perception noise multiplier under monitoring")] = 0.25
+    truce_monitoring: Annotated[bool, Flag("during a truce, a joint committee observes compliance and each side acts on its finding")] = False
+    truce_monitoring_factor: Annotated[float, Range(0, 1, "", "the committee's perception noise as a share of noise.perception")] = 0.25
     truce_extend_trust: Annotated[float, Range(0, 1, "", "AI extends a truce when trust or pressure reach this")] = 0.4
 
     # -- negotiation rounds --------------------------------------------------------------------

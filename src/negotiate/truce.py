@@ -69,14 +69,15 @@ def perceive(truth: bool, noise: float, rng: np.random.Generator) -> bool:
     return (not truth) if rng.random() < noise else truth
 
 
-def consult(seen: bool, truth: bool, committee_noise: float, rng: np.random.Generator) -> bool:
-    """A joint monitoring committee re-checks a perceived breach before anyone acts on it.
+def verify(truth: bool, committee_noise: float, rng: np.random.Generator) -> bool:
+    """A joint monitoring mechanism's own finding about one side's compliance.
 
-    The committee sees through less noise (London agenda, June 2025); a breach it cannot
-    confirm is cleared, so a false alarm needs two independent errors.
+    The mechanism observes the truth independently of either government, through its own,
+    lower noise (London agenda, June 2025). Its finding replaces the side's private view in
+    both directions: it clears a false alarm and it also reports a real breach that the side
+    missed. Re-checking only perceived breaches would let noise hide real breaches that
+    nobody re-checks, so that more misperception would mean more détente.
     """
-    if seen:
-        return True
     return perceive(truth, committee_noise, rng)
 
 
@@ -162,21 +163,23 @@ def end_of_term(model: TradeModel, week: int) -> None:
 def monitored_views(model: TradeModel, week: int, us_ok: bool, cn_ok: bool) -> tuple[bool, bool]:
     """How each side sees the other's compliance this week (US's view, China's view).
 
-    Each view goes through private perception noise; with a monitoring committee during a
-    truce, a perceived breach is re-checked (:func:`consult`).
+    Each view goes through private perception noise. With a monitoring mechanism during a
+    truce, each side acts on the mechanism's finding (:func:`verify`) instead; where the
+    finding differs from the side's private view it is logged as a ``consultation``.
     """
     noise, rng = model.perception_noise, model.rng
     us_seen = perceive(cn_ok, noise, rng)
     cn_seen = perceive(us_ok, noise, rng)
-    if model.monitoring and model.truces.current is not None:
-        committee = noise * model.scenario.truce_monitoring_factor
-        for seen, truth, side in ((us_seen, cn_ok, "us"), (cn_seen, us_ok, "cn")):
-            cleared = consult(seen, truth, committee, rng)
-            if not seen and cleared:
-                model.log.add(week, side, "consultation", "monitoring committee found no breach",
-                              real=not truth, perceived=True)
-            if side == "us":
-                us_seen = cleared
-            else:
-                cn_seen = cleared
-    return us_seen, cn_seen
+    if not (model.monitoring and model.truces.current is not None):
+        return us_seen, cn_seen
+    committee = noise * model.scenario.truce_monitoring_factor
+    found = {"us": verify(cn_ok, committee, rng), "cn": verify(us_ok, committee, rng)}
+    for side, seen, truth in (("us", us_seen, cn_ok), ("cn", cn_seen, us_ok)):
+        if found[side] == seen:
+            continue
+        if found[side]:
+            what = "monitoring committee found no breach"
+        else:
+            what = "monitoring committee found a breach that went unseen"
+        model.log.add(week, side, "consultation", what, real=not truth, perceived=not seen)
+    return found["us"], found["cn"]

@@ -72,8 +72,9 @@ def test_licence_need_follows_the_controlled_elements_and_the_dytb_threshold():
 
 
 def test_goods_at_sea_keep_arriving_for_each_home_s_lead_time_after_a_freeze():
+    # ALLD keeps China from reconciling (a concession would restore approvals mid-test).
     transit = {"supply.transit_weeks_eu": 6, "supply.transit_weeks_jp": 1,
-               "supply.transit_weeks_us": 3}
+               "supply.transit_weeks_us": 3, "cn.strategy": "alld"}
     model = frozen_model(weeks=10, **transit)
     while model.running:
         model.step()

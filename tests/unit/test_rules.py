@@ -13,7 +13,7 @@ from negotiate.outcome import classify, detente_index
 from negotiate.payoffs import PayoffScales, WeekState, pressures, welfare
 from negotiate.policy import Instruments, Steps, Terms, translate, within_terms
 from negotiate.strategies import Posture
-from negotiate.truce import consult, perceive
+from negotiate.truce import perceive
 
 STEPS = Steps(escalation=50.0, retaliation=10.0)
 GENEVA = Terms(us_tariff_cap=30.0, cn_tariff_cap=10.0, approval_floor=0.5, review_cap=9.0,
@@ -69,13 +69,6 @@ def test_perception_without_noise_is_the_truth_and_with_noise_one_flips_everythi
     rng = np.random.default_rng(0)
     assert perceive(True, 0.0, rng) is True and perceive(False, 0.0, rng) is False
     assert perceive(True, 1.0, rng) is False
-
-
-def test_a_committee_clears_a_false_alarm_it_sees_through():
-    rng = np.random.default_rng(0)
-    assert consult(False, True, 0.0, rng) is True   # perceived breach, none happened: cleared
-    assert consult(False, False, 0.0, rng) is False  # a real breach stays a breach
-    assert consult(True, False, 0.0, rng) is True   # seen compliance is not re-checked
 
 
 # ------------------------------------------------------------------ negotiation

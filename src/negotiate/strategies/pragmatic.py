@@ -24,6 +24,14 @@ class Pragmatic(Strategy):
     breach with compliance anyway, which ends retaliation echoes as generous TFT does
     (Nowak & Sigmund 1992); pain above ``pain_limit`` sends a government to the table
     whatever it perceives (as the 5 June 2025 call followed the magnet shortage).
+
+    De-escalation is reachable from any state, so that noise does not ratchet the
+    instruments up (issue 10): when it has just seen the other side comply and its trust is
+    at least ``reconcile_trust``, it makes a small unilateral concession with chance
+    ``reconciliation`` a week, the graduated, reciprocated tension reduction of Osgood (1962,
+    *An Alternative to War or Surrender*; GRIT), which Lindskold (1978, *Psychol. Bull.* 85)
+    found to draw reciprocation in experiments. Retaliation after trembles and perceived
+    breaches pushes the instruments up; these concessions pull them back down.
     """
 
     name = "pragmatic"
@@ -31,6 +39,12 @@ class Pragmatic(Strategy):
     stochastic = True
     memory_depth = 4
     pain_limit = 0.7
+    #: Trust needed before a side concedes without being pressed: above the scenarios'
+    #: starting trust (0.4-0.45), so a side first needs a run of observed compliance.
+    reconcile_trust = 0.5
+    #: Weekly chance of that concession: about one in ten calm weeks, five times the rate of
+    #: the trembles (noise.execution = 0.02) it has to undo.
+    reconciliation = 0.2
 
     def __init__(self, hawkishness: float = 0.1, talks_pressure: float = 0.45,
                  forgiveness: float = 0.25) -> None:
@@ -57,6 +71,9 @@ class Pragmatic(Strategy):
         pressing = not view.agreement_in_force and view.leverage > view.pressure + 0.1
         if pressing and draw < self.hawkishness:
             return Posture.ESCALATE
+        # The top of the draw, so that the hawkish bottom and this never overlap.
+        if view.trust >= self.reconcile_trust and draw >= 1.0 - self.reconciliation:
+            return Posture.CONCEDE
         return Posture.COMPLY
 
     def __repr__(self) -> str:
