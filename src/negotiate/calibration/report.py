@@ -353,7 +353,10 @@ def write_report(path: Path, rm: dict[str, Any], bm: dict[str, Any], figures: li
         "0.02 a week from the record's count of about one unscripted escalation per side a year, not "
         "fitted), "
         "`forgiveness = 0.25`, `noise.perception = 0.08`, `noise.execution = 0.02`, "
-        "`truce.extend_trust = 0.4`, `talks.*`, `firms.heavy_share = 0.8`, `firms.switch_rate = 0.02`, "
+        "`truce.extend_trust = 0.4`, `talks.*`, `firms.heavy_share = 0.8` (share of Dy/Tb-bearing grades) and their 1-8 % Dy+Tb "
+        "content, `firms.switch_rate = 0.02`, the shipping lead times to the U.S., Japan, Korea "
+        "and India (only Europe's ~45 days is in the facts), pragmatic's reconciliation rate "
+        "(0.2 a week at trust of at least 0.5), "
         "`cn.defence_approval_factor = 0.2` (the facts say military end users are denied 'in principle' "
         "under the October rules), `market.spot_premium_max = 3.0`, `market.contract_premium = 0.05`, "
         "the mood shock sizes other than agreement and escalation, and in the replay the approval "
@@ -454,13 +457,12 @@ DISAGREEMENTS: list[tuple[str, str]] = [
      "`Market.update` adds `market.contract_premium` (0.05, bounded at 0 and above); Benchmark "
      "(Jul 2025) has Europe ~5 % below China and North America at China plus freight. Suggested "
      "change: allow a negative premium for Europe, or a premium by home."),
-    ("One approval rate for every applicant.",
-     "`agents/firm.py`, `FirmPanel.step` draws approvals with one `approval_rate` (defence "
-     "scaled); the record has U.S. automakers' suppliers cleared on 2 June while CLEPA (Europe, "
-     "25 %) and the EU Chamber (< 25 % in September) report low approval. The replay's 50-60 % "
-     "from June (not numbers in the facts) then overstates European approvals. Suggested change: "
-     "approval-rate multipliers by home (as `cn.defence_approval_factor` does by sector), "
-     "scriptable by a `licences` event."),
+    ("Approval by home exists, but is not calibrated (addressed in part).",
+     "`cn.approval_factor_<home>` now scales the approval rate by the applicant's home (as "
+     "`cn.defence_approval_factor` does by sector), but every factor defaults to 1: the facts "
+     "give only Europe's rate (CLEPA, 25 %; the EU Chamber, < 25 % in September), while U.S. "
+     "automakers' suppliers were cleared on 2 June by a dated event. The replay's 50-60 % from "
+     "June (not numbers in the facts) therefore still overstates European approvals."),
     ("'Share approved' in the record counts pending requests.",
      "CLEPA's 25 % and the EU Chamber's < 25 % are shares of requests granted, while "
      "`cn.approval_rate` is the chance that a decided application is approved. With the "
@@ -491,12 +493,13 @@ DISAGREEMENTS: list[tuple[str, str]] = [
      "curb or slows licences below the floor on its own, a real breach logged as `agency_move`. "
      "Each lasts a week before the complying posture restores the terms, where the 2025 measures "
      "persisted for weeks."),
-    ("Newly controlled elements change nothing.",
-     "`Instruments.controlled_elements` is recorded but read by no mechanism: the 9 October "
-     "addition of Ho, Er, Tm, Eu and Yb (No. 57) and the extraterritorial rule (No. 61) neither "
-     "widen the set of firms needing licences (`FirmPanel.heavy` is fixed at start) nor, "
-     "through `hostility()`, count as a hostile move. Suggested change: let each element set "
-     "map to a share of firms needing licences, and include it in `hostility()`."),
+    ("Newly controlled elements widen licence need but are not a hostile move (addressed in part).",
+     "A firm now needs a licence when an element its magnets contain is controlled (Dy and Tb "
+     "only above `firms.dytb_threshold_pct`, the facts' 0.1 % rule), so the set of controlled "
+     "elements decides who waits for licences. But `Instruments.hostility()` does not count "
+     "newly controlled elements, so the 9 October additions (No. 57) do not register as a "
+     "hostile move by themselves; the extraterritorial rule (No. 61) is not modelled. The share "
+     "of Dy/Tb-bearing grades (`firms.heavy_share = 0.8`) and their 1-8 % content are guesses."),
     ("Shortage timing has no dated observation.",
      "The facts date no plant stoppage; the model's stoppage weeks are compared only with the "
      "2-3 month run-out implied by the buffer sizes. Dated stoppage reports would make this a "
