@@ -20,11 +20,15 @@ DARKER = """
 ITEMS = [{"text": "Tit for tat", "value": "tft"}, {"text": "Always cooperate", "value": "allc"}]
 
 
-def chart_png() -> bytes:
+def chart_figure() -> Figure:
     figure = Figure(figsize=(3, 2))
     figure.subplots().plot([0, 1, 2], [145, 125, 30])
+    return figure
+
+
+def chart_png() -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    chart_figure().savefig(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -40,6 +44,7 @@ def Page() -> None:
     share, set_share = solara.use_state(0.5)
     flag, set_flag = solara.use_state(False)
     png = solara.use_memo(chart_png, [])
+    figure = solara.use_memo(lambda: chart_figure(), [])
     with solara.Column():
         solara.HTML(tag="h1", unsafe_innerHTML="Component probe")
         Probe("v-select", [solara.v.Select(label="U.S. strategy", items=ITEMS, v_model=choice,
@@ -59,6 +64,7 @@ def Page() -> None:
         Probe("checkbox", [solara.Checkbox(label="Accuse", value=flag, on_value=set_flag)])
         Probe("switch", [solara.Switch(label="Monitoring", value=flag, on_value=set_flag)])
         Probe("image", [solara.Image(png, width="100%", format="png")])
+        Probe("figure-matplotlib", [solara.FigureMatplotlib(figure)])
         Probe("img-with-alt", [solara.v.Html(tag="img", attributes={
             "src": "data:image/png;base64," + base64.b64encode(png).decode(),
             "alt": "U.S. tariff 145% in week 1, China 125%; 30% by week 3", "style": "width:100%"})])

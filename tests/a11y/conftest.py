@@ -113,4 +113,5 @@ def probe_page(open_url, probe_server):
     page = open_url(probe_server)
     page.wait_for_selector("#probe-button-colours-darker button")
     page.wait_for_selector("#probe-image img")
+    page.wait_for_selector("#probe-figure-matplotlib img")
     return page

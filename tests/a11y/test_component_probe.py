@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 BROKEN = {  # component -> the one rule it breaks
     "v-select": "nested-interactive",       # solara.Select, solara.v.Select
     "image": "image-alt",                   # solara.Image, i.e. the charts
+    "figure-matplotlib": "image-alt",       # solara.FigureMatplotlib: the same widget
     "details": "aria-allowed-attr",         # solara.Details (v-expansion-panel)
     "button-colours": "color-contrast",     # color="warning" / "error" / "success"
 }
