@@ -41,7 +41,7 @@ SIDE_LABELS = {"us": "U.S.", "cn": "China"}
 
 # Matplotlib's text and font caches are process-wide and not thread-safe; sessions render
 # from different server threads, so rendering is serialised (each render is a few ms).
-_RENDER_LOCK = threading.Lock()
+RENDER_LOCK = threading.Lock()
 IMAGE_FORMAT = "jpeg"
 
 
@@ -77,7 +77,7 @@ class BlitChart:
             self.right.set_ylabel(right[0], fontsize=9)
             self.right.set_ylim(*right[1])
             self.right.tick_params(labelsize=8)
-        _week_ticks(self.ax, weeks, start)
+        week_ticks(self.ax, weeks, start)
         self.artists: dict[str, Line2D] = {}
         self.static: list[object] = []
         self.legend_items: list[tuple[str, Style]] = []
@@ -166,7 +166,7 @@ class BlitChart:
 
     def image(self) -> bytes:
         """This week's chart as JPEG bytes (see :data:`IMAGE_FORMAT`)."""
-        with _RENDER_LOCK:
+        with RENDER_LOCK:
             if self._dirty or self._background is None:
                 for legend in list(self.figure.legends):
                     legend.remove()
@@ -194,7 +194,7 @@ def _nice(value: float) -> float:
     return 10 * exponent
 
 
-def _week_ticks(ax: Axes, weeks: int, start: dt.date | None) -> None:
+def week_ticks(ax: Axes, weeks: int, start: dt.date | None) -> None:
     """Month names under the weeks, so a reader sees dates, not only week numbers."""
     if start is None or weeks > 160:
         ax.set_xlabel("week", fontsize=9)

@@ -32,6 +32,7 @@ KIND_LABELS = {
     "offer": "Offer", "call": "Leaders' call", "licence_decisions": "Licences",
     "plant_stoppage": "Plant stoppage", "ai_move": "AI move", "human_move": "Your move",
     "calendar": "Calendar", "consultation": "Consultation", "injected": "Injected", "branch": "Branch",
+    "agency_move": "Agency acts alone", "execution_noise": "Execution noise", "note": "Note",
 }
 
 
@@ -43,6 +44,15 @@ def Styles() -> None:
 @solara.component
 def OutcomeBanner(outcome: Outcome, *, final: bool, week: int, weeks: int, date: str) -> None:
     """The outcome in words (never colour alone), with its one-line reason."""
+    if week == 0 and not final:
+        # Nothing has been played: an average over no weeks is not an outcome.
+        with solara.Div(classes=["banner", "banner-not-started"],
+                        attributes={"role": "status", "aria-live": "polite"}):  # type: ignore[call-arg]
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f'<span class="banner-when">Week 0 of {weeks}:</span> '
+                '<strong class="banner-label">Not started</strong> '
+                '<span class="banner-reason">— no outcome yet; the first week has not been played.</span>'))
+        return
     when = "Final outcome" if final else f"So far (week {week} of {weeks}, {date})"
     with solara.Div(classes=["banner", f"banner-{outcome.kind}"],
                     attributes={"role": "status", "aria-live": "polite"}):  # type: ignore[call-arg]
@@ -63,22 +73,36 @@ def _truth(record: LogRecord, reveal: bool) -> str:
 
 
 @solara.component
-def Timeline(records: list[LogRecord], *, reveal: bool, limit: int = 40,
-             skip_kinds: Iterable[str] = ("licence_decisions",)) -> None:
-    """The newest events first, with dates. One HTML table (cheap to redraw every week)."""
+def Timeline(records: list[LogRecord], *, reveal: bool, page_size: int = 40,
+             skip_kinds: Iterable[str] = ("licence_decisions",), empty: str = "No events yet.") -> None:
+    """Every event, newest first, with dates, a page at a time (one HTML table per page is
+    cheap to redraw every week; older pages are a click away)."""
     skip = set(skip_kinds)
-    shown = [r for r in reversed(records) if r.kind not in skip][:limit]
+    events = [r for r in reversed(records) if r.kind not in skip]
+    page, set_page = solara.use_state(0)
+    pages = max(1, -(-len(events) // page_size))
+    page = min(page, pages - 1)
+    shown = events[page * page_size:(page + 1) * page_size]
     rows = []
     for r in shown:
         rows.append(
-            "<tr>"
+            f'<tr data-week="{r.week}">'
             f'<td class="t-date">{html.escape(r.date)}<br><span class="t-week">week {r.week}</span></td>'
             f"<td>{html.escape(ACTORS.get(r.actor, r.actor))}</td>"
-            f"<td>{html.escape(KIND_LABELS.get(r.kind, r.kind))}</td>"
+            f"<td>{html.escape(KIND_LABELS.get(r.kind, r.kind.replace('_', ' ').capitalize()))}</td>"
             f"<td>{html.escape(r.details)} {_truth(r, reveal)}</td>"
             "</tr>")
-    body = "".join(rows) or '<tr><td colspan="4">No events yet: press Step.</td></tr>'
+    body = "".join(rows) or f'<tr><td colspan="4">{html.escape(empty)}</td></tr>'
     Heading("Timeline", 3)
+    if pages > 1:
+        first = page * page_size + 1
+        with solara.Div(classes=["toolbar", "timeline-pager"]):
+            solara.Button("Newer events", on_click=lambda: set_page(page - 1), disabled=page == 0,
+                          outlined=True, classes=["btn-newer"])
+            solara.HTML(tag="span", classes=["timeline-range"], unsafe_innerHTML=(
+                f"Events {first}–{first + len(shown) - 1} of {len(events)}, newest first"))
+            solara.Button("Older events", on_click=lambda: set_page(page + 1),
+                          disabled=page >= pages - 1, outlined=True, classes=["btn-older"])
     solara.HTML(tag="div", classes=["timeline"], unsafe_innerHTML=(
         '<table aria-label="Timeline of events, newest first"><thead><tr><th>Date</th><th>Who</th>'
         f"<th>What</th><th>Details</th></tr></thead><tbody>{body}</tbody></table>"))

@@ -9,12 +9,14 @@ from typing import Any
 
 import solara
 
-from negotiate.errors import NegotiateError
+from negotiate.errors import NegotiateError, ScenarioError
+from negotiate.params import Range
 from negotiate.strategies import Posture
 
 from . import state as st
 from .charts import ChartData, ChartSet
 from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, TextField, Timeline
+from .fields import plain_message, refuse_decimal_comma, seed
 
 PLAY_INTERVAL_S = 0.3
 BRANCH_CHOICES: tuple[tuple[str, str], ...] = (
@@ -28,6 +30,7 @@ BRANCH_CHOICES: tuple[tuple[str, str], ...] = (
     ("us.move", "U.S. move next week"),
     ("cn.move", "China move next week"),
 )
+CHOICE_LABELS = dict(BRANCH_CHOICES)
 POSTURE_LABELS = {p.value: p.value.replace("_", " ").capitalize() for p in Posture}
 
 
@@ -39,6 +42,25 @@ def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
     solara.v.Select(label=label, items=[{"text": text, "value": v} for v, text in options],
                     v_model=value, on_v_model=on_value, disabled=disabled,
                     class_=" ".join(["field", *(classes or [])]), hide_details="auto")
+
+
+def setting(key: str, label: str, text: str) -> Any:
+    """A typed setting, refused with its everyday name when it is not a plain number."""
+    spec = st.Control(key, label).spec
+    allowed = spec.allowed() if isinstance(spec, Range) else ""
+    try:
+        return st.parse_setting(key, refuse_decimal_comma(text, allowed))
+    except ScenarioError as exc:
+        detail = plain_message(exc, key, label)
+        joined = f"{label} {detail}" if detail.startswith("is ") else f"{label}: {detail}"
+        raise ScenarioError(joined) from None
+
+
+def plain_label(text: str) -> str:
+    """A branch's description with each setting's key replaced by its everyday name."""
+    for key, label in BRANCH_CHOICES:
+        text = text.replace(f"{key} = ", f"{label} = ")
+    return text
 
 
 def new_charts(run: st.ExploreRun) -> ChartSet:
@@ -122,7 +144,7 @@ def Controls(run: st.ExploreRun, apply: Callable[[Callable[[], None]], None], ve
                               on_value=setter(control.key), classes=[f"field-{name}"])
             else:
                 TextField(control.label, st.format_value(current),
-                          lambda text, key=control.key: st.parse_setting(key, text),
+                          lambda text, c=control: setting(c.key, c.label, text),
                           setter(control.key), hint=control.hint(), key_name=name)
 
         def set_seed(seed: int) -> None:
@@ -130,7 +152,7 @@ def Controls(run: st.ExploreRun, apply: Callable[[Callable[[], None]], None], ve
                 run.seed = seed
             apply(change)
 
-        TextField("Seed", str(run.seed), st.parse_seed, set_seed,
+        TextField("Seed", str(run.seed), seed, set_seed,
                   hint=f"a whole number, 0 to {st.SEED_MAX}", key_name="seed")
 
 
@@ -186,7 +208,7 @@ def BranchPanel(run: st.ExploreRun, lock: threading.Lock, bump: Callable[[], Non
                 LabelledSelect("Monitoring", [(True, "On"), (False, "Off")], value, set_value,
                                classes=["branch-value"])
             else:
-                TextField("New value", "", lambda text: st.parse_setting(choice, text), set_value,
+                TextField("New value", "", lambda text: setting(choice, CHOICE_LABELS[choice], text), set_value,
                           hint=st.Control(choice, "").hint(), key_name="branch-value")
             solara.Button(f"Branch at week {week}", on_click=make, color="primary",
                           disabled=choice.endswith(".move") and not run.model.running,
@@ -195,7 +217,7 @@ def BranchPanel(run: st.ExploreRun, lock: threading.Lock, bump: Callable[[], Non
                 solara.Button("Clear branch", on_click=clear, outlined=True, classes=["clear-branch"])
         ErrorLine(error)
         if run.branch_model is not None:
-            solara.Text(f"Branch from week {run.branch_week}: {run.branch_label}.",
+            solara.Text(f"Branch from week {run.branch_week}: {plain_label(run.branch_label)}.",
                         classes=["branch-label"])
 
 
@@ -309,4 +331,4 @@ def RunView(run: st.ExploreRun, lock: threading.Lock, playing: solara.Reactive[b
                         classes=["theory"])
     ChartGrid(pngs, caps)
     BranchPanel(run, lock, bump, model.week, run.branch_label)
-    Timeline(list(model.log.records), reveal=True)
+    Timeline(list(model.log.records), reveal=True, empty="No events yet: press Step or Play.")

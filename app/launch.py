@@ -2,7 +2,7 @@
 
 Registration only builds the parser, so ``negotiate --help`` stays fast; the handler checks
 the address, then runs Solara's server in a child process (``python -m solara run``) so
-Ctrl-C and exit codes behave like any foreground server.
+Ctrl-C, SIGTERM and exit codes behave like any foreground server.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,12 +90,27 @@ def handle(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in host else host
     print(f"negotiate app: open http://{shown}:{port}/ in a browser (Ctrl-C to stop)", flush=True)
     process = subprocess.Popen(server_command(host, port), env=server_env())
+    # SIGTERM (a service manager, ``kill``) must stop the server as Ctrl-C does: turn it
+    # into the same KeyboardInterrupt so the child is stopped before we exit.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server child: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

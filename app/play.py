@@ -15,15 +15,25 @@ from typing import Any
 import solara
 
 from negotiate.errors import MoveError, NegotiateError
-from negotiate.moves import parse_move
+from negotiate.moves import Move, parse_move
 from negotiate.policy import LICENCE_KINDS
 from negotiate.strategies import Posture
 
+from . import seat_view as sv
 from . import state as st
 from .charts import ChartData, ChartSet
 from .comparison import ReplayComparison
 from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, Timeline
 from .explore import LabelledSelect, captions
+from .fields import (
+    MOVE_LABELS,
+    OFFER_LABELS,
+    move_field_error,
+    offer_field_error,
+    offer_hint,
+    offer_value,
+)
+from .fields import seed as typed_seed
 
 WEEK_CHOICES = (12, 26, 52)
 POSTURE_CHOICES: list[tuple[str, str]] = [
@@ -35,6 +45,8 @@ POSTURE_CHOICES: list[tuple[str, str]] = [
     (Posture.RETALIATE.value, "Retaliate"),
     (Posture.ESCALATE.value, "Escalate"),
 ]
+BREACHING_POSTURES = (Posture.RETALIATE.value, Posture.ESCALATE.value)
+ANSWER_LABELS = {"accept": "Accept", "reject": "Reject", "counter": "Counter"}
 
 
 def play_scenarios() -> list[str]:
@@ -52,35 +64,21 @@ def talks_next_week(game: st.PlayGame) -> bool:
     return any(e.kind == "talks" and e.week(start) == nxt for e in model.scenario.events)
 
 
-def field_error(side: str, name: str, text: str) -> str:
-    """Check one instrument as typed; '' when fine."""
-    label, lo, hi = st.MOVE_NUMBERS[name]
-    if not str(text).strip():
-        return f"{label} is empty; allowed: a number from {lo:g} to {hi:g}"
-    try:
-        parse_move(side, {name: text})
-    except MoveError as exc:
-        return str(exc)
-    return ""
+def proposed_move(side: str, form: dict[str, str], defaults: dict[str, str]) -> Move:
+    """The instruments the player has typed so far (valid, changed fields only)."""
+    values = {name: text for name, text in form.items()
+              if str(text).strip() != defaults.get(name) and not move_field_error(side, name, text)}
+    return parse_move(side, values)
 
 
-def offer_error(name: str, text: str) -> str:
-    from negotiate.moves import _number
-    from negotiate.negotiation import OFFER_BOUNDS
-
-    lo, hi = OFFER_BOUNDS[name]
-    try:
-        value = _number(f"offer.{name}", text, lo, hi, "")
-    except MoveError as exc:
-        return str(exc)
-    if name == "weeks" and not float(value).is_integer():
-        return "offer.weeks must be a whole number of weeks from 1 to 156"
-    return ""
+def offer_from_form(offer_form: dict[str, str]) -> dict[str, Any]:
+    """The offer fields as numbers; MoveError names the first bad field and its bounds."""
+    return {name: offer_value(name, offer_form[name]) for name in OFFER_LABELS}
 
 
 @solara.component
 def FormField(label: str, initial: str, check: Callable[[str], str], on_text: Callable[[str], None],
-              *, name: str) -> None:
+              *, name: str, hint: str = "") -> None:
     """A field whose text is kept for the week's move; a bad value is flagged at once."""
     text, set_text = solara.use_state(initial)
     error, set_error = solara.use_state("")
@@ -91,8 +89,10 @@ def FormField(label: str, initial: str, check: Callable[[str], str], on_text: Ca
         on_text(new)
         set_error(check(new))
 
+    # Always a message: with none, the widget could keep showing a cleared error.
     solara.InputText(label, value=text, on_value=typed, error=error or False,
-                     message=error or None, classes=["field", f"field-{name}"], hide_details=False)
+                     message=error or hint or " ", classes=["field", f"field-{name}"],
+                     hide_details=False)
 
 
 @solara.component
@@ -114,6 +114,31 @@ def Evidence(game: st.PlayGame) -> None:
 
 
 @solara.component
+def TermsPanel(terms: sv.TermsInForce | None, side: str) -> None:
+    """The caps in force, the player's own first."""
+    if terms is None:
+        solara.Text("No agreement is in force: no caps bind either side.", classes=["hint", "terms-none"])
+        return
+    rows = []
+    for cap in sorted(terms.caps, key=lambda c: c.side != side):
+        whose = "you" if cap.side == side else st.SIDE_NAMES[cap.side]
+        rows.append(f"<li data-side=\"{cap.side}\">{html.escape(cap.label)} {html.escape(cap.words)} "
+                    f"<span class=\"t-week\">(binds {html.escape(whose)})</span></li>")
+    solara.HTML(tag="div", classes=["terms-in-force"], unsafe_innerHTML=(
+        f"<strong>In force: {html.escape(terms.agreement)}</strong>, until week {terms.end_week}"
+        f"<ul>{''.join(rows)}</ul>"))
+
+
+@solara.component
+def OfferFields(offer_form: dict[str, str], on_change: Callable[[], None]) -> None:
+    with solara.Div(classes=["decision", "offer-fields"]):
+        for name, label in OFFER_LABELS.items():
+            FormField(label, offer_form[name], lambda text, n=name: offer_field_error(n, text),
+                      lambda text, n=name: (offer_form.__setitem__(n, text), on_change()),
+                      name=f"offer-{name.replace('_', '-')}", hint=offer_hint(name))
+
+
+@solara.component
 def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
     model = game.model
     side = game.side
@@ -127,13 +152,21 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
     kind, set_kind = solara.use_state(model.cn.instruments.licence_kind)
     accuse, set_accuse = solara.use_state(False)
     make_offer, set_make_offer = solara.use_state(False)
-    accept, set_accept = solara.use_state(False)
+    answer, set_answer = solara.use_state("")
     extend, set_extend = solara.use_state(True)
     error, set_error = solara.use_state("")
+    typed, set_typed = solara.use_state(0)  # bumped on each keystroke: re-check the breaches
     talks = talks_next_week(game)
-    table = model.offer_on_table
+    pending = sv.pending_offer(model, side)
+    terms = sv.terms_in_force(model, side)
     agreement = model.truces.current
     ending = agreement is not None and agreement.end_week - week <= 1
+
+    def retyped() -> None:
+        set_typed(lambda n: n + 1)
+
+    warnings = solara.use_memo(lambda: _warnings(model, side, form, defaults, posture),
+                               [typed, posture])
 
     def submit() -> None:
         data: dict[str, Any] = dict(form)
@@ -141,13 +174,18 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
         data["accuse"] = accuse
         if side == "cn":
             data["licence_kind"] = kind
-        if make_offer:
-            data["offer"] = dict(offer_form)
-        if accept and table is not None and table[0] != side:
-            data["accept_offer"] = True
-        if ending:
-            data["extend"] = extend
         try:
+            for name in st.SIDE_FIELDS[side]:
+                problem = move_field_error(side, name, form[name])
+                if problem and str(form[name]).strip() != defaults.get(name):
+                    raise MoveError(problem)
+            counter = offer_from_form(offer_form) if answer == "counter" or make_offer else None
+            if pending is not None:
+                data.update(sv.answer_fields(answer, counter))
+            elif counter is not None:
+                data["offer"] = counter
+            if ending:
+                data["extend"] = extend
             move = st.parse_move_form(side, data, defaults)
             game.play_week(move)
         except NegotiateError as exc:
@@ -158,16 +196,20 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
 
     with solara.Div(classes=["panel", "decision-panel"]):
         Heading(f"Week {week + 1}: your decisions", 3)
+        TermsPanel(terms, side)
         with solara.Div(classes=["decision"]):
             for name in st.SIDE_FIELDS[side]:
-                FormField(st.MOVE_NUMBERS[name][0], form[name],
-                          lambda text, n=name: field_error(side, n, text),
-                          lambda text, n=name: form.__setitem__(n, text),
-                          name=name.replace("_", "-"))
+                FormField(MOVE_LABELS[name], form[name],
+                          lambda text, n=name: move_field_error(side, n, text),
+                          lambda text, n=name: (form.__setitem__(n, text), retyped()),
+                          name=name.replace("_", "-"), hint=f"now {defaults[name]}")
             if side == "cn":
                 LabelledSelect("Licence kind", [(k, k.capitalize()) for k in LICENCE_KINDS], kind,
                                set_kind, classes=["field-licence-kind"])
             LabelledSelect("Posture", POSTURE_CHOICES, posture, set_posture, classes=["field-posture"])
+        if warnings:
+            solara.HTML(tag="ul", classes=["breach-warning"], attributes={"role": "alert"},  # type: ignore[call-arg]
+                        unsafe_innerHTML="".join(f"<li>{html.escape(w)}</li>" for w in warnings))
         Heading(f"Accuse {other}?", 4)
         Evidence(game)
         solara.Button(f"Withdraw accusation of {other}" if accuse else f"Accuse {other} publicly this week",
@@ -176,25 +218,42 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
         if accuse:
             solara.Text("An accusation is queued: it costs trust and moves markets, even if the breach was not real.",
                         classes=["hint"])
-        if talks or table is not None:
-            Heading("Talks" + (" this week" if talks else ""), 4)
-            if table is not None:
-                who, offer = table
-                solara.Text(f"On the table ({st.SIDE_NAMES[who]}): {offer.describe()}", classes=["hint"])
-                if who != side:
-                    solara.Checkbox(label="Accept the offer on the table", value=accept, on_value=set_accept)
+        if pending is not None:
+            who, offer = pending
+            Heading(f"{st.SIDE_NAMES[who]} offers: {sv.offer_words(offer)} — accept, reject or counter?", 4,
+                    ["offer-prompt"])
+            with solara.Div(classes=["toolbar", "answer-buttons"]):
+                for choice, label in ANSWER_LABELS.items():
+                    chosen = answer == choice
+                    solara.Button(label, on_click=lambda c=choice, on=chosen: set_answer("" if on else c),
+                                  outlined=not chosen, color="primary" if chosen else None,
+                                  classes=[f"btn-answer-{choice}"])
+            solara.Text(f"Your answer: {ANSWER_LABELS[answer].lower()}." if answer
+                        else "No answer chosen: the offer stays on the table.", classes=["hint", "answer-status"])
+            if answer == "counter":
+                OfferFields(offer_form, retyped)
+        elif talks:
+            Heading("Talks this week", 4)
             solara.Checkbox(label="Make an offer", value=make_offer, on_value=set_make_offer)
             if make_offer:
-                with solara.Div(classes=["decision"]):
-                    for name, label in st.OFFER_FIELDS.items():
-                        FormField(label, offer_form[name], lambda text, n=name: offer_error(n, text),
-                                  lambda text, n=name: offer_form.__setitem__(n, text),
-                                  name=f"offer-{name.replace('_', '-')}")
+                OfferFields(offer_form, retyped)
         if ending:
             solara.Checkbox(label=f"Extend the truce (it ends at week {agreement.end_week})",
                             value=extend, on_value=set_extend)
         ErrorLine(error)
         solara.Button(f"End week {week + 1}", on_click=submit, color="primary", classes=["btn-end-week"])
+
+
+def _warnings(model: Any, side: str, form: dict[str, str], defaults: dict[str, str],
+              posture: str) -> list[str]:
+    """What the chosen move would breach, in plain words, before the player commits."""
+    terms = sv.terms_in_force(model, side)
+    if terms is None:
+        return []
+    out = sv.breaches(model, side, proposed_move(side, form, defaults))
+    if posture in BREACHING_POSTURES:
+        out.append(f"choosing to {posture} breaks {terms.agreement}: your measures go past its caps")
+    return out
 
 
 def _offer_defaults(game: st.PlayGame) -> dict[str, str]:
@@ -206,7 +265,7 @@ def _offer_defaults(game: st.PlayGame) -> dict[str, str]:
         source = {"us_tariff_cap": us.tariff_headline, "cn_tariff_cap": cn.tariff_headline,
                   "approval_floor": cn.approval_rate, "review_cap": cn.review_weeks,
                   "curb_cap": us.tech_curbs, "weeks": model.scenario.truce_weeks}
-    return {k: st.format_value(round(float(source[k]), 2)) for k in st.OFFER_FIELDS}
+    return {k: st.format_value(round(float(source[k]), 2)) for k in OFFER_LABELS}
 
 
 @solara.component
@@ -219,7 +278,7 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
 
     def start(side: str) -> None:
         try:
-            seed = st.parse_seed(seed_text)
+            seed = typed_seed(seed_text)
         except NegotiateError as exc:
             set_error(st.message(exc))
             return
@@ -248,6 +307,8 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
 
 
 def truth_table(game: st.PlayGame) -> str:
+    """Every accusation on the record, with the truth; the player's own counted from their
+    choices, so the record and the choices can be compared line by line."""
     rows = []
     counts = {"us": [0, 0], "cn": [0, 0]}
     for r in game.model.log.records:
@@ -257,39 +318,104 @@ def truth_table(game: st.PlayGame) -> str:
         who = "You" if r.actor == game.side else f"{st.SIDE_NAMES[r.actor]} (AI)"
         truth = '<span class="tag tag-real">▲ real breach</span>' if r.real else \
             '<span class="tag tag-false">✕ false alarm</span>'
-        rows.append(f"<tr><td>{html.escape(r.date)} (week {r.week})</td><td>{html.escape(who)}</td>"
-                    f"<td>{truth}</td></tr>")
+        rows.append(f'<tr data-actor="{html.escape(r.actor)}"><td>{html.escape(r.date)} (week {r.week})</td>'
+                    f"<td>{html.escape(who)}</td><td>{truth}</td></tr>")
     me, ai = counts[game.side], counts[game.other]
-    summary = (f"<p>You accused {me[0] + me[1]} times: {me[0]} real, {me[1]} false alarms. "
-               f"The AI ({html.escape(st.SIDE_NAMES[game.other])}) accused {ai[0] + ai[1]} times: "
-               f"{ai[0]} real, {ai[1]} false alarms.</p>")
+    summary = (f'<p class="record-summary">On the record in your name: {_times(me[0] + me[1], "accusation")}, '
+               f"{me[0]} real, {me[1]} false alarms. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
+               f"accused {ai[0] + ai[1]} times: {ai[0]} real, {ai[1]} false alarms.</p>")
     body = "".join(rows) or '<tr><td colspan="3">No accusations were made.</td></tr>'
     return (summary + '<table class="score-table truth-table" aria-label="Accusations and the truth">'
             "<thead><tr><th>Date</th><th>Accuser</th><th>Truth</th></tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
 
+def _times(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _weeks(weeks: list[int]) -> str:
+    return f" (week {', '.join(str(w) for w in weeks)})" if weeks else ""
+
+
+def choices_summary(game: st.PlayGame) -> str:
+    """The end screen's counts, each the number of times the player chose the action."""
+    c = sv.player_choices(game.model, game.side)
+    items = [("accusations", "You accused", c.accusations), ("offers", "You made offers", c.offers),
+             ("accepted", "You accepted offers", c.accepted), ("rejected", "You rejected offers", c.rejected)]
+    lis = "".join(f'<li data-count="{name}" data-value="{len(weeks)}">{text} {len(weeks)} '
+                  f"time{'' if len(weeks) == 1 else 's'}{_weeks(weeks)}</li>" for name, text, weeks in items)
+    return f'<ul class="choices-summary">{lis}</ul>'
+
+
+def agreements_table(game: st.PlayGame) -> str:
+    """Every agreement signed, and the player's part in it."""
+    model, side = game.model, game.side
+    choices = sv.player_choices(model, side)
+    offered = {w: m.offer for w, who, m in model.move_log if who == side and m.offer is not None}
+    rows = []
+    for agreement in model.truces.history:
+        week = agreement.start_week
+        name = agreement.name
+        if name.startswith("deal accepted by "):
+            by = name.rsplit(" ", 1)[-1].lower()
+            if by == side:
+                part = "you accepted" if week in choices.accepted else "accepted without your choice"
+            else:
+                part = f"{st.SIDE_NAMES[by]} accepted an offer on the table"
+        elif name == "talks":
+            mine = offered.get(week)
+            part = ("you offered these terms" if mine is not None and mine.terms() == agreement.terms
+                    else "signed without your offer or acceptance")
+        else:
+            part = "on the 2025 calendar"
+        rows.append(f'<tr data-week="{week}" data-part="{html.escape(part)}">'
+                    f"<td>{html.escape(model.log.date_of(max(week, 1)))} (week {week})</td>"
+                    f"<td>{html.escape(sv.agreement_title(name))}</td><td>{html.escape(part)}</td></tr>")
+    body = "".join(rows) or '<tr><td colspan="3">No agreement was signed.</td></tr>'
+    return ('<table class="score-table agreements-table" aria-label="Agreements signed">'
+            "<thead><tr><th>Date</th><th>Agreement</th><th>Your part</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
+def noise_list(reports: list[sv.NoiseReport]) -> str:
+    if not reports:
+        return '<p class="noise-none">Execution noise never changed your moves.</p>'
+    return '<ul class="noise-list">' + "".join(
+        f'<li data-week="{r.week}">{html.escape(r.sentence())}</li>' for r in reports) + "</ul>"
+
+
 @solara.component
-def EndScreen(game: st.PlayGame, on_again: Callable[[], None]) -> None:
+def EndScreen(game: st.PlayGame, noisy: list[sv.NoiseReport], on_again: Callable[[], None]) -> None:
     scores = game.scores()
     outcome = game.outcome()
     comparison = solara.use_memo(lambda: ReplayComparison.build(game), [id(game)])
     with solara.Div(classes=["panel", "end-screen"]):
         Heading("Game over", 2)
+        mine = st.SIDE_NAMES[game.side]
+        rows = (f"<tr><td>You ({mine})</td><td><strong>{scores[game.side]:.2f}</strong></td></tr>"
+                f"<tr><td>AI ({st.SIDE_NAMES[game.other]})</td><td>{scores[game.other]:.2f}</td></tr>")
+        if comparison.available:
+            rows += (f"<tr><td>You, over {html.escape(comparison.span)}</td>"
+                     f"<td>{comparison.game_scores[game.side]:.2f}</td></tr>"
+                     f"<tr><td>{mine} in the real 2025 replay, same weeks</td>"
+                     f"<td>{comparison.scores[game.side]:.2f}</td></tr>")
         solara.HTML(tag="table", classes=["score-table"], unsafe_innerHTML=(
-            "<thead><tr><th></th><th>Mean welfare per week</th></tr></thead><tbody>"
-            f"<tr><td>You ({st.SIDE_NAMES[game.side]})</td><td><strong>{scores[game.side]:.2f}</strong></td></tr>"
-            f"<tr><td>AI ({st.SIDE_NAMES[game.other]})</td><td>{scores[game.other]:.2f}</td></tr>"
-            + (f"<tr><td>{st.SIDE_NAMES[game.side]} in the real 2025 replay</td>"
-               f"<td>{comparison.scores[game.side]:.2f}</td></tr>" if comparison.available else "")
-            + "</tbody>"))
+            "<thead><tr><th></th><th>Mean welfare per week</th></tr></thead><tbody>" + rows + "</tbody>"))
         solara.Text(f"Outcome: {outcome.label} — {outcome.reason}. Seed {game.seed}.", classes=["hint"])
+        Heading("Your choices", 3)
+        solara.HTML(tag="div", unsafe_innerHTML=choices_summary(game))
         Heading("The truth about the accusations", 3)
         solara.HTML(tag="div", unsafe_innerHTML=truth_table(game))
+        Heading("Agreements", 3)
+        solara.HTML(tag="div", unsafe_innerHTML=agreements_table(game))
+        Heading("Weeks when execution noise changed your move", 3)
+        solara.HTML(tag="div", unsafe_innerHTML=noise_list(noisy))
         Heading("Your path beside the real 2025 path", 3)
         if comparison.available:
             solara.Image(comparison.png, width="100%", classes=["chart-img", "comparison-img"])
-            solara.Text(comparison.caption, classes=["chart-caption"])
+            solara.Text(comparison.caption, classes=["chart-caption", "comparison-caption"])
+            solara.HTML(tag="details", classes=["comparison-table"], unsafe_innerHTML=comparison.table_html())
         else:
             solara.Text(comparison.caption, classes=["hint"])
         solara.Button("Play again with a new seed", on_click=on_again, color="primary",
@@ -299,6 +425,8 @@ def EndScreen(game: st.PlayGame, on_again: Callable[[], None]) -> None:
 @solara.component
 def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], None]) -> None:
     version, set_version = solara.use_state(0)
+    # Noise reports are read each week, as the week ends; kept for the end screen.
+    noisy = solara.use_memo(list, [id(game)])
     model = game.model
     s = model.scenario
     finished = game.finished
@@ -316,26 +444,38 @@ def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], 
 
     pngs, caps = solara.use_memo(render, [version, id(game), finished])
 
+    def played() -> None:
+        report = sv.noise_report(model, game.side)
+        if report is not None:
+            noisy.append(report)
+        set_version(lambda v: v + 1)
+
+    latest = noisy[-1] if noisy and noisy[-1].week == model.week else None
+
     with solara.Div(classes=["page", "play"]):
         with solara.Div(classes=["toolbar"]):
-            Heading(f"You are {st.SIDE_NAMES[game.side]}", 2)
+            Heading(sv.seat_title(game.side), 2)
             solara.HTML(tag="span", classes=["week-status"],
                         attributes={"aria-live": "polite", "data-week": str(model.week)},
                         unsafe_innerHTML=f"Week {model.week} of {s.weeks} · "
                                          f"{model.date if model.week else s.start_date}")
             solara.Button("Quit to start", on_click=on_quit, outlined=True, classes=["btn-quit"])
         OutcomeBanner(game.outcome(), final=finished, week=model.week, weeks=s.weeks, date=model.date)
+        if latest is not None:
+            solara.HTML(tag="div", classes=["noise-banner"], attributes={"role": "alert"},  # type: ignore[call-arg]
+                        unsafe_innerHTML=html.escape(latest.sentence()))
         if finished:
-            EndScreen(game, on_again)
+            EndScreen(game, noisy, on_again)
         # At the end the decision panel goes and the grid becomes one column, so the charts
         # take the full width.
         with solara.Div(classes=["play-grid", "play-grid-done" if finished else "play-grid-live"]):
             if not finished:
                 # Keyed by week: each week starts from fresh fields filled with current values.
-                DecisionPanel(game, lambda: set_version(lambda v: v + 1)).key(f"week-{model.week}")
+                DecisionPanel(game, played).key(f"week-{model.week}")
             with solara.Div(classes=["play-charts"]):
                 ChartGrid(pngs, caps)
-        Timeline(list(model.log.records), reveal=finished)
+        Timeline(list(model.log.records), reveal=finished,
+                 empty="No events yet: set your decisions and end week 1.")
 
 
 @solara.component

@@ -9,15 +9,14 @@ callers apply a value only when parsing succeeded, so bad input changes nothing.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiate import TradeModel, available_scenarios, branch, load_scenario
+from negotiate import TradeModel, available_scenarios, branch, load_scenario, moves
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import Move, parse_move
 from negotiate.outcome import Outcome
-from negotiate.params import Choice, Flag, Range
+from negotiate.params import BoundsError, Choice, Flag, Range, parse_number
 from negotiate.scenario import BY_KEY, TradeScenario, coerce
 
 DEFAULT_SCENARIO = "rare-earth-2025"
@@ -88,32 +87,20 @@ def parse_setting(key: str, text: str | bool) -> Any:
     field_ = BY_KEY[key]
     spec = field_.spec
     if isinstance(spec, Range):
-        raw = str(text).strip().replace(",", "")
-        if not raw:
-            raise ScenarioError(f"is empty; allowed: {spec.allowed()}", key=key)
         try:
-            number = float(raw)
-        except ValueError:
-            raise ScenarioError(f"{text!r} is not a number; allowed: {spec.allowed()}", key=key) from None
-        if not math.isfinite(number):
-            raise ScenarioError(f"{text!r} is not a finite number; allowed: {spec.allowed()}", key=key)
-        value: Any = number
+            value: Any = parse_number(key, text, spec, whole=field_.kind is int)
+        except BoundsError as err:
+            raise ScenarioError(str(err).removeprefix(f"{key} "), key=key) from None
     else:
         value = text
     return coerce(field_, value, "")
 
 
 def parse_seed(text: str) -> int:
-    raw = str(text).strip().replace(",", "")
-    if not raw:
-        raise ScenarioError(f"seed is empty; allowed: a whole number from 0 to {SEED_MAX}")
     try:
-        seed = int(raw)
-    except ValueError:
-        raise ScenarioError(f"seed {text!r} is not a whole number; allowed: 0 to {SEED_MAX}") from None
-    if not 0 <= seed <= SEED_MAX:
-        raise ScenarioError(f"seed {seed} is out of range; allowed: 0 to {SEED_MAX}")
-    return seed
+        return int(parse_number("seed", text, Range(0, SEED_MAX), whole=True))
+    except BoundsError as err:
+        raise ScenarioError(str(err)) from None
 
 
 def message(exc: NegotiateError) -> str:
@@ -143,38 +130,6 @@ def format_value(value: Any) -> str:
 
 
 # -------------------------------------------------------------------------- Explore
-def fork(model: TradeModel, week: int, changes: dict[str, Any]) -> TradeModel:
-    """``negotiate.branch``, with a stopgap for its renaming of a running scenario.
-
-    ``runner.branch`` sets ``twin.scenario.name`` after the twin model exists, which Mesa's
-    Scenario refuses while the model runs (ValueError); reported upstream. Until that is
-    fixed, replay here the same way with the name set before the model is built.
-    """
-    try:
-        return branch(model, week, changes)
-    except ValueError:
-        pass
-    from negotiate.scenario import FIELDS
-
-    values = {name: getattr(model.scenario, name) for name in FIELDS}
-    scenario = model.scenario.__class__(rng=model.scenario.rng, **values)
-    scenario.name = getattr(model.scenario, "name", "custom")
-    twin = TradeModel(scenario)
-    moves = [m for m in model.move_log if m[0] <= week]
-    for target in range(1, week + 1):
-        for move_week, who, move in moves:
-            if move_week == target:
-                if who.startswith("firm:"):
-                    twin.submit_firm_action(int(who[5:]), move)
-                else:
-                    twin.submit_move(who, move)
-        twin.step()
-    for key, value in changes.items():
-        twin.set_live(key, value)
-    return twin
-
-
-
 @dataclass
 class ExploreRun:
     """One session's run on the Explore page, plus an optional branch stepped alongside."""
@@ -217,7 +172,7 @@ class ExploreRun:
         """Fork at the current week with live ``changes`` and, optionally, one forced
         posture for a side this coming week (the side plays it, then its AI resumes)."""
         week = self.model.week
-        twin = fork(self.model, week, changes)
+        twin = branch(self.model, week, changes)
         labels = [f"{key} = {format_value(value)}" for key, value in changes.items()]
         if move is not None:
             side, posture = move
@@ -237,13 +192,16 @@ class ExploreRun:
 
 
 # -------------------------------------------------------------------------- Play
-MOVE_NUMBERS = {
-    "tariff_headline": ("Headline tariff (%)", 0.0, 200.0),
-    "tech_curbs": ("Tech curbs (0 to 1)", 0.0, 1.0),
-    "diversification": ("Diversification support (0 to 1)", 0.0, 1.0),
-    "approval_rate": ("Licence approval rate (0 to 1)", 0.0, 1.0),
-    "review_weeks": ("Licence review time (weeks)", 0.0, 52.0),
+MOVE_LABELS = {
+    "tariff_headline": "Headline tariff (%)",
+    "tech_curbs": "Tech curbs (0 to 1)",
+    "diversification": "Diversification support (0 to 1)",
+    "approval_rate": "Licence approval rate (0 to 1)",
+    "review_weeks": "Licence review time (weeks)",
 }
+#: Label and bounds of each instrument field (bounds from negotiate.moves, defined once).
+MOVE_NUMBERS = {name: (label, moves.MOVE_NUMBERS[name].lo, moves.MOVE_NUMBERS[name].hi)
+                for name, label in MOVE_LABELS.items()}
 SIDE_FIELDS = {
     "us": ("tariff_headline", "tech_curbs", "diversification"),
     "cn": ("tariff_headline", "tech_curbs", "approval_rate", "review_weeks"),

@@ -9,6 +9,11 @@ Explore page in fresh browser contexts and reports:
   and decoded, over the 52 steps of rare-earth-2025 (so it includes week 52). Timed inside
   the page with ``performance.now()`` so playwright's own round trips do not count.
 
+* ``end_screen_ms``: a 12-week Play game as the U.S.; from the "End week 12" click to the
+  end screen drawn with its 2025 comparison image decoded. Its same-run baseline is
+  ``play_week_median_ms`` (an "End week" click to the next week's panel and charts), and
+  ``end_screen_ratio`` is the one over the other.
+
 Goals (issue 4): step_p95_ms <= 150, first_load_ms <= 3000.
 """
 
@@ -43,6 +48,42 @@ async (old) => {
   return t1 - t0;
 }
 """.replace("WAIT", _WAIT_CHARTS)
+
+
+_END_WEEK = """
+async ([week, last]) => {
+  const t0 = performance.now();
+  const button = Array.from(document.querySelectorAll('button.btn-end-week'))
+    .find(b => b.innerText.trim().toLowerCase() === `end week ${week}`);
+  button.click();
+  const done = () => {
+    if (last) {
+      const img = document.querySelector('.end-screen .comparison-img img, .end-screen img.comparison-img');
+      return img && img.complete && img.naturalWidth > 0;
+    }
+    const status = document.querySelector('.week-status');
+    const panel = Array.from(document.querySelectorAll('.decision-panel'))
+      .some(p => p.innerText.includes(`Week ${week + 1}: your decisions`));
+    return status && status.dataset.week === String(week) && panel;
+  };
+  await new Promise(resolve => { const check = () => done() ? resolve() : requestAnimationFrame(check);
+                                 check(); });
+  return performance.now() - t0;
+}
+"""
+
+
+def _play_game(browser, url: str, weeks: int = 12) -> tuple[list[float], float]:
+    """Week times and the end-screen time of one Play game."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url + "play")
+    page.get_by_role("button", name="Play as the United States").click()
+    page.wait_for_selector(".week-status[data-week='0']")
+    times = [page.evaluate(_END_WEEK, [week, week == weeks]) for week in range(1, weeks + 1)]
+    context.close()
+    return times[:-1], times[-1]
 
 
 def _helpers():
@@ -107,6 +148,7 @@ def measure() -> dict:
                 steps.append(page.evaluate(_STEP, old))
                 page.wait_for_selector(f".week-status[data-week='{week}']")
             context.close()
+            play_weeks, end_screen = _play_game(browser, url)
             browser.close()
     finally:
         h.stop_server(process)
@@ -117,7 +159,10 @@ def measure() -> dict:
         "step_median_ms": round(statistics.median(steps), 1),
         "step_max_ms": round(max(steps), 1),
         "steps": len(steps),
+        "end_screen_ms": round(end_screen, 1),
+        "play_week_median_ms": round(statistics.median(play_weeks), 1),
     }
+    result["end_screen_ratio"] = round(end_screen / max(result["play_week_median_ms"], 1e-9), 2)
     result["meets_goals"] = all(result[k] <= v for k, v in GOALS.items())
     return result
 

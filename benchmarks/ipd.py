@@ -1,10 +1,11 @@
 """Speed of the classic iterated game: 100,000 rounds against a plain numpy loop.
 
-``measure()`` is imported by ``benchmarks/run.py``. The target (issue 3, "Speed") is that
-100,000 rounds of classic-ipd through the public API (``negotiate.run`` without weekly
-tables, i.e. the classic fast path) cost at most twice a straightforward numpy
-round-by-round loop of the same game, measured in the same process: TFT vs TFT, execution
-noise 0.05, payoffs (3, 0, 5, 1). The per-week Mesa path is reported at 10,000 weeks.
+``measure()`` is imported by ``benchmarks/run.py``: 100,000 rounds of classic-ipd through
+the public API (``negotiate.run`` without weekly tables: one Mesa step a week, each playing
+the ``ipd`` kernel) and through the kernel itself (``negotiate.ipd.play``), against a
+straightforward numpy round-by-round loop of the same game, measured in the same process:
+TFT vs TFT, execution noise 0.05, payoffs (3, 0, 5, 1). The per-week Mesa path without
+``negotiate.run`` is reported at 10,000 weeks.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ OVERRIDES = {
 
 
 def run_path(rounds: int = ROUNDS, seed: int = SEED) -> float:
-    """The model through the public API, without weekly tables: ``negotiate.run`` then takes
-    the classic fast path (``negotiate.classic_fast``). Returns the US mean payoff."""
+    """The model through the public API, without weekly tables: ``negotiate.run`` steps the
+    model, which plays one round of the ``ipd`` kernel a week. Returns the US mean payoff."""
     import negotiate
 
     result = negotiate.run("classic-ipd", weeks=rounds, seed=seed,
@@ -69,8 +70,8 @@ def run_path(rounds: int = ROUNDS, seed: int = SEED) -> float:
 
 
 def mesa_path(rounds: int = MESA_ROUNDS, seed: int = SEED) -> float:
-    """The per-week Mesa path: one ``TradeModel.step()`` a week, no weekly tables (the path
-    the fast one reproduces exactly). Returns the US mean payoff."""
+    """One ``TradeModel.step()`` a week, no weekly tables, without ``negotiate.run``.
+    Returns the US mean payoff."""
     from negotiate.model import TradeModel
     from negotiate.runner import summarise
     from negotiate.scenario import load_scenario
@@ -83,14 +84,8 @@ def mesa_path(rounds: int = MESA_ROUNDS, seed: int = SEED) -> float:
     return summarise(model)["mean_payoff"]["us"]
 
 
-def _fast_path_available() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("negotiate.classic_fast") is not None
-
-
 #: Weeks of ``negotiate.run`` timed first; the full 100,000 only if this probe is quick,
-#: so that a missing fast path does not turn the benchmark into a many-minute wait.
+#: so that a slow machine does not turn the benchmark into a many-minute wait.
 PROBE = 10_000
 PROBE_BUDGET_S = 2.0
 
@@ -109,7 +104,7 @@ def measure() -> dict:
 
     ``rounds_100k_s`` is the model through the public API,
     ``negotiate.run("classic-ipd", weeks=100000, overrides={"collect.weekly": False, ...})``
-    (the classic fast path); ``play_100k_s`` the :func:`negotiate.ipd.play` kernel;
+    (one Mesa step a week); ``play_100k_s`` the :func:`negotiate.ipd.play` kernel;
     ``numpy_loop_100k_s`` the reference; ``mesa_path_10k_s`` the per-week Mesa path at
     10,000 weeks (timed once). ``path`` says what ``rounds_100k_s`` timed.
     """
@@ -121,12 +116,12 @@ def measure() -> dict:
     call = "negotiate.run('classic-ipd', tft vs tft, noise.execution=0.05, collect.weekly=False)"
     if probe_s <= PROBE_BUDGET_S:
         rounds_s = _best_of(run_path)
-        note = call + (", classic fast path" if _fast_path_available() else ", Mesa path")
+        note = call + ", one Mesa step a week"
     else:
         # Linear extrapolation: a lower bound if the cost per week grows with the run.
         rounds_s = probe_s * ROUNDS / PROBE
         note = (f"{call}; {PROBE} weeks took {probe_s:.2f} s, extrapolated x{ROUNDS // PROBE} "
-                "(a lower bound; is negotiate.classic_fast missing?)")
+                "(a lower bound)")
     t0 = time.perf_counter()
     mesa_path()
     mesa_s = time.perf_counter() - t0

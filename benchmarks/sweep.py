@@ -1,5 +1,7 @@
-"""Speed of sweeps: runs per second serially, on a 2-process pool and on a 2-worker Dask
-LocalCluster, parallel efficiency, sweep overhead, and a projection to a million runs.
+"""Speed of sweeps: runs per second serially, on a 2-process pool, on a 2-worker Dask
+LocalCluster and on an external Dask cluster (one ``dask scheduler`` and two ``dask worker``
+processes on 127.0.0.1, started here), parallel efficiency, sweep overhead, and a
+projection to a million runs.
 
 ``measure()`` is imported by ``benchmarks/run.py``; ``python benchmarks/sweep.py`` prints the
 same dictionary as JSON. Everything runs ``classroom-short`` (14 weeks, 20 firms) without
@@ -12,7 +14,9 @@ weekly tables, the way a sweep runs it.
   overhead. ``detail.overhead_vs_plain_loop`` cross-checks against a plain loop of
   ``negotiate.run`` on the same runs, in alternating halves (noisier under load).
 - ``efficiency``: parallel runs/s divided by (workers x serial runs/s). Start-up (pool,
-  cluster) is included: it is part of what a researcher waits for.
+  LocalCluster) is included: it is part of what a researcher waits for. The external
+  cluster is already running when its sweep starts (as on a real cluster); its start-up is
+  reported apart, in ``detail.external_cluster_start_s``.
 - ``projected_1m_runs_h``: hours for 1,000,000 runs at the rate of a measured 20,000-run
   sweep on the faster of the two parallel backends.
 
@@ -22,10 +26,15 @@ average before and after is reported too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 SCENARIO = "classroom-short"
@@ -33,6 +42,8 @@ SERIAL_RUNS = 2_000  # per half; two halves
 PROJECTION_RUNS = 20_000
 DASK_RUNS = 10_000
 WORKERS = 2
+#: Runs per task (and per file) tried on the external cluster; the best is reported.
+EXTERNAL_CHUNKS = (100, 300, 1000)
 
 
 def _pure_loop(runs: int, seed: int) -> float:
@@ -59,6 +70,39 @@ def _sweep(out: Path, runs: int, seed: int, **options) -> tuple[float, float]:
     return elapsed, stats.model_seconds
 
 
+@contextlib.contextmanager
+def external_cluster(workers: int) -> Iterator[tuple[str, float]]:
+    """A ``dask scheduler`` and ``workers`` single-thread ``dask worker`` processes on
+    127.0.0.1; yields (address, seconds until all workers joined)."""
+    from dask.distributed import Client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    began = time.perf_counter()
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        procs += [subprocess.Popen([dask, "worker", address, "--host", "127.0.0.1",
+                                    "--nthreads", "1", "--no-dashboard"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                  for _ in range(workers)]
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, time.perf_counter() - began
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def measure() -> dict:
     """Measure once; returns runs/s, efficiency, overhead and the projection (see module doc)."""
     load_before = os.getloadavg()
@@ -81,13 +125,23 @@ def measure() -> dict:
         dask_s, dask_model = _sweep(tmp_path / "dask", DASK_RUNS, 4, workers=WORKERS,
                                     backend="dask")
         dask_rps = DASK_RUNS / dask_s
+        with external_cluster(WORKERS) as (address, cluster_start):
+            _sweep(tmp_path / "external-warm", 50, 0, scheduler=address)  # import on workers
+            external = {}
+            for chunk in EXTERNAL_CHUNKS:
+                wall, model = _sweep(tmp_path / f"external-{chunk}", DASK_RUNS, 5,
+                                     scheduler=address, chunk_size=chunk)
+                external[chunk] = (DASK_RUNS / wall, wall, model)
+        best_chunk = max(external, key=lambda c: external[c][0])
+        external_rps, external_s, external_model = external[best_chunk]
 
-    best = max(process_rps, dask_rps)
+    best = max(process_rps, dask_rps, external_rps)
     return {
         "runs_per_s": {"serial": round(serial_rps, 1), "process_2": round(process_rps, 1),
-                       "dask_2": round(dask_rps, 1)},
+                       "dask_2": round(dask_rps, 1), "dask_external_2": round(external_rps, 1)},
         "efficiency": {"process": round(process_rps / (WORKERS * serial_rps), 3),
-                       "dask": round(dask_rps / (WORKERS * serial_rps), 3)},
+                       "dask": round(dask_rps / (WORKERS * serial_rps), 3),
+                       "dask_external": round(external_rps / (WORKERS * serial_rps), 3)},
         "overhead": round(sweep_serial / model_serial - 1, 4),
         "projected_1m_runs_h": round(1_000_000 / best / 3600, 3),
         "detail": {
@@ -104,6 +158,13 @@ def measure() -> dict:
             "serial_runs": 2 * SERIAL_RUNS,
             "process_runs": PROJECTION_RUNS, "process_seconds": round(process_s, 2),
             "dask_runs": DASK_RUNS, "dask_seconds": round(dask_s, 2),
+            "external_cluster_start_s": round(cluster_start, 2),
+            "external_efficiency_by_chunk_size": {
+                str(c): round(rps / (WORKERS * serial_rps), 3)
+                for c, (rps, _, _) in external.items()},
+            "external_best_chunk_size": best_chunk,
+            "external_seconds": round(external_s, 2),
+            "external_model_ms_per_run": round(1000 * external_model / DASK_RUNS, 3),
             "cores": os.cpu_count(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+
 import solara
 
 from negotiate.classroom import debrief as data
@@ -9,6 +13,22 @@ from negotiate.classroom.runtime import get_service
 from negotiate.errors import NegotiateError
 
 from .live import use_live
+from .panels import FrameTable, Heading, Line
+
+
+@solara.component
+def ChartImage(chart: data.Chart) -> None:
+    """The chart as an image whose ``alt`` says what it shows (inline: no extra request)."""
+    png = solara.use_memo(lambda: _png(chart.figure), [chart.alt])
+    solara.HTML(tag="figure", classes=["chart"], unsafe_innerHTML=(
+        f'<img src="data:image/png;base64,{png}" alt="{html.escape(chart.alt)}" '
+        'style="max-width:100%;height:auto">'))
+
+
+def _png(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 @solara.component
@@ -17,31 +37,40 @@ def DebriefPage(token: str) -> None:
     svc = get_service()
     try:
         d = svc.debrief(token)
-        room = svc.caller(token).room
-        is_teacher = svc.caller(token).role == "teacher"
+        caller = svc.caller(token)
     except NegotiateError as exc:
         solara.Error(str(exc))
         return
-    solara.Markdown(f"# Debrief · room {d['code'][:3]}-{d['code'][3:]} · {d['resolved']} turns played"
-                    + (f" · outcome: **{d['outcome']}**" if d["outcome"] else ""))
+    room, is_teacher = caller.room, caller.role == "teacher"
+    back = "/teacher" if is_teacher else "/seat"
+    solara.Button("Back to the room" if is_teacher else "Back to my seat", href=f"{back}?t={token}",
+                  text=True)
+    Heading(f"Debrief · room {d['code'][:3]}-{d['code'][3:]} · {d['resolved']} turns played"
+            + (f" · outcome: {d['outcome']}" if d["outcome"] else ""), 1)
     with solara.Card("Questions (Describe → Analyse → Transfer → Apply)"):
         for stage, text in d["questions"]:
-            solara.Markdown(f"**{stage}.** {text}")
+            Line(f"{stage}. {text}")
     with room.lock:
         figures = data.figures(room)
-    with solara.Columns([1, 1]):
-        for _title, fig in figures:
-            solara.FigureMatplotlib(fig, format="png")
+    with solara.Div(classes=["cols"]):
+        for chart in figures:
+            with solara.Div(classes=["col-box"]):
+                Heading(chart.title, 3)
+                ChartImage(chart)
     if d["class_vs_real"] is None:
         solara.Info("The real 2025 path is not available in this installation.")
-    with solara.Card("Scores by seat"):
-        solara.DataFrame(d["scores"], items_per_page=12)
+    with solara.Div(classes=["cols"]):
+        for group, frame in d["scores"].items():
+            with solara.Div(classes=["col-box"]), solara.Card(f"Scores: {group}"):
+                Line("Ranked among the seats students played; seats the AI played are "
+                     "listed below them, unranked.")
+                FrameTable(frame, caption=f"Scores: {group}")
     with solara.Card("Accusations: real or perceived"):
-        solara.DataFrame(d["accusations"], items_per_page=20)
+        FrameTable(d["accusations"], caption="Accusations")
     with solara.Card("Timeline: every move, accusation, offer and event by seat"):
-        solara.DataFrame(d["timeline"], items_per_page=30)
+        FrameTable(d["timeline"], caption="Timeline")
     if is_teacher:
-        with solara.Row():
+        with solara.Row(style={"flex-wrap": "wrap"}):
             solara.FileDownload(lambda: svc.export(token, "csv"), filename=f"room-{d['code']}.csv",
                                 label="Export CSV (one row per seat per turn)")
             solara.FileDownload(lambda: svc.export(token, "parquet"),

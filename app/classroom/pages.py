@@ -13,6 +13,7 @@ import solara
 from .debrief import DebriefPage
 from .join import JoinPage
 from .live import query_token
+from .panels import Shell
 from .seat import SeatPage
 from .teacher import TeacherPage
 
@@ -23,7 +24,7 @@ def Page() -> None:
     token = query_token()
     path = (router.path or "/").rstrip("/") or "/"
     solara.Title("negotiate · classroom")
-    with solara.Column(style={"padding": "12px", "max-width": "1400px", "margin": "auto"}):
+    with Shell():
         if path.endswith("/seat"):
             SeatPage(token)
         elif path.endswith("/teacher"):
@@ -36,9 +37,12 @@ def Page() -> None:
 
 @solara.component
 def Layout(children=None) -> None:
-    """No navigation tabs: a student's tab should never offer the teacher's pages."""
-    solara.Column(children=children or [])
+    """No navigation tabs: a student's tab should never offer the teacher's pages (and the
+    tabs Solara adds by default dropped the seat token)."""
+    solara.Div(children=children or [])
 
 
-# Every address renders the same component, which picks the view from the path.
-routes = [solara.Route(path=p, component=Page) for p in ("/", "seat", "teacher", "debrief")]
+# Every address renders the same component, which picks the view from the path. Solara uses
+# the root route's layout for every route, so this one Layout replaces its tabbed default.
+routes = [solara.Route(path=p, component=Page, layout=Layout if p == "/" else None)
+          for p in ("/", "seat", "teacher", "debrief")]

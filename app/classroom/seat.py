@@ -12,9 +12,12 @@ from negotiate.classroom.seats import FIRM_SEATS, SEATS
 from negotiate.errors import NegotiateError
 from negotiate.strategies import Posture
 
+from .browser import BrowserMemory
 from .live import refresh, use_live
-from .panels import Figures, Header, MessageList, briefing_text, recipient_name
+from .panels import Briefing, Figures, Header, Line, MessageList, recipient_name, seat_title
 
+POSTURE_NAMES = {"comply": "Comply", "concede": "Concede", "seek_talks": "Seek talks",
+                 "accuse": "Accuse", "retaliate": "Retaliate", "escalate": "Escalate"}
 POSTURE_HELP = {
     "comply": "keep the terms (or hold your instruments)",
     "concede": "ease: lower tariffs and curbs, approve more licences",
@@ -34,30 +37,79 @@ def SeatPage(token: str) -> None:
         solara.Error(str(exc))
         return
     seat_id = view["seat"]
-    Header(view, f"{view['student']} · {SEATS[seat_id].title if seat_id else 'no seat yet'}")
+    BrowserMemory(token=token)
+    Header(view, f"{view['student']} · {seat_title(seat_id)}")
     if seat_id is None:
-        solara.Info("You are in the room. The teacher will give you a seat.")
+        PickSeat(token, view)
         return
     if view["status"] == "ended":
         solara.Success("The game is over.")
         solara.Button("Open the debrief", href=f"/debrief?t={token}", color="primary")
-    with solara.Columns([1, 1]):
-        with solara.Column():
-            solara.Markdown(f"Team: {', '.join(view['team'])}")
-            with solara.Details("Your briefing (goals, constraints, what only you know)"):
-                solara.Markdown(briefing_text(seat_id))
-            Figures("The world this week", view["public"])
-            Figures("Only your seat sees this", view["private"])
-            if view["mine"]:
-                last = view["mine"][-1]
-                solara.Markdown(f"**Your score so far: {last['score_total']:.1f}** "
-                                f"(last turn {last['score_turn']:+.1f})")
-        with solara.Column():
+    with solara.Div(classes=["cols"]):
+        with solara.Div(classes=["col-box"]):
             if view["kind"] != "observer" and view["status"] != "ended":
                 DecisionPanel(token, view).key(f"decision-{view['turn']}")
             if view["kind"] == "government":
                 TalksPanel(token, view)
             MessagesPanel(token, view)
+        with solara.Div(classes=["col-box"]):
+            Line(f"Team: {', '.join(view['team'])}", classes=["team-line"])
+            with solara.Details("Your briefing (goals, constraints, what only you know)"):
+                Briefing(seat_id)
+            Figures("The world this week", view["public"])
+            Figures("Only your seat sees this", view["private"])
+            if view["mine"]:
+                last = view["mine"][-1]
+                Line(f"Your score so far: {last['score_total']:.1f} "
+                     f"(last turn {last['score_turn']:+.1f})")
+
+
+@solara.component
+def PickSeat(token: str, view: dict[str, Any]) -> None:
+    free = view.get("free_seats") or []
+    titles = {SEATS[s].title: s for s in free}
+    choice, set_choice = solara.use_state("")
+    error, set_error = solara.use_state("")
+
+    def claim() -> None:
+        try:
+            get_service().claim_seat(token, titles.get(choice, ""))
+        except NegotiateError as exc:
+            set_error(str(exc))
+            return
+        refresh()
+
+    if view.get("seating") != "pick":
+        solara.Info("You are in the room. Your teacher will give you a seat.")
+        return
+    if not titles:
+        solara.Info("Every seat is taken. Your teacher will add you to a team.")
+        return
+    with solara.Card("Pick your seat"):
+        solara.Select("Empty seats", value=choice if choice in titles else None,
+                      values=list(titles), on_value=set_choice)
+        solara.Button("Take this seat", color="primary", disabled=choice not in titles, on_click=claim)
+        if error:
+            solara.Error(error)
+
+
+def _slider_label(label: str, value: float, unit: str) -> str:
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{label}: {shown}{unit}"
+
+
+@solara.component
+def Slider(label: str, value: float, min: float, max: float, step: float, unit: str,
+           on_value, integer: bool = False) -> None:
+    """A slider whose label shows its value and unit (phones hide the thumb under a finger)."""
+    full = _slider_label(label, value, unit)
+    with solara.Div(classes=["slider"]):
+        if integer:
+            solara.SliderInt(full, value=int(value), min=int(min), max=int(max), step=int(step),
+                             on_value=on_value, thumb_label=True)
+        else:
+            solara.SliderFloat(full, value=float(value), min=min, max=max, step=step,
+                               on_value=on_value, thumb_label=True)
 
 
 def _defaults(view: dict[str, Any]) -> dict[str, Any]:
@@ -101,18 +153,18 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
         if kind == "government":
             GovernmentLevers(view, draft, put, set_draft)
         elif kind == "firm":
-            solara.SliderFloat("Extra stockpile target (weeks)", value=draft.get("stockpile_weeks", 0.0),
-                               min=0, max=26, step=1, on_value=lambda v: put("stockpile_weeks", float(v)))
-            solara.SliderFloat("Move this share of China purchases to other suppliers",
-                               value=draft.get("switch_share", 0.0), min=0, max=0.5, step=0.05,
-                               on_value=lambda v: put("switch_share", float(v)))
-            solara.SliderFloat("Lobby your government (effort)", value=draft.get("lobby", 0.0),
-                               min=0, max=1, step=0.1, on_value=lambda v: put("lobby", float(v)))
+            Slider("Extra stockpile target", draft.get("stockpile_weeks", 0.0), 0, 26, 1, " weeks",
+                   lambda v: put("stockpile_weeks", float(v)))
+            Slider("Move this share of China purchases to other suppliers",
+                   draft.get("switch_share", 0.0), 0, 0.5, 0.05, " (share, 0-0.5)",
+                   lambda v: put("switch_share", float(v)))
+            Slider("Lobby your government", draft.get("lobby", 0.0), 0, 1, 0.1, " (effort, 0-1)",
+                   lambda v: put("lobby", float(v)))
             solara.Checkbox(label="Apply for an export licence (through your Chinese supplier)",
                             value=bool(draft.get("apply_licence")),
                             on_value=lambda v: put("apply_licence", True if v else None))
         elif kind == "magnet":
-            solara.Markdown("File licence applications for up to three customers this week:")
+            Line("File licence applications for up to three customers this week:")
             chosen = list(draft.get("licence_for", []))
             for seat_id in FIRM_SEATS:
                 def toggle(v: bool, seat_id: str = seat_id) -> None:
@@ -122,9 +174,9 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
 
                 solara.Checkbox(label=SEATS[seat_id].title, value=seat_id in chosen, on_value=toggle)
         elif kind == "supplier":
-            solara.SliderFloat("Extra investment in ramping up (effort)", value=draft.get("invest", 0.0),
-                               min=0, max=1, step=0.1, on_value=lambda v: put("invest", float(v)))
-        solara.Markdown(f"*Your choice:* {describe(view['seat'], draft)}")
+            Slider("Extra investment in ramping up", draft.get("invest", 0.0), 0, 1, 0.1,
+                   " (effort, 0-1)", lambda v: put("invest", float(v)))
+        Line(f"Your choice: {describe(view['seat'], draft)}")
         solara.Button("Submit decision", on_click=submit, color="primary")
         if view["revision"]:
             solara.Text(f"Saved: version {view['revision']} for turn {view['turn']}",
@@ -136,29 +188,31 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
 @solara.component
 def GovernmentLevers(view: dict[str, Any], draft: dict[str, Any], put, set_draft) -> None:
     side = view["side"]
-    solara.Select("Posture", value=draft.get("posture", "comply"), values=[p.value for p in Posture],
-                  on_value=lambda v: put("posture", v))
+    by_name = {POSTURE_NAMES.get(p.value, p.value): p.value for p in Posture}
+    current = POSTURE_NAMES.get(draft.get("posture", "comply"), draft.get("posture", "comply"))
+    solara.Select("Posture", value=current, values=list(by_name),
+                  on_value=lambda v: put("posture", by_name.get(v, "comply")))
     solara.Text(POSTURE_HELP.get(draft.get("posture", "comply"), ""))
     direct = any(k in draft for k in ("tariff_headline", "tech_curbs", "approval_rate",
                                       "review_weeks", "diversification"))
     solara.Checkbox(label="Set instruments directly", value=direct,
                     on_value=lambda v: set_draft(_toggle_direct(v, view, draft)))
     if direct:
-        solara.SliderFloat("Headline tariff (%)", value=draft.get("tariff_headline", 0.0), min=0, max=200,
-                           step=5, on_value=lambda v: put("tariff_headline", float(v)))
-        solara.SliderFloat("Tech curbs (index)", value=draft.get("tech_curbs", 0.0), min=0, max=1,
-                           step=0.05, on_value=lambda v: put("tech_curbs", float(v)))
+        Slider("Headline tariff", draft.get("tariff_headline", 0.0), 0, 200, 5, " %",
+               lambda v: put("tariff_headline", float(v)))
+        Slider("Tech curbs", draft.get("tech_curbs", 0.0), 0, 1, 0.05, " (index, 0-1)",
+               lambda v: put("tech_curbs", float(v)))
         if side == "cn":
-            solara.SliderFloat("Licence approval rate", value=draft.get("approval_rate", 1.0), min=0,
-                               max=1, step=0.05, on_value=lambda v: put("approval_rate", float(v)))
-            solara.SliderFloat("Review time (weeks)", value=draft.get("review_weeks", 9.0), min=0,
-                               max=52, step=1, on_value=lambda v: put("review_weeks", float(v)))
+            Slider("Licence approval rate", draft.get("approval_rate", 1.0), 0, 1, 0.05, " (share, 0-1)",
+                   lambda v: put("approval_rate", float(v)))
+            Slider("Review time", draft.get("review_weeks", 9.0), 0, 52, 1, " weeks",
+                   lambda v: put("review_weeks", float(v)))
             solara.Select("Licence kind", value=draft.get("licence_kind", "single"),
                           values=["single", "temporary", "general"],
                           on_value=lambda v: put("licence_kind", v))
         else:
-            solara.SliderFloat("Support for non-China supply", value=draft.get("diversification", 0.0),
-                               min=0, max=1, step=0.05, on_value=lambda v: put("diversification", float(v)))
+            Slider("Support for non-China supply", draft.get("diversification", 0.0), 0, 1, 0.05,
+                   " (index, 0-1)", lambda v: put("diversification", float(v)))
     solara.Checkbox(label="Accuse the other side of breaking the deal", value=bool(draft.get("accuse")),
                     on_value=lambda v: put("accuse", True if v else None))
     extend = {True: "extend", False: "let it lapse"}.get(draft.get("extend"), "leave to advisers (AI)")
@@ -199,26 +253,26 @@ def TalksPanel(token: str, view: dict[str, Any]) -> None:
             from negotiate.negotiation import Offer
 
             with solara.Row():
-                solara.Text(f"#{o['id']} turn {o['turn']} from {o['side'].upper()} [{o['status']}]: "
-                            f"{Offer(**o['offer']).describe()}")
+                solara.Text(f"Offer {o['id']}, turn {o['turn']}, from the {seat_title(o['side'])} "
+                            f"({o['status']}): {Offer(**o['offer']).describe()}")
                 if o["status"] == "open" and o["side"] != view["seat"]:
                     solara.Button("Accept", color="success",
                                   on_click=lambda o=o: act(lambda: get_service().accept_offer(token, o["id"])))
         with solara.Details("Make an offer"):
-            solara.SliderFloat("U.S. tariff cap (%)", value=offer["us_tariff_cap"], min=0, max=200, step=5,
-                               on_value=lambda v: field("us_tariff_cap", float(v)))
-            solara.SliderFloat("China tariff cap (%)", value=offer["cn_tariff_cap"], min=0, max=200, step=5,
-                               on_value=lambda v: field("cn_tariff_cap", float(v)))
-            solara.SliderFloat("Licence approval floor", value=offer["approval_floor"], min=0, max=1,
-                               step=0.05, on_value=lambda v: field("approval_floor", float(v)))
-            solara.SliderFloat("Review time cap (weeks)", value=offer["review_cap"], min=0, max=52, step=1,
-                               on_value=lambda v: field("review_cap", float(v)))
-            solara.SliderFloat("U.S. tech-curb cap", value=offer["curb_cap"], min=0, max=1, step=0.05,
-                               on_value=lambda v: field("curb_cap", float(v)))
+            Slider("U.S. tariff cap", offer["us_tariff_cap"], 0, 200, 5, " %",
+                   lambda v: field("us_tariff_cap", float(v)))
+            Slider("China tariff cap", offer["cn_tariff_cap"], 0, 200, 5, " %",
+                   lambda v: field("cn_tariff_cap", float(v)))
+            Slider("Licence approval floor", offer["approval_floor"], 0, 1, 0.05, " (share, 0-1)",
+                   lambda v: field("approval_floor", float(v)))
+            Slider("Review time cap", offer["review_cap"], 0, 52, 1, " weeks",
+                   lambda v: field("review_cap", float(v)))
+            Slider("U.S. tech-curb cap", offer["curb_cap"], 0, 1, 0.05, " (index, 0-1)",
+                   lambda v: field("curb_cap", float(v)))
             solara.Select("Licence kind", value=offer["licence_kind"], values=["single", "temporary", "general"],
                           on_value=lambda v: field("licence_kind", v))
-            solara.SliderInt("Duration (weeks)", value=offer["weeks"], min=1, max=52,
-                             on_value=lambda v: field("weeks", int(v)))
+            Slider("Duration", offer["weeks"], 1, 52, 1, " weeks", lambda v: field("weeks", int(v)),
+                   integer=True)
             solara.Button("Send offer", color="primary",
                           on_click=lambda: act(lambda: get_service().propose_offer(token, offer)))
         if message:
@@ -244,8 +298,9 @@ def MessagesPanel(token: str, view: dict[str, Any]) -> None:
     with solara.Card("Messages"):
         MessageList(view["messages"])
         if view["recipients"] and view["status"] != "ended":
-            solara.Select("To", value=to, values=view["recipients"], on_value=set_to)
-            solara.Text(f"→ {recipient_name(to)}")
+            names = {recipient_name(r): r for r in view["recipients"]}
+            solara.Select("To", value=recipient_name(to), values=list(names),
+                          on_value=lambda v: set_to(names.get(v, to)))
             solara.InputText("Message (280 characters)", value=text, on_value=set_text,
                              continuous_update=True)
             solara.Button("Send", on_click=send, disabled=not text)

@@ -7,46 +7,59 @@ schedules it with Mesa's ``schedule_event`` so that it takes effect at the start
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ScenarioError
+from .params import (
+    DEAL_WEEKS,
+    ELEMENTS,
+    INDEX,
+    LICENCE_KINDS,
+    REVIEW_WEEKS,
+    SHARE,
+    TARIFF,
+    TARIFF_MAX,
+    BoundsError,
+    Choice,
+    Flag,
+    Range,
+    Subset,
+    Text,
+    parse_field,
+)
 
 SIDES = ("us", "cn")
 US_MEASURES = ("chip_controls", "eda_software", "entity_list", "student_visas")
 CN_MEASURES = ("unreliable_entity_list", "antitrust_probes", "export_bans")
 HOMES = ("US", "EU", "JP", "KR", "IN")
 SECTORS = ("automotive", "semiconductors", "defence", "wind_ev_motors", "electronics")
-_ELEMENTS = ("La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb",
-             "Lu", "Sc", "Y")
-_LICENCE_KINDS = ("single", "temporary", "general")
 
-# kind -> {field: (type, lo, hi) | tuple of words}; every kind also takes date, label, source.
-_NUM = float
-SCHEMA: dict[str, dict[str, Any]] = {
-    "tariff": {"side": SIDES, "headline": (_NUM, 0, 200), "change": (_NUM, -200, 200)},
-    "tech_curbs": {"side": SIDES, "measure": US_MEASURES + CN_MEASURES, "level": (_NUM, 0, 1)},
-    "rare_earth_controls": {"active": (bool,), "elements": ("list", _ELEMENTS),
-                            "approval_rate": (_NUM, 0, 1), "review_weeks": (_NUM, 0, 52),
-                            "licence_kind": _LICENCE_KINDS},
-    "licences": {"approval_rate": (_NUM, 0, 1), "review_weeks": (_NUM, 0, 52),
-                 "licence_kind": _LICENCE_KINDS, "grant_home": HOMES, "grant_sector": SECTORS,
-                 "grant_weeks": (int, 1, 156)},
+# kind -> {field: its bound}, from the shared bounds in negotiate.params; every kind also
+# takes date, label and source. Fields in WHOLE take whole numbers.
+_SIDE = Choice(SIDES)
+_KIND = Choice(LICENCE_KINDS)
+_CLAIM = Text("what the accuser says", 500)
+SCHEMA: dict[str, dict[str, Range | Choice | Subset | Flag | Text]] = {
+    "tariff": {"side": _SIDE, "headline": TARIFF, "change": Range(-TARIFF_MAX, TARIFF_MAX, "pts")},
+    "tech_curbs": {"side": _SIDE, "measure": Choice(US_MEASURES + CN_MEASURES), "level": INDEX},
+    "rare_earth_controls": {"active": Flag(), "elements": Subset(ELEMENTS),
+                            "approval_rate": SHARE, "review_weeks": REVIEW_WEEKS, "licence_kind": _KIND},
+    "licences": {"approval_rate": SHARE, "review_weeks": REVIEW_WEEKS, "licence_kind": _KIND,
+                 "grant_home": Choice(HOMES), "grant_sector": Choice(SECTORS), "grant_weeks": DEAL_WEEKS},
     "talks": {},
     "call": {},
-    "agreement": {"us_tariff_cap": (_NUM, 0, 200), "cn_tariff_cap": (_NUM, 0, 200),
-                  "approval_floor": (_NUM, 0, 1), "review_cap": (_NUM, 0, 52),
-                  "curb_cap": (_NUM, 0, 1), "weeks": (int, 1, 156),
-                  "suspended_us": (_NUM, 0, 200), "suspended_cn": (_NUM, 0, 200),
-                  "licence_kind": _LICENCE_KINDS},
-    "extension": {"weeks": (int, 1, 156)},
-    "accusation": {"side": SIDES, "claim": (str,)},
-    "diversification": {"level": (_NUM, 0, 1)},
-    "market": {"mood": (_NUM, -50, 50)},
+    "agreement": {"us_tariff_cap": TARIFF, "cn_tariff_cap": TARIFF, "approval_floor": SHARE,
+                  "review_cap": REVIEW_WEEKS, "curb_cap": INDEX, "weeks": DEAL_WEEKS,
+                  "suspended_us": TARIFF, "suspended_cn": TARIFF, "licence_kind": _KIND},
+    "extension": {"weeks": DEAL_WEEKS},
+    "accusation": {"side": _SIDE, "claim": _CLAIM},
+    "diversification": {"level": INDEX},
+    "market": {"mood": Range(-50, 50, "", "change in market mood")},
     "note": {},
 }
-_REQUIRED: dict[str, tuple[str, ...]] = {
+WHOLE = ("grant_weeks", "weeks")
+REQUIRED: dict[str, tuple[str, ...]] = {
     "tariff": ("side",),
     "tech_curbs": ("side", "measure", "level"),
     "accusation": ("side",),
@@ -78,31 +91,25 @@ def _check_value(spec: Any, value: Any, where: str, key: str) -> Any:
     def bad(allowed: str) -> ScenarioError:
         return ScenarioError(f"got {value!r}; allowed: {allowed}", source=where, key=key)
 
-    if isinstance(spec, tuple) and spec and all(isinstance(s, str) for s in spec):
-        if not isinstance(value, str) or value not in spec:
-            raise bad("one of " + ", ".join(spec))
-        return value
-    kind = spec[0]
-    if kind == "list":
-        if not isinstance(value, list) or not all(isinstance(v, str) and v in spec[1] for v in value):
-            raise bad("a list drawn from " + ", ".join(spec[1]))
+    if isinstance(spec, Subset):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v in spec.options for v in value):
+            raise bad(spec.allowed())
         return tuple(value)
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise bad("true or false")
+    if isinstance(spec, Text):
+        if not isinstance(value, str) or len(value) > spec.max_length:
+            raise bad(spec.allowed())
         return value
-    if kind is str:
-        if not isinstance(value, str) or len(value) > 500:
-            raise bad("a string of at most 500 characters")
+    whole = key.rsplit(".", 1)[-1] in WHOLE
+    if isinstance(spec, Range) and isinstance(value, str):
+        raise bad(spec.allowed(whole=whole))  # a file says numbers as numbers
+    if isinstance(spec, Choice):
+        if not isinstance(value, str) or value not in spec.options:
+            raise bad(spec.allowed())
         return value
-    lo, hi = spec[1], spec[2]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad(f"a number from {lo:g} to {hi:g}")
-    if isinstance(value, float) and (not math.isfinite(value) or (kind is int and not value.is_integer())):
-        raise bad(f"a {'whole ' if kind is int else ''}number from {lo:g} to {hi:g}")
-    if not lo <= value <= hi:
-        raise bad(f"a number from {lo:g} to {hi:g}")
-    return kind(value)
+    try:
+        return parse_field(key, value, spec, whole=whole)
+    except BoundsError:
+        raise bad(spec.allowed(whole=whole) if isinstance(spec, Range) else spec.allowed()) from None
 
 
 def parse_event(raw: Any, where: str) -> CalendarEvent:
@@ -135,7 +142,7 @@ def parse_event(raw: Any, where: str) -> CalendarEvent:
             raise ScenarioError(f"unknown key for a {kind!r} event; allowed: {allowed}",
                                 source=where, key=f"events.{key}")
         details[key] = _check_value(spec[key], value, where, f"events.{key}")
-    for key in _REQUIRED.get(kind, ()):
+    for key in REQUIRED.get(kind, ()):
         if key not in details:
             raise ScenarioError(f"a {kind!r} event needs {key!r}", source=where, key=f"events.{key}")
     if kind == "tariff" and ("headline" in details) == ("change" in details):

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import truce
 from .calendar import CalendarEvent
-from .negotiation import Offer
+from .negotiation import Offer, PendingOffer
 
 if TYPE_CHECKING:
     from .model import TradeModel
 
 
-def apply_event(model: TradeModel, event: CalendarEvent, week: int) -> None:
+def apply_event(model: TradeModel, event: CalendarEvent, week: int, *, dated: bool = False) -> None:
+    """Apply ``event``; ``dated`` when it comes from the scenario's calendar (the record).
+
+    A dated deal or accusation involving a human side does not happen in the player's
+    name: the deal becomes an offer waiting for the player, the accusation is only noted.
+    An event applied from outside (a classroom's agreed deal, a teacher's event) is applied.
+    """
+    if dated and event.kind in ("agreement", "accusation") and any(g.human for g in model.governments):
+        _HUMAN_HANDLERS[event.kind](model, event, week)
+        return
     handler = _HANDLERS[event.kind]
     handler(model, event, week)
     if event.kind not in ("agreement", "accusation", "call", "extension"):
@@ -105,10 +115,10 @@ def _call(model: TradeModel, event: CalendarEvent, week: int) -> None:
         model.talks_pending_week = week + 1
 
 
-def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
+def _offer_of(model: TradeModel, event: CalendarEvent) -> Offer:
     us, cn = model.us.instruments, model.cn.instruments
     d = event.details
-    offer = Offer(
+    return Offer(
         us_tariff_cap=d.get("us_tariff_cap", us.tariff_headline),
         cn_tariff_cap=d.get("cn_tariff_cap", cn.tariff_headline),
         approval_floor=d.get("approval_floor", cn.approval_rate),
@@ -117,10 +127,33 @@ def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
         licence_kind=d.get("licence_kind", cn.licence_kind),
         weeks=d.get("weeks", model.scenario.truce_weeks),
     )
+
+
+def _agreement(model: TradeModel, event: CalendarEvent, week: int) -> None:
+    d = event.details
     suspended = None
     if "suspended_us" in d or "suspended_cn" in d:
         suspended = (d.get("suspended_us", 0.0), d.get("suspended_cn", 0.0))
-    model._sign(offer, week, event.label or "agreement", suspended=suspended)
+    truce.sign(model, _offer_of(model, event), week, event.label or "agreement", suspended=suspended)
+
+
+def _dated_deal_for_humans(model: TradeModel, event: CalendarEvent, week: int) -> None:
+    # The record's deal becomes an offer to each human side, signed only if the player
+    # accepts it (docs/architecture.md, "Human seats").
+    offer = _offer_of(model, event)
+    for gov in model.governments:
+        if gov.human:
+            model.pending_offers[gov.side] = PendingOffer(gov.other.side, gov.side, offer, 0,
+                                                          event.label or "agreement")
+            model.log.add(week, gov.other.side, "offer", f"{event.label or 'agreement'}: {offer.describe()}")
+
+
+def _dated_accusation_for_humans(model: TradeModel, event: CalendarEvent, week: int) -> None:
+    if model.government(event.get("side")).human:
+        model.log.add(week, "calendar", "calendar",
+                      f"in 2025: {event.label or 'an accusation'} (the player decides whether to accuse)")
+    else:
+        _accusation(model, event, week)
 
 
 def _extension(model: TradeModel, event: CalendarEvent, week: int) -> None:
@@ -138,7 +171,7 @@ def _accusation(model: TradeModel, event: CalendarEvent, week: int) -> None:
     accused = accuser.other
     # The record says who accused; ground truth is whether the accused breached lately.
     real = any(not ok for ok in accused.complied_history) or accused.calendar_breach
-    model._accuse(accuser, week, event.get("claim", event.label), real=real)
+    accuser.accuse(week, event.get("claim", event.label), real=real)
 
 
 def _diversification(model: TradeModel, event: CalendarEvent, week: int) -> None:
@@ -167,3 +200,4 @@ _HANDLERS = {
     "market": _market,
     "note": _note,
 }
+_HUMAN_HANDLERS = {"agreement": _dated_deal_for_humans, "accusation": _dated_accusation_for_humans}

@@ -10,13 +10,16 @@ from typing import Any
 from .errors import ScenarioError
 
 
-def _seed(text: str) -> int:
+def seed_flag(text: str) -> int:
+    """``--seed``: any seed accepted here works everywhere (tables store it as int64)."""
+    from .inputs import SEED_MAX, SEED_RANGE
+
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: 0 or more") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; allowed: 0 or more")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: {SEED_RANGE}") from None
+    if not 0 <= value <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: {SEED_RANGE}")
     return value
 
 
@@ -35,12 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description="Run one scenario. SCENARIO is a built-in name "
                          "(see 'negotiate scenarios') or a path to a .toml file.")
     run.add_argument("scenario", metavar="SCENARIO")
-    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    run.add_argument("--seed", type=seed_flag, default=0, help="random seed (default 0)")
     run.add_argument("--weeks", type=_weeks, default=None, help="override the number of weeks")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario key, e.g. us.strategy=tft (repeatable)")
     run.add_argument("--out", default=None, metavar="DIR",
                      help="write model, agent, government and event tables (Parquet and CSV)")
+    run.add_argument("--force", action="store_true",
+                     help="with --out: replace the tables of an earlier run in that folder")
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.set_defaults(handler=run_command)
 
@@ -53,19 +58,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     from .runner import run
-    from .scenario import parse_set
+    from .scenario import parse_set, validate
+    from .tablefolder import check_folder
 
     overrides = parse_set(args.sets)
-    if not args.out:
+    # --weeks replaces a --set weeks=..., but a bad value is still a mistake worth a line.
+    validate(overrides, "--set")
+    if args.out:
+        check_folder(args.out, force=args.force)  # before the run, not after it
+    else:
         # Without --out nobody reads the weekly tables; the summary does not need them.
         overrides.setdefault("collect.weekly", False)
     result = run(args.scenario, seed=args.seed, weeks=args.weeks, overrides=overrides)
     if args.out:
-        try:
-            result.write(args.out)
-        except OSError as exc:
-            raise ScenarioError(f"cannot write tables ({exc.strerror}); allowed: a writable folder",
-                                source="--out") from None
+        result.write(args.out, force=args.force)
     if args.json:
         print(json.dumps(result.summary, sort_keys=False, default=_jsonable))
     else:

@@ -9,9 +9,27 @@ game: domestic pressure shifts the win-set).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
+from typing import TYPE_CHECKING, Annotated, Any
 
-from .policy import LICENCE_KINDS, Terms
+from .errors import MoveError
+from .params import (
+    DEAL_WEEKS,
+    INDEX,
+    LICENCE_KINDS,
+    REVIEW_WEEKS,
+    SHARE,
+    TARIFF,
+    BoundsError,
+    Choice,
+    bounds_of,
+    parse_field,
+)
+from .policy import Terms
+
+if TYPE_CHECKING:
+    from .agents.government import Government
+    from .model import TradeModel
 
 AGENDA = ("us_tariff_cap", "cn_tariff_cap", "approval_floor", "review_cap", "curb_cap",
           "licence_kind", "weeks")
@@ -21,13 +39,13 @@ AGENDA = ("us_tariff_cap", "cn_tariff_cap", "approval_floor", "review_cap", "cur
 class Offer:
     """A proposed agreement. Tariff caps are headline points; curb_cap bounds U.S. curbs."""
 
-    us_tariff_cap: float
-    cn_tariff_cap: float
-    approval_floor: float
-    review_cap: float
-    curb_cap: float
-    licence_kind: str = "temporary"
-    weeks: int = 13
+    us_tariff_cap: Annotated[float, TARIFF]
+    cn_tariff_cap: Annotated[float, TARIFF]
+    approval_floor: Annotated[float, SHARE]
+    review_cap: Annotated[float, REVIEW_WEEKS]
+    curb_cap: Annotated[float, INDEX]
+    licence_kind: Annotated[str, Choice(LICENCE_KINDS)] = "temporary"
+    weeks: Annotated[int, DEAL_WEEKS] = 13
 
     def terms(self) -> Terms:
         return Terms(self.us_tariff_cap, self.cn_tariff_cap, self.approval_floor,
@@ -42,14 +60,45 @@ class Offer:
                 f"US curbs <= {self.curb_cap:.2f}, {self.licence_kind} licences, {self.weeks} wk")
 
 
-OFFER_BOUNDS = {
-    "us_tariff_cap": (0.0, 200.0),
-    "cn_tariff_cap": (0.0, 200.0),
-    "approval_floor": (0.0, 1.0),
-    "review_cap": (0.0, 52.0),
-    "curb_cap": (0.0, 1.0),
-    "weeks": (1, 156),
+#: Each offer field's bound (forms and messages read them from here).
+OFFER_BOUNDS = bounds_of(Offer)
+#: What people call each offer field.
+OFFER_LABELS = {
+    "us_tariff_cap": "U.S. tariff cap",
+    "cn_tariff_cap": "China tariff cap",
+    "approval_floor": "licence approval floor",
+    "review_cap": "licence review cap",
+    "curb_cap": "U.S. tech-curb cap",
+    "licence_kind": "licence kind",
+    "weeks": "length",
 }
+
+
+def parse_offer_field(name: str, value: Any) -> Any:
+    """One offer field typed or sent from outside, checked against its bound (MoveError)."""
+    if name not in OFFER_BOUNDS:
+        raise MoveError(f"offer field {name!r} is unknown; allowed: {', '.join(OFFER_BOUNDS)}")
+    try:
+        return parse_field(name, value, OFFER_BOUNDS[name], label=f"offer {OFFER_LABELS[name]}",
+                           whole=name == "weeks")
+    except BoundsError as err:
+        raise MoveError(str(err)) from None
+
+
+def parse_offer(data: Any) -> Offer:
+    """Validate an offer given as plain data; licence kind and length may be left out."""
+    if isinstance(data, Offer):
+        data = data.as_dict()
+    if not isinstance(data, dict):
+        raise MoveError("an offer must be a set of fields: " + ", ".join(f.name for f in fields(Offer)))
+    unknown = set(data) - set(OFFER_BOUNDS)
+    if unknown:
+        raise MoveError(f"offer field {sorted(unknown)[0]!r} is unknown; "
+                        f"allowed: {', '.join(sorted(OFFER_BOUNDS))}")
+    missing = set(OFFER_BOUNDS) - set(data) - {"licence_kind", "weeks"}
+    if missing:
+        raise MoveError(f"offer needs {', '.join(sorted(missing))}")
+    return Offer(**{name: parse_offer_field(name, value) for name, value in data.items()})
 
 
 def _kind_score(kind: str) -> float:
@@ -163,6 +212,133 @@ def status_quo_offer(us_headline: float, cn_headline: float, us_curbs: float, ap
 
 def clamp_offer(offer: Offer) -> Offer:
     values = {}
-    for name, (lo, hi) in OFFER_BOUNDS.items():
-        values[name] = min(hi, max(lo, getattr(offer, name)))
+    for name, bound in OFFER_BOUNDS.items():
+        if name != "licence_kind":
+            values[name] = type(getattr(offer, name))(min(bound.hi, max(bound.lo, getattr(offer, name))))
     return replace(offer, **values)
+
+
+# ------------------------------------------------------------------------------ talks
+@dataclass(frozen=True, slots=True)
+class PendingOffer:
+    """An offer waiting for a human side's answer (accept, reject or counter)."""
+
+    by: str  # the side that made it
+    to: str  # the side that must answer
+    offer: Offer
+    exchange: int  # how many offers this negotiation has seen before this one
+    name: str = "talks"  # what the agreement is called if accepted (a dated deal keeps its own)
+
+
+def party(model: TradeModel, gov: Government) -> Party:
+    """A government at the table, with ideal and walk-away set by where instruments stand."""
+    us, cn = model.us.instruments, model.cn.instruments
+    weeks = model.scenario.truce_weeks
+    return Party(gov.side,
+                 ideal_offer(gov.side, us.tariff_headline, cn.tariff_headline, us.tech_curbs,
+                             cn.approval_rate, cn.review_weeks, weeks),
+                 status_quo_offer(us.tariff_headline, cn.tariff_headline, us.tech_curbs,
+                                  cn.approval_rate, cn.review_weeks, cn.licence_kind, weeks),
+                 gov.pressure, gov.trust)
+
+
+def ai_accepts(model: TradeModel, side: str, offer: Offer) -> bool:
+    """Would the AI delegation of ``side`` accept ``offer`` as things stand this week?"""
+    return party(model, model.government(side)).accepts(offer)
+
+
+def hold_talks(model: TradeModel, week: int) -> None:
+    """A round of talks this week: alternating offers between two AI delegations."""
+    from . import truce
+
+    model.last_talks_week = week
+    if any(gov.strategy.name == "scripted" for gov in model.governments):
+        model.log.add(week, "both", "talks", "talks held (outcome scripted by the calendar)")
+        return
+    if any(gov.human for gov in model.governments):
+        _open_to_humans(model, week)
+        return
+    parties = {gov.side: party(model, gov) for gov in model.governments}
+    order = [model.talks_proposer, "cn" if model.talks_proposer == "us" else "us"]
+    result = alternating_offers(parties[order[0]], parties[order[1]], model.scenario.talks_rounds)
+    for side, offer in result.offers:
+        model.log.add(week, side, "offer", offer.describe())
+    if result.agreed is not None:
+        truce.sign(model, result.agreed, week, "talks")
+    else:
+        model.log.add(week, "both", "talks_failed", "no offer met both sides' limits")
+
+
+def _open_to_humans(model: TradeModel, week: int) -> None:
+    # An AI delegation opens with its first offer to each human side that has nothing
+    # waiting; the engine never offers for a human side.
+    rounds = model.scenario.talks_rounds
+    for human in model.governments:
+        ai = human.other
+        if not human.human or ai.human or human.side in model.pending_offers:
+            continue
+        me, them = party(model, ai), party(model, human)
+        opening = blend(me.ideal, them.ideal, me.concession(0, rounds))
+        _offer(model, week, PendingOffer(ai.side, human.side, opening, 0))
+
+
+def _offer(model: TradeModel, week: int, pending: PendingOffer) -> None:
+    model.pending_offers[pending.to] = pending
+    model.log.add(week, pending.by, "offer", pending.offer.describe())
+
+
+def human_exchanges(model: TradeModel, week: int) -> bool:
+    """A human side's answer or counter-offer this week, and the AI's reply to it.
+
+    Runs every week a human side holds a seat (an offer waits for its answer until it
+    gives one); each answer and offer is an event in the log. True when one happened.
+    """
+    from . import truce
+
+    rounds = model.scenario.talks_rounds
+    exchanged = False
+    for gov in model.governments:
+        move = model.week_moves.get(gov.side)
+        if not gov.human or move is None:
+            continue
+        waiting = model.pending_offers.get(gov.side)
+        if waiting is not None and move.answer is not None:
+            exchanged = True
+            del model.pending_offers[gov.side]
+            model.log.add(week, gov.side, "answer",
+                          f"{move.answer}s {waiting.by.upper()}'s offer: {waiting.offer.describe()}")
+            if move.answer == "accept":
+                model.pending_offers.clear()
+                truce.sign(model, waiting.offer, week, waiting.name)
+                return True
+        if move.offer is None:
+            continue
+        exchanged = True
+        offer = clamp_offer(move.offer)
+        exchange = waiting.exchange + 1 if waiting is not None else 0
+        model.pending_offers.pop(gov.side, None)  # a counter-offer answers the waiting one
+        model.last_talks_week = week
+        other = gov.other
+        if other.human:
+            _offer(model, week, PendingOffer(gov.side, other.side, offer, exchange))
+            continue
+        model.log.add(week, gov.side, "offer", offer.describe())
+        if other.strategy.name == "scripted":
+            model.log.add(week, other.side, "answer",
+                          "the 2025 record decides this side's talks; the offer is noted")
+            continue
+        me, them = party(model, other), party(model, gov)
+        last = exchange + 1 >= rounds
+        counter = None if last else blend(me.ideal, them.ideal, me.concession(exchange + 1, rounds))
+        if me.accepts(offer, counter):
+            model.log.add(week, other.side, "answer",
+                          f"accepts {gov.side.upper()}'s offer: {offer.describe()}")
+            model.pending_offers.clear()
+            truce.sign(model, offer, week, "talks")
+            return True
+        if counter is None:
+            model.log.add(week, other.side, "answer",
+                          f"rejects {gov.side.upper()}'s offer; talks end for now")
+        else:
+            _offer(model, week, PendingOffer(other.side, gov.side, counter, exchange + 1))
+    return exchanged

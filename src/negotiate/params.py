@@ -1,8 +1,26 @@
-"""Bounds and choices attached to scenario parameters (read from ``Annotated`` hints)."""
+"""Bounds, vocabularies and the one parser for every number and word from outside.
+
+Scenario keys, calendar events, moves, offers and firm actions declare their bounds as
+``Annotated`` metadata (:class:`Range`, :class:`Choice`, ...) built from the shared ranges
+below; :func:`parse_number` and :func:`parse_field` read them. Decimal commas are refused
+with a clear message: "0,3" is neither read as 3 nor guessed as 0.3 ("1,000" would be
+ambiguous).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any, get_type_hints
+
+#: Licence kinds China issues, from the most to the least restrictive.
+LICENCE_KINDS: tuple[str, ...] = ("single", "temporary", "general")
+ELEMENTS: tuple[str, ...] = (
+    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
+    "Sc", "Y",
+)
+TARIFF_MAX = 200.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +86,72 @@ class Subset:
 
     def allowed(self) -> str:
         return "a list drawn from " + ", ".join(self.options)
+
+
+# ------------------------------------------------------------------------- shared bounds
+TARIFF = Range(0, TARIFF_MAX, "%", "headline tariff layer")
+INDEX = Range(0, 1, "index")
+SHARE = Range(0, 1, "share")
+REVIEW_WEEKS = Range(0, 52, "weeks", "licence review time")
+DEAL_WEEKS = Range(1, 156, "weeks", "length of an agreement")
+
+
+class BoundsError(ValueError):
+    """A value outside its declared bounds (callers re-raise it as their own error kind)."""
+
+
+_COMMA = re.compile(r"^[+-]?[\d,]*,[\d,.]*$")
+
+
+def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> float:
+    """Read a number typed or sent from outside and check it against ``spec``.
+
+    Accepts an int, a float or a string such as " 12.5 "; refuses empty text, words,
+    booleans, non-finite numbers, values out of range and commas ("0,3", "1,000"), each with
+    one line naming the field and what is allowed. Raises :class:`BoundsError`.
+    """
+    allowed = spec.allowed(whole=whole)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise BoundsError(f"{name} is empty; allowed: {allowed}")
+        if _COMMA.match(text):
+            raise BoundsError(f"{name} {value!r} has a comma; write decimals with a point "
+                              f"(0.3, not 0,3) and no thousands separator; allowed: {allowed}")
+        try:
+            value = float(text)
+        except ValueError:
+            raise BoundsError(f"{name} {value!r} is not a number; allowed: {allowed}") from None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BoundsError(f"{name} {value!r} is not a number; allowed: {allowed}")
+    if whole and not float(value).is_integer():
+        raise BoundsError(f"{name} {value:g} is not a whole number; allowed: {allowed}")
+    if not spec.lo <= value <= spec.hi:
+        raise BoundsError(f"{name} {value:g} is out of range; allowed: {allowed}")
+    return float(value)
+
+
+def bounds_of(cls: type) -> dict[str, Range | Choice | Flag]:
+    """The bound declared on each ``Annotated`` field of a dataclass, by field name."""
+    hints = get_type_hints(cls, include_extras=True)
+    return {f.name: hints[f.name].__metadata__[0] for f in fields(cls)
+            if hasattr(hints[f.name], "__metadata__")}
+
+
+def parse_field(name: str, value: Any, spec: Range | Choice | Flag, *, label: str | None = None,
+                whole: bool = False) -> Any:
+    """One value against its declared bound: a number, a word from a choice, or a flag."""
+    label = label or name
+    if isinstance(spec, Range):
+        number = parse_number(label, value, spec, whole=whole)
+        return int(number) if whole else number
+    if isinstance(spec, Choice):
+        word = value.strip().lower() if isinstance(value, str) else value
+        if word not in spec.options:
+            raise BoundsError(f"{label} {value!r} is unknown; allowed: {spec.allowed()}")
+        return word
+    if isinstance(spec, Flag):
+        if not isinstance(value, bool):
+            raise BoundsError(f"{label} must be true or false")
+        return value
+    raise TypeError(f"no parser for {spec!r}")

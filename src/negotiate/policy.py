@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .calendar import CN_MEASURES, US_MEASURES
+from .params import LICENCE_KINDS, TARIFF_MAX
 from .strategies import Posture
 
-TARIFF_MAX = 200.0
-LICENCE_KINDS = ("single", "temporary", "general")
+__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "Instruments", "Steps", "Terms", "translate", "within_terms"]
 #: Weeks of supply one approved licence covers (single: one shipment; temporary: the 6-month
 #: licences of 2 June 2025; general: the one-year licences of December 2025).
 LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}

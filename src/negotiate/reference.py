@@ -6,8 +6,8 @@ so the documentation cannot drift from what the loader accepts.
 
 from __future__ import annotations
 
-from .calendar import _REQUIRED, SCHEMA
-from .params import Choice, Flag, Range, Subset, number
+from .calendar import REQUIRED, SCHEMA
+from .params import Choice, Flag, Range, Subset, Text, number
 from .scenario import FIELDS, SECTIONS
 
 
@@ -65,18 +65,18 @@ def render() -> str:
               "It takes effect at the start of the week that contains its date.", "",
               "| kind | fields (required in bold) |", "|---|---|"]
     for kind, spec in SCHEMA.items():
-        required = set(_REQUIRED.get(kind, ()))
+        required = set(REQUIRED.get(kind, ()))
         fields = []
         for name, rule in spec.items():
             shown = f"**{name}**" if name in required else name
-            if isinstance(rule, tuple) and rule and all(isinstance(r, str) for r in rule):
-                shown += f" ({' / '.join(rule)})"
-            elif rule[0] == "list":
+            if isinstance(rule, Choice):
+                shown += f" ({' / '.join(rule.options)})"
+            elif isinstance(rule, Subset):
                 shown += " (list of elements)"
-            elif rule[0] in (bool, str):
-                shown += f" ({'true/false' if rule[0] is bool else 'text'})"
+            elif isinstance(rule, Flag | Text):
+                shown += f" ({'true/false' if isinstance(rule, Flag) else 'text'})"
             else:
-                shown += f" ({number(rule[1])}..{number(rule[2])})"
+                shown += f" ({number(rule.lo)}..{number(rule.hi)})"
             fields.append(shown)
         lines.append(f"| `{kind}` | {', '.join(fields) or '—'} |")
     return "\n".join(lines) + "\n"

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import ScenarioError
+from .inputs import check_seed
 from .model import TradeModel
 from .scenario import TradeScenario, load_scenario, overrides_dict
 
@@ -42,9 +43,10 @@ class RunResult:
     def event_table(self) -> pd.DataFrame:
         return self.model.event_table()
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write the model, agent, government and event tables as Parquet and CSV."""
-        return write_tables(self, Path(out))
+    def write(self, out: str | Path, *, force: bool = False) -> list[Path]:
+        """Write the model, agent, government and event tables as Parquet and CSV, all or
+        nothing; a folder holding another run's tables is refused unless ``force``."""
+        return write_tables(self, Path(out), force=force)
 
 
 def summarise(model: TradeModel) -> dict[str, Any]:
@@ -87,26 +89,16 @@ def run(
     if isinstance(scenario, TradeScenario):
         if overrides or weeks is not None:
             raise ScenarioError("pass overrides and weeks through load_scenario for a scenario object")
-        sc = scenario.copy(rng=seed) if seed is not None else scenario
+        sc = scenario.copy(rng=check_seed(seed, "seed")) if seed is not None else scenario
     else:
         values = overrides_dict(overrides)
         if weeks is not None:
             values["weeks"] = weeks
         sc = load_scenario(scenario, values, seed=seed)
-    if sc.mode == "classic" and not sc.collect_weekly and _has_fast_path():
-        from .classic_fast import run_classic
-
-        return run_classic(sc)  # same summary and event log, without a Mesa step a week
     model = TradeModel(sc)
     while model.running:
         model.step()
     return RunResult(summarise(model), model)
-
-
-def _has_fast_path() -> bool:
-    from importlib.util import find_spec
-
-    return find_spec("negotiate.classic_fast") is not None
 
 
 def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) -> TradeModel:
@@ -133,24 +125,15 @@ def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) 
     return twin
 
 
-def write_tables(result: RunResult, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    tables = {
-        "model": result.model_table,
-        "agents": result.agent_table,
-        "governments": result.government_table,
-        "events": result.event_table,
-    }
-    seed = result.summary["seed"]
-    for name, frame in tables.items():
+def write_tables(result: RunResult, out: Path, *, force: bool = False) -> list[Path]:
+    """The run's tables, with its scenario and seed on every row (see ``tablefolder``)."""
+    from .tablefolder import write_all
+
+    frames = {}
+    for name, frame in (("model", result.model_table), ("agents", result.agent_table),
+                        ("governments", result.government_table), ("events", result.event_table)):
         frame = frame.copy()
-        frame.insert(0, "seed", seed)
+        frame.insert(0, "seed", result.summary["seed"])
         frame.insert(0, "scenario", result.summary["scenario"])
-        for path, writer in ((out / f"{name}.parquet", lambda f, p: f.to_parquet(p, index=False)),
-                             (out / f"{name}.csv", lambda f, p: f.to_csv(p, index=False))):
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            writer(frame, tmp)
-            tmp.replace(path)
-            written.append(path)
-    return written
+        frames[name] = frame
+    return write_all(frames, out, force=force)

@@ -8,9 +8,12 @@ a dot: ``us_strategy`` <-> ``us.strategy``, ``noise_perception`` <-> ``noise.per
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,14 +23,11 @@ from mesa.experimental.scenarios import Scenario
 
 from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
-from .params import Choice, Flag, Range, Subset, Text
+from .inputs import check_seed
+from .oserrors import special_file_kind
+from .params import ELEMENTS, LICENCE_KINDS, Choice, Flag, Range, Subset, Text
 from .strategies import STRATEGY_NAMES, canonical_name
 
-ELEMENTS: tuple[str, ...] = (
-    "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
-    "Sc", "Y",
-)
-LICENCE_KINDS: tuple[str, ...] = ("single", "temporary", "general")
 SECTIONS: tuple[str, ...] = (
     "us", "cn", "noise", "truce", "talks", "firms", "supply", "market", "payoffs", "outcome",
     "collect",
@@ -99,7 +99,6 @@ class TradeScenario(Scenario):
 
     # -- negotiation rounds --------------------------------------------------------------------
     talks_rounds: Annotated[int, Range(1, 40, "offers", "offers exchanged in one round of talks")] = 6
-    talks_call_pressure: Annotated[float, Range(0, 1, "", "pressure at which a leaders' call is triggered")] = 0.55
     talks_earliest_week: Annotated[int, Range(1, 1_000_000, "week", "no talks before this week")] = 1
     talks_cooldown_weeks: Annotated[int, Range(0, 52, "weeks", "minimum gap between triggered talks")] = 4
 
@@ -128,6 +127,10 @@ class TradeScenario(Scenario):
     payoffs_sucker: Annotated[float, Range(-100, 100, "", "S: comply against a breach")] = 0.0
     payoffs_temptation: Annotated[float, Range(-100, 100, "", "T: breach against compliance")] = 5.0
     payoffs_punishment: Annotated[float, Range(-100, 100, "", "P: both breach")] = 1.0
+    # -- pressure and welfare scales (trade mode; negotiate.payoffs) -------------------------------
+    payoffs_shortage_weight: Annotated[float, Range(0, 1, "", "weight of U.S. firms' magnet shortage in U.S. pressure")] = 0.7
+    payoffs_tariff_pain_scale: Annotated[float, Range(1, 1000, "pts", "average-tariff points above base that make tariffs' full pain at home")] = 200.0
+    payoffs_trade_drag_scale: Annotated[float, Range(1, 1000, "pts", "mean average-tariff points above base at which trade gains vanish (about the average at a 200% headline)")] = 163.0
 
     # -- outcome -----------------------------------------------------------------------------------
     outcome_hold_threshold: Annotated[float, Range(0, 1, "", "mean détente index for 'détente holds'")] = 0.6
@@ -346,6 +349,9 @@ def read_toml(path: Path) -> dict[str, Any]:
                             source=source)
     if path.is_dir():
         raise ScenarioError("is a directory; allowed: a .toml file", source=source)
+    kind = special_file_kind(path)  # reading a FIFO would wait forever for a writer
+    if kind is not None:
+        raise ScenarioError(f"is {kind}, not a file; allowed: a .toml file", source=source)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -356,6 +362,13 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"is not UTF-8 (byte {exc.start}); allowed: a UTF-8 TOML file",
                             source=source) from None
+    return copy.deepcopy(_parse_toml(text, source))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    # Parsing is most of what loading a built-in scenario costs, and sweeps load the same
+    # text thousands of times; the cache is keyed by the text itself, so an edit is seen.
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -472,13 +485,22 @@ def parse_set(assignments: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def overrides_dict(overrides: Any) -> dict[str, Any]:
-    """Overrides as ``{dotted key: value}``, given as a mapping or as ``KEY=VALUE`` strings."""
+def overrides_dict(overrides: Any, source: str = "overrides") -> dict[str, Any]:
+    """Overrides as ``{dotted key: value}``: a mapping, one ``"KEY=VALUE"`` string or a list of
+    them. Errors name ``source`` (the API argument, or ``--set`` for the command line)."""
     if not overrides:
         return {}
-    if hasattr(overrides, "items"):
+    if isinstance(overrides, Mapping):
         return dict(overrides)
-    return parse_set(list(overrides))
+    if isinstance(overrides, str):
+        overrides = [overrides]  # one assignment, not a sequence of characters
+    if not isinstance(overrides, list | tuple) or not all(isinstance(o, str) for o in overrides):
+        raise ScenarioError(f"got {type(overrides).__name__}; allowed: a mapping of dotted keys "
+                            "to values, a \"KEY=VALUE\" string or a list of them", source=source)
+    try:
+        return parse_set(list(overrides))
+    except ScenarioError as exc:
+        raise ScenarioError(exc.detail, source=source, key=exc.key) from None
 
 
 def build_scenario(values: dict[str, Any], *, seed: int | None = None, source: str = "parameters") -> TradeScenario:
@@ -500,10 +522,8 @@ def load_scenario(
     source = str(name_or_path)
     values = validate(flatten(raw, source), source)
     if overrides:
-        flat = parse_set(overrides) if isinstance(overrides, list | tuple) else dict(overrides)
-        values.update(validate(flat, "--set"))
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ScenarioError(f"got {seed!r}; allowed: a whole number >= 0", source="--seed")
+        values.update(validate(overrides_dict(overrides), "overrides"))
+    seed = check_seed(seed, "seed")
     scenario = build_scenario(values, seed=seed, source=source)
     scenario.name = path.stem
     return scenario
@@ -521,6 +541,7 @@ def scenario_from_kwargs(kwargs: dict[str, Any]) -> TradeScenario:
         seed = kwargs.pop("seed", None)
     else:
         kwargs.pop("seed", None)
+    seed = check_seed(seed, "rng")
     base = kwargs.pop("scenario_name", None)
     flat = {}
     for key, value in kwargs.items():

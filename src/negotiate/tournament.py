@@ -1,8 +1,14 @@
 """A small noisy round-robin tournament in the manner of Axelrod (1980, 1984).
 
-Every strategy meets every other (and, as in Axelrod's tournaments, a copy of itself) for
-``rounds`` weeks, ``reps`` times, under execution or perception noise. Scores are mean
-payoffs per week over all of a strategy's matches. The published findings this reproduces
+Every strategy meets every other for ``rounds`` weeks, ``reps`` times, under execution or
+perception noise. Scores are mean payoffs per week over all of a strategy's matches.
+
+Self-play is a convention that decides the ranking, so it is a flag and every output states
+it. ``include`` (the default) adds a match against a copy of itself, as in Axelrod's
+tournaments, and counts that match's two seats as two matches' worth of weeks in the score
+(not in ``wins``); cooperators that do well against themselves gain. ``exclude`` scores a
+strategy only against the others; under noise the unforgiving ALLD and GRIM then lead the
+default field, which holds strategies they exploit (ALLC, GTFT) and none that exploits them. The published findings this reproduces
 are qualitative -- generous and contrite TFT cope with noise better than TFT (Wu &
 Axelrod 1995), leniency pays where cooperation is sustainable (Fudenberg, Rand & Dreber
 2012, AER 102), and no strategy wins in every environment (Glynatsi, Knight & Harper) --
@@ -28,6 +34,7 @@ from .ipd import DEFAULT_PAYOFFS, play
 from .strategies import CATALOGUE, canonical_name, make_strategy
 
 NOISE_KINDS = ("execution", "perception")
+SELF_PLAY = ("include", "exclude")
 MAX_NOISE = 0.5
 DEFAULT_FIELD = ("tft", "gtft", "ctft", "wsls", "grim", "allc", "alld")
 
@@ -93,10 +100,14 @@ def tournament(
     noise_kind: str = "execution",
     *,
     payoffs: Sequence[float] = DEFAULT_PAYOFFS,
-    self_play: bool = True,
+    self_play: str = "include",
     generosity: float = 1 / 3,
 ) -> pd.DataFrame:
     """Play the round robin and return it ranked by mean score.
+
+    ``self_play`` is ``"include"`` (each strategy also meets a copy of itself, both seats
+    scored) or ``"exclude"`` (only matches between different strategies count); the table's
+    ``attrs["self_play"]`` records which.
 
     Columns: ``rank``, ``strategy``, ``mean_score`` (payoff per week over all its matches),
     ``cooperation`` (share of its executed moves that were C), ``wins`` (matches in which it
@@ -116,9 +127,11 @@ def tournament(
             f"--noise-kind must be one of {', '.join(NOISE_KINDS)}, got {noise_kind!r}"
         )
     noise_kw = {f"{noise_kind}_noise": noise}
+    self_play = parse_self_play(self_play)
+    with_self = self_play == "include"
 
     pairs = [
-        (i, j) for i in range(len(names)) for j in range(i, len(names)) if i != j or self_play
+        (i, j) for i in range(len(names)) for j in range(i, len(names)) if i != j or with_self
     ]
     children = np.random.SeedSequence(seed).spawn(len(pairs) * reps)
     n = len(names)
@@ -168,7 +181,25 @@ def tournament(
     )
     table = table.sort_values(["mean_score", "wins"], ascending=False, kind="stable")
     table.insert(0, "rank", range(1, n + 1))
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    table.attrs["self_play"] = self_play
+    return table
+
+
+def parse_self_play(value: object) -> str:
+    """``include`` or ``exclude`` (case and spaces ignored); anything else is refused."""
+    key = str(value).strip().lower()
+    if key not in SELF_PLAY:
+        raise TournamentError(f"--self-play must be one of {', '.join(SELF_PLAY)}, got {value!r}")
+    return key
+
+
+def convention(self_play: str) -> str:
+    """One line saying how self-play was counted, printed with every table."""
+    if self_play == "include":
+        return ("self-play: include (each strategy also meets a copy of itself; both seats "
+                "count towards its score, not towards wins)")
+    return "self-play: exclude (scores count only matches against different strategies)"
 
 
 def add_tournament_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -190,6 +221,9 @@ def add_tournament_parser(subparsers: argparse._SubParsersAction) -> argparse.Ar
     p.add_argument("--rounds", default="200", help="weeks per match (default: %(default)s)")
     p.add_argument("--reps", default="20", help="repetitions of each match")
     p.add_argument("--seed", default="1", help="seed for numpy's SeedSequence")
+    p.add_argument("--self-play", default="include", dest="self_play",
+                   help="include or exclude matches against a copy of oneself "
+                        "(default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run_tournament_command, handler=run_tournament_command)
     return p
@@ -204,9 +238,13 @@ def run_tournament_command(args: argparse.Namespace) -> int:
         reps=args.reps,
         seed=args.seed,
         noise_kind=str(args.noise_kind).strip().lower(),
+        self_play=getattr(args, "self_play", "include"),
     )
+    self_play = table.attrs["self_play"]
     if getattr(args, "json", False):
         doc = {
+            "self_play": self_play,
+            "convention": convention(self_play),
             "noise": float(args.noise),
             "noise_kind": str(args.noise_kind).strip().lower(),
             "rounds": int(float(args.rounds)),
@@ -219,14 +257,17 @@ def run_tournament_command(args: argparse.Namespace) -> int:
         shown = table.copy()
         shown["mean_score"] = shown["mean_score"].map("{:.3f}".format)
         shown["cooperation"] = shown["cooperation"].map("{:.1%}".format)
-        sys.stdout.write(shown.to_string(index=False) + "\n")
+        sys.stdout.write(shown.to_string(index=False) + "\n" + convention(self_play) + "\n")
     return 0
 
 
 __all__ = [
     "DEFAULT_FIELD",
+    "SELF_PLAY",
     "TournamentError",
     "add_tournament_parser",
+    "convention",
+    "parse_self_play",
     "parse_strategies",
     "run_tournament_command",
     "tournament",

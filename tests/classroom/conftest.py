@@ -14,17 +14,19 @@ import pytest
 
 from negotiate.classroom.service import ClassroomService
 
+TEACHER_KEY = "test-teacher-key"
+
 
 @pytest.fixture
 def service(tmp_path):
-    svc = ClassroomService(tmp_path / "class.sqlite")
+    svc = ClassroomService(tmp_path / "class.sqlite", teacher_key=TEACHER_KEY)
     yield svc
     svc.close()
 
 
 @pytest.fixture
 def room(service):
-    info = service.create_room(turns=6, seed=3)
+    info = service.create_room(service.teacher_key, turns=6, seed=3)
     return info
 
 
@@ -47,7 +49,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> None:
-        env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+        env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+                   NEGOTIATE_TEACHER_KEY=TEACHER_KEY)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "negotiate.cli", "classroom", "--host", "127.0.0.1",
              "--port", str(self.port), "--db", str(self.db)],
@@ -72,6 +75,8 @@ class Server:
     def api(self, action: str, **body):
         import json
 
+        if action == "create":
+            body.setdefault("credential", TEACHER_KEY)
         req = urllib.request.Request(f"{self.base}/classroom-api/{action}", method="POST",
                                      data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -85,5 +90,14 @@ class Server:
 @pytest.fixture
 def server(tmp_path):
     srv = Server(tmp_path / "server.sqlite")
+    yield srv
+    srv.kill()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """One real classroom server for every browser test (each test makes its own room)."""
+    srv = Server(tmp_path_factory.mktemp("class") / "class.sqlite")
+    srv.start()
     yield srv
     srv.kill()

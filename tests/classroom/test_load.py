@@ -14,9 +14,16 @@ def test_forty_students_sixteen_turns_nothing_lost(service):
     assert counts["turns"] == 16
     assert counts["acknowledged"] > 100  # the class really played
     assert counts["lost"] == 0 and counts["duplicated"] == 0, counts
-    p95 = float(np.percentile(result.turn_ms, 95))
-    print(f"turn resolution p95 {p95:.1f} ms over {len(result.turn_ms)} turns; {counts}")
-    assert p95 <= 500.0
+    # Speed (turn p95 <= 500 ms) is measured in benchmarks/classroom.py, not asserted here.
+    assert len(result.turn_ms) == 16 and np.isfinite(result.turn_ms).all()
+
+
+def test_many_simulated_classes_in_one_server_each_join(service):
+    """The benchmark plays ten rooms in one process: the per-device join limit must not
+    count one room's simulated devices against the next room's."""
+    results = [run_class(service, students=3, turns=1, seed=s) for s in range(4)]
+    assert [r.errors for r in results] == [[]] * 4
+    assert [len(service.caller(r.teacher_token).room.students) for r in results] == [3] * 4
 
 
 def test_the_checker_catches_a_lost_move(service):

@@ -28,7 +28,7 @@ def _buttons(rc) -> set[str]:
 def test_student_link_on_the_teacher_page_shows_no_controls(shared):
     from negotiate.app.classroom.teacher import TeacherPage
 
-    room = shared.create_room(turns=3)
+    room = shared.create_room(shared.teacher_key, turns=3)
     student = shared.join(room["code"], "Ann", "us")
     rc = _render(TeacherPage(student["token"]))
     assert not ({"Close turn now", "End game", "Pause", "Start"} & _buttons(rc))
@@ -40,7 +40,7 @@ def test_student_link_on_the_teacher_page_shows_no_controls(shared):
 def test_seat_page_submits_for_its_own_seat_only(shared):
     from negotiate.app.classroom.seat import SeatPage
 
-    room = shared.create_room(turns=3)
+    room = shared.create_room(shared.teacher_key, turns=3)
     cn = shared.join(room["code"], "Bo", "cn")
     rc = _render(SeatPage(cn["token"]))
     rc.find(v.Btn, children=["Submit decision"]).widget.click()
@@ -54,8 +54,8 @@ def test_every_seat_page_and_the_debrief_render(shared):
     from negotiate.app.classroom.seat import SeatPage
     from negotiate.classroom.seats import SEATS
 
-    room = shared.create_room(turns=3)
-    tokens = {s: shared.join(room["code"], s, s)["token"] for s in SEATS}
+    room = shared.create_room(shared.teacher_key, turns=3)
+    tokens = {s: shared.join(room["code"], s, s, client=s)["token"] for s in SEATS}
     for seat, token in tokens.items():
         rc = _render(SeatPage(token))
         has_levers = "Submit decision" in _buttons(rc)

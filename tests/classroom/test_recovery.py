@@ -17,8 +17,8 @@ def test_sigkill_mid_game_resumes_every_room(server, tmp_path):
     rooms = []
     for seed in (11, 12):
         room = server.api("create", turns=6, seed=seed)
-        us = server.api("join", code=room["code"], name="Ann", seat="us")
-        firm = server.api("join", code=room["code"], name="Cy", seat="auto_eu")
+        us = server.api("join", code=room["code"], name="Ann", seat="us", browser=f"Ann-{seed}")
+        firm = server.api("join", code=room["code"], name="Cy", seat="auto_eu", browser=f"Cy-{seed}")
         rooms.append((room, us, firm))
     for room, us, firm in rooms:
         for turn in (1, 2):
@@ -51,9 +51,9 @@ def test_sigkill_mid_game_resumes_every_room(server, tmp_path):
     # The path after the crash is the path an uninterrupted game takes with the same moves.
     ref = ClassroomService(tmp_path / "reference.sqlite", start_clocks=False)
     try:
-        info = ref.create_room(turns=6, seed=11)
-        us = ref.join(info["code"], "Ann", "us")
-        firm = ref.join(info["code"], "Cy", "auto_eu")
+        info = ref.create_room(ref.teacher_key, turns=6, seed=11)
+        us = ref.join(info["code"], "Ann", "us", client="Ann")
+        firm = ref.join(info["code"], "Cy", "auto_eu", client="Cy")
         ref.submit(us["token"], {"posture": "escalate"})
         ref.submit(firm["token"], {"stockpile_weeks": 8.0})
         ref.close_turn(info["teacher_token"])

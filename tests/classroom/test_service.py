@@ -32,16 +32,22 @@ def test_default_scenario_is_classroom_short(service, room):
     assert service.teacher_view(room["teacher_token"])["config"]["scenario"] == "classroom-short"
 
 
-def test_join_fills_governments_first_and_teams_of_four(service, room):
-    seats = [service.join(room["code"], f"s{i}")["seat"] for i in range(len(SEATS) * 4)]
-    assert seats[:2] == ["us", "cn"]
-    assert all(seats.count(s) == 4 for s in SEATS)
+def test_join_fills_empty_seats_governments_first_and_the_teacher_makes_teams(service, room):
+    joined = [service.join(room["code"], f"s{i}", client=f"c{i}") for i in range(len(SEATS) + 2)]
+    seats = [j["seat"] for j in joined]
+    assert seats[:2] == ["us", "cn"] and seats[:len(SEATS)] == list(SEATS)
+    assert seats[len(SEATS):] == [None, None]  # no later join lands on a held seat
+    t = room["teacher_token"]
+    for extra in joined[len(SEATS):]:
+        service.assign(t, extra["student_id"], "us")
+    service.assign(t, service.join(room["code"], "late", client="l")["student_id"], "us")
+    late = service.join(room["code"], "one too many", client="z")
     with pytest.raises(NegotiateError, match="full"):
-        service.join(room["code"], "one too many", "us")
+        service.assign(t, late["student_id"], "us")
 
 
 def test_submission_is_idempotent_and_changeable(service, room):
-    us = service.join(room["code"], "Ann", "us")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
     first = service.submit(us["token"], {"posture": "comply", "tariff_headline": 20})
     again = service.submit(us["token"], {"tariff_headline": 20.0, "posture": "comply"})
     assert (first["revision"], again["revision"], again["changed"]) == (1, 1, False)
@@ -55,8 +61,8 @@ def test_submission_is_idempotent_and_changeable(service, room):
 
 
 @pytest.mark.parametrize("seat,bad,field", [
-    ("us", {"tariff_headline": 500}, "tariff_headline"),
-    ("us", {"approval_rate": 0.5}, "approval_rate"),
+    ("us", {"tariff_headline": 500}, "headline tariff 500 is out of range"),
+    ("us", {"approval_rate": 0.5}, "licence approval rate is China's instrument"),
     ("cn", {"posture": "nuke"}, "posture"),
     ("cn", {"offer": {}}, "offer"),
     ("auto_us", {"stockpile_weeks": -1}, "stockpile_weeks"),
@@ -77,8 +83,8 @@ def test_bad_moves_get_a_clear_message_and_change_nothing(service, room, seat, b
 
 
 def test_a_student_acts_only_for_their_own_seat(service, room):
-    us = service.join(room["code"], "Ann", "us")
-    cn = service.join(room["code"], "Bo", "cn")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
+    cn = service.join(room["code"], "Bo", "cn", client="Bo")
     # The seat comes from the token: whatever Ann sends is recorded for the U.S. seat.
     service.submit(us["token"], {"posture": "comply"})
     assert list(service.caller(us["token"]).room.pending) == ["us"]
@@ -96,7 +102,7 @@ def test_a_student_acts_only_for_their_own_seat(service, room):
     lambda s, t: s.teacher_view(t), lambda s, t: s.export(t, "csv"), lambda s, t: s.debrief(t),
 ])
 def test_a_student_cannot_take_teacher_actions(service, room, action):
-    student = service.join(room["code"], "Ann", "us")
+    student = service.join(room["code"], "Ann", "us", client="Ann")
     with pytest.raises(AccessDenied):
         action(service, student["token"])
     r = service.caller(room["teacher_token"]).room
@@ -104,9 +110,9 @@ def test_a_student_cannot_take_teacher_actions(service, room, action):
 
 
 def test_rooms_are_isolated(service):
-    a = service.create_room(turns=3)
-    b = service.create_room(turns=3)
-    sa = service.join(a["code"], "Ann", "us")
+    a = service.create_room(service.teacher_key, turns=3)
+    b = service.create_room(service.teacher_key, turns=3)
+    sa = service.join(a["code"], "Ann", "us", client="Ann")
     service.submit(sa["token"], {"posture": "escalate"})
     assert service.teacher_view(b["teacher_token"])["submitted"] == []
     service.close_turn(b["teacher_token"])
@@ -114,33 +120,36 @@ def test_rooms_are_isolated(service):
     assert service.caller(sa["token"]).room.code == a["code"]
 
 
-def test_join_attempts_are_rate_limited_per_room(service):
-    a = service.create_room(turns=3)
-    b = service.create_room(turns=3, open_seats=["us"])
+def test_a_join_flood_from_one_client_does_not_stop_another(service):
+    b = service.create_room(service.teacher_key, turns=3, open_seats=["us", "cn", "chip", "supplier"])
     refused = 0
     for i in range(120):
         try:
-            service.join(b["code"], f"x{i}")
+            service.join(b["code"], f"x{i}", client="flooder")
         except NegotiateError as exc:
             refused += "try again" in str(exc)
-    assert refused > 50
-    # Another room is not affected by the flood.
-    assert service.join(a["code"], "Ann")["seat"] == "us"
+    assert refused >= 110
+    # One student's flood never fills the room nor locks out the class.
+    assert service.caller(b["teacher_token"]).room.free_seats()
+    assert service.join(b["code"], "Ann", client="ann's phone")["seat"] is not None
 
 
-def test_wrong_codes_are_refused_and_then_slowed(service):
+def test_wrong_codes_are_slowed_per_client_only(service, room):
     messages = set()
-    for _ in range(40):
+    for _ in range(33):
         with pytest.raises(NegotiateError) as exc:
-            service.join("ZZZZZZ", "guess")
+            service.join("ZZZZZZ", "guess", client="typo-prone")
         messages.add(str(exc.value))
     assert any("too many" in m for m in messages)
+    with pytest.raises(NegotiateError, match="no room has that code"):
+        service.join("ZZZZZZ", "guess", client="someone else")
+    assert service.join(room["code"], "Bo", client="someone else")["seat"] == "us"
 
 
 def test_turn_closes_when_every_occupied_seat_submitted(service, room):
     t = room["teacher_token"]
-    us = service.join(room["code"], "Ann", "us")
-    auto = service.join(room["code"], "Cy", "auto_eu")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
+    auto = service.join(room["code"], "Cy", "auto_eu", client="Cy")
     service.start(t)
     service.submit(us["token"], {"posture": "seek_talks"})
     assert service.teacher_view(t)["resolved"] == 0
@@ -160,7 +169,7 @@ def test_turn_closes_when_every_occupied_seat_submitted(service, room):
 def test_timer_closes_the_turn_and_pause_stops_it(tmp_path):
     svc = ClassroomService(tmp_path / "t.sqlite")
     try:
-        info = svc.create_room(turns=3, timer_s=10)
+        info = svc.create_room(svc.teacher_key, turns=3, timer_s=10)
         room = svc.caller(info["teacher_token"]).room
         room.config.timer_s = 0.3  # the API floor is 10 s; shorten it for the test
         svc.start(info["teacher_token"])
@@ -178,12 +187,12 @@ def test_timer_closes_the_turn_and_pause_stops_it(tmp_path):
 
 
 def test_offer_accepted_by_both_becomes_the_agreement(service, room):
-    us = service.join(room["code"], "Ann", "us")
-    cn = service.join(room["code"], "Bo", "cn")
-    auto = service.join(room["code"], "Cy", "auto_us")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
+    cn = service.join(room["code"], "Bo", "cn", client="Bo")
+    auto = service.join(room["code"], "Cy", "auto_us", client="Cy")
     with pytest.raises(AccessDenied):
         service.propose_offer(auto["token"], {})
-    with pytest.raises(MoveError, match="offer.approval_floor"):
+    with pytest.raises(MoveError, match="offer licence approval floor 2 is out of range"):
         service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,
                                             "approval_floor": 2, "review_cap": 6, "curb_cap": 0.3})
     offer = service.propose_offer(us["token"], {"us_tariff_cap": 10, "cn_tariff_cap": 5,
@@ -201,10 +210,10 @@ def test_offer_accepted_by_both_becomes_the_agreement(service, room):
 
 
 def test_messages_go_only_where_allowed_and_the_teacher_reads_all(service, room):
-    us = service.join(room["code"], "Ann", "us")
-    cn = service.join(room["code"], "Bo", "cn")
-    auto = service.join(room["code"], "Cy", "auto_us")
-    magnet = service.join(room["code"], "Di", "magnet_cn")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
+    cn = service.join(room["code"], "Bo", "cn", client="Bo")
+    auto = service.join(room["code"], "Cy", "auto_us", client="Cy")
+    magnet = service.join(room["code"], "Di", "magnet_cn", client="Di")
     service.send_message(us["token"], "cn", "Lower the review time and we talk.")
     service.send_message(auto["token"], "us", "Our plant stops in 3 weeks.")
     service.send_message(magnet["token"], "cn", "Approve my customers' licences.")
@@ -226,7 +235,7 @@ def test_messages_go_only_where_allowed_and_the_teacher_reads_all(service, room)
 
 def test_teacher_moves_students_and_injects_events(service, room):
     t = room["teacher_token"]
-    ann = service.join(room["code"], "Ann", "auto_us")
+    ann = service.join(room["code"], "Ann", "auto_us", client="Ann")
     service.assign(t, ann["student_id"], "defence")
     assert service.seat_view(ann["token"])["seat"] == "defence"
     with pytest.raises(NegotiateError, match="unknown"):
@@ -241,7 +250,7 @@ def test_teacher_moves_students_and_injects_events(service, room):
 
 def test_end_game_debrief_and_exports(service, room):
     t = room["teacher_token"]
-    us = service.join(room["code"], "Ann", "us")
+    us = service.join(room["code"], "Ann", "us", client="Ann")
     for turn in range(1, 4):
         service.submit(us["token"], {"posture": "accuse" if turn == 2 else "comply"})
         service.close_turn(t)
@@ -252,7 +261,7 @@ def test_end_game_debrief_and_exports(service, room):
         service.submit(us["token"], {"posture": "comply"})
     debrief = service.debrief(us["token"])
     assert [q[0] for q in debrief["questions"]] == ["Describe", "Analyse", "Transfer and apply"]
-    assert (debrief["timeline"]["kind"] == "move").sum() == 3
+    assert (debrief["timeline"]["kind"] == "student move").sum() == 3
     assert debrief["class_vs_real"] is not None and debrief["class_vs_real"]["us_tariff_2025"].notna().all()
     csv = pd.read_csv(io.BytesIO(service.export(t, "csv")))
     parquet = pd.read_parquet(io.BytesIO(service.export(t, "parquet")))
@@ -266,11 +275,11 @@ def test_end_game_debrief_and_exports(service, room):
 def test_restart_rebuilds_every_room_exactly(tmp_path):
     path = tmp_path / "r.sqlite"
     svc = ClassroomService(path)
-    info = svc.create_room(turns=8, seed=5)
+    info = svc.create_room(svc.teacher_key, turns=8, seed=5)
     t = info["teacher_token"]
-    us = svc.join(info["code"], "Ann", "us")
-    firm = svc.join(info["code"], "Cy", "auto_jp")
-    magnet = svc.join(info["code"], "Di", "magnet_cn")
+    us = svc.join(info["code"], "Ann", "us", client="Ann")
+    firm = svc.join(info["code"], "Cy", "auto_jp", client="Cy")
+    magnet = svc.join(info["code"], "Di", "magnet_cn", client="Di")
     for turn in range(3):
         svc.submit(us["token"], {"posture": ["escalate", "seek_talks", "comply"][turn]})
         svc.submit(firm["token"], {"stockpile_weeks": 6, "switch_share": 0.1})

@@ -7,6 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from negotiate.errors import NegotiateError, ScenarioError
+
 from .helpers import assert_one_line_error, negotiate
 
 SUMMARY_KEYS = {"scenario", "seed", "weeks", "outcome", "detente_index", "accusations",
@@ -81,6 +83,10 @@ def test_scenarios_check_accepts_good_and_rejects_bad(tmp_path):
 @pytest.mark.parametrize("args, needles", [
     (["run", "rare-earth-2025", "--seed", "x"], ["--seed"]),
     (["run", "rare-earth-2025", "--seed", "-1"], ["--seed"]),
+    (["run", "rare-earth-2025", "--seed", "18446744073709551616"], ["--seed", "9223372036854775807"]),
+    (["sweep", "classroom-short", "--seed", "18446744073709551616", "--out", "never"],
+     ["--seed", "9223372036854775807"]),
+    (["run", "rare-earth-2025", "--set", "weeks=bogus", "--weeks", "2"], ["--set", "weeks", "bogus"]),
     (["run", "rare-earth-2025", "--weeks", "0"], ["--weeks", "allowed"]),
     (["run", "rare-earth-2025", "--weeks", "-5"], ["--weeks"]),
     (["run", "rare-earth-2025", "--set", "us.strategy=bogus"], ["us.strategy", "tft"]),
@@ -102,3 +108,85 @@ def test_a_run_too_big_to_hold_is_refused_before_it_starts(tmp_path):
     proc = negotiate("run", "rare-earth-2025", "--weeks", "1000000", "--out", str(tmp_path / "big"))
     assert_one_line_error(proc, "collect.firms", "at most")
     assert not (tmp_path / "big").exists()
+
+
+def test_run_out_refuses_an_earlier_runs_tables_unless_forced(tmp_path):
+    out = tmp_path / "tables"
+    first = negotiate("run", "classroom-short", "--seed", "1", "--weeks", "3", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    refused = negotiate("run", "classroom-short", "--seed", "2", "--weeks", "3", "--out", str(out))
+    assert_one_line_error(refused, str(out), "already holds", "--force")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    forced = negotiate("run", "classroom-short", "--seed", "2", "--weeks", "3", "--out", str(out),
+                       "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (pd.read_parquet(out / "model.parquet")["seed"] == 2).all()
+    assert (pd.read_csv(out / "events.csv")["seed"] == 2).all() or len(pd.read_csv(out / "events.csv")) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_run_out_onto_a_file_or_a_fifo_is_one_line_and_writes_nothing(tmp_path):
+    import os
+
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    assert_one_line_error(negotiate("run", "classroom-short", "--out", str(afile)), "afile", "folder")
+    assert afile.read_text() == "keep me"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert_one_line_error(negotiate("run", "classroom-short", "--out", str(fifo)), "FIFO")
+
+
+def test_a_fifo_as_scenario_file_is_refused_not_waited_on(tmp_path):
+    import os
+
+    fifo = tmp_path / "scenario.toml"
+    os.mkfifo(fifo)
+    for args in (["run", str(fifo)], ["scenarios", "--check", str(fifo)]):
+        assert_one_line_error(negotiate(*args), str(fifo), "FIFO")
+
+
+def test_a_failed_write_leaves_the_earlier_run_as_it_was(tmp_path):
+    import os
+
+    from negotiate import run
+
+    out = tmp_path / "tables"
+    run("classroom-short", seed=1, weeks=2).write(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # A folder where the last temporary file must go: the write fails after the other new
+    # files were written, so the earlier run's tables must come back untouched.
+    (out / f".events.csv.{os.getpid()}.tmp").mkdir()
+    with pytest.raises(NegotiateError, match=str(out)):
+        run("classroom-short", seed=2, weeks=2).write(out, force=True)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    (out / "events.parquet").unlink()
+    (out / "events.parquet").mkdir()
+    with pytest.raises(NegotiateError, match="events.parquet is not a file"):
+        run("classroom-short", seed=2, weeks=2).write(out, force=True)
+
+
+def test_the_api_checks_like_the_cli_without_flag_names():
+    from negotiate import run
+    from negotiate.model import TradeModel
+
+    for call, needles in (
+        (lambda: TradeModel(rng=-1), ["rng", "0 to 9223372036854775807"]),
+        (lambda: TradeModel(rng="abc"), ["rng", "'abc'"]),
+        (lambda: run("classroom-short", overrides="noise.perception=0.9"),
+         ["overrides", "noise.perception", "0.5"]),
+        (lambda: run("classroom-short", overrides=["nonsense=1"]), ["overrides", "nonsense"]),
+        (lambda: run("classroom-short", seed=2**64), ["seed", "9223372036854775807"]),
+    ):
+        with pytest.raises(ScenarioError) as info:
+            call()
+        message = str(info.value)
+        assert "--" not in message, message
+        for needle in needles:
+            assert needle in message, (needle, message)
+    assert TradeModel("classroom-short").scenario.name == "classroom-short"
+    one = run("classroom-short", weeks=3, overrides="noise.perception=0.1")
+    listed = run("classroom-short", weeks=3, overrides=["noise.perception=0.1"])
+    assert one.summary == listed.summary and one.summary["params"]["noise.perception"] == 0.1

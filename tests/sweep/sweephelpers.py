@@ -32,3 +32,41 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     return env
+
+
+def watch_sweep(out: Path, runs: int, chunk: int) -> tuple[list[tuple[int, int]], str, int]:
+    """Run ``runs`` one-week classic runs (the cheapest real run, so the sweep machinery is
+    what is measured) on 2 workers; sample (chunks written, parent RSS bytes) while it runs.
+    Returns the samples, stdout and the exit code. Shared with benchmarks/sweep_memory.py."""
+    import subprocess
+    import time
+
+    import psutil
+
+    command = [str(VENV_BIN / "negotiate"), "sweep", SCENARIO, "--reps", str(runs),
+               "--weeks", "1", "--set", "mode=classic", "--workers", "2",
+               "--chunk-size", str(chunk), "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, env=child_env())
+    parent = psutil.Process(proc.pid)
+    samples: list[tuple[int, int]] = []
+    try:
+        while proc.poll() is None:
+            try:
+                samples.append((chunk_count(out), parent.memory_info().rss))
+            except (psutil.NoSuchProcess, FileNotFoundError):
+                break
+            time.sleep(0.02)
+        stdout, _ = proc.communicate(timeout=1800)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return samples, stdout, proc.returncode
+
+
+def rss_growth(samples: list[tuple[int, int]], total_chunks: int) -> int:
+    """Peak parent RSS once half the chunks are written minus the peak in the first fifth."""
+    early = [rss for chunks, rss in samples if chunks <= total_chunks // 5]
+    late = [rss for chunks, rss in samples if chunks >= total_chunks // 2]
+    assert early and late, "too few memory samples"
+    return max(late) - max(early)

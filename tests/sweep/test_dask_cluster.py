@@ -87,3 +87,52 @@ def test_existing_cluster_survives_a_killed_worker(tmp_path, cluster, long_refer
     table = load_summary(out)
     assert table["run_id"].is_unique and list(table["run_id"]) == list(range(600))
     pd.testing.assert_frame_equal(table, long_reference, check_exact=True)
+
+
+def test_no_workers_is_said_and_a_killed_scheduler_is_one_line_then_resume(tmp_path,
+                                                                           long_reference):
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    out = tmp_path / "sweep"
+    log = tmp_path / "stderr.txt"
+    scheduler = _start(["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"])
+    workers: list[subprocess.Popen] = []
+    command = [str(VENV_BIN / "negotiate"), "sweep", SCENARIO, "--grid", LONG["grid"][0],
+               "--reps", str(LONG["reps"]), "--seed", str(LONG["seed"]), "--chunk-size", "10",
+               "--out", str(out), "--quiet"]
+    with open(log, "w") as err:
+        sweep = subprocess.Popen([*command, "--scheduler", address], stdout=subprocess.DEVNULL,
+                                 stderr=err, env=child_env(), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while "no Dask workers" not in log.read_text():
+            assert sweep.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "nothing said while the cluster had no workers"
+            time.sleep(0.1)
+        assert f"'dask worker {address}'" in log.read_text()
+        workers = [_start(["worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                           "--no-nanny", "--no-dashboard"]) for _ in range(2)]
+        deadline = time.monotonic() + 120
+        while chunk_count(out) < 6:
+            assert sweep.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "no chunks written by the cluster"
+            time.sleep(0.02)
+        scheduler.send_signal(signal.SIGKILL)
+        code = sweep.wait(timeout=180)
+    finally:
+        for proc in [sweep, *workers, scheduler]:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+    stderr = log.read_text()
+    assert code == 1, stderr
+    assert "Traceback" not in stderr and "sweep finished" not in stderr
+    assert f"lost the Dask scheduler at {address}" in stderr and "--resume" in stderr
+    assert chunk_count(out) < 60
+
+    # The same sweep finishes on any backend: here the local process pool.
+    resumed = subprocess.run([*command, "--workers", "2", "--resume"], capture_output=True,
+                             text=True, env=child_env(), timeout=180)
+    assert resumed.returncode == 0, resumed.stderr
+    table = load_summary(out)
+    pd.testing.assert_frame_equal(table, long_reference, check_exact=True)

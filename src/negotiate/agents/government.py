@@ -1,17 +1,26 @@
-"""The two governments: instruments, a strategy, trust, pressure and perceptions."""
+"""The two governments: instruments, a strategy, trust, pressure and perceptions.
+
+Each week a government first *decides* (:meth:`Government.decide`: a posture, an accusation,
+a request for talks) and then *acts* (:meth:`Government.act`: execution noise, then its
+instruments move). A human seat decides only through its submitted move: nothing is
+inferred in its name (docs/architecture.md, "Human seats").
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
-from ..policy import Instruments
+from .. import moves as move_rules
+from ..policy import Instruments, Steps, Terms, translate
 from ..strategies import Perception, Posture, Strategy
 
 if TYPE_CHECKING:
     from ..model import TradeModel
+    from ..moves import Move
 
 # Trust moves up a little with each week the other side is seen to comply and falls
 # sharply on a perceived breach: trust is "slow to build, quick to lose" (Slovic 1993).
@@ -19,17 +28,28 @@ TRUST_GAIN = 0.10
 TRUST_LOSS = 0.25
 TRUST_HIT_WHEN_ACCUSED = 0.05
 RECENT_WEEKS = 4
+_SHOCKS = {Posture.ESCALATE: "escalation", Posture.RETALIATE: "retaliation"}
+
+
+@dataclass(frozen=True, slots=True)
+class NoiseChange:
+    """One instrument a human side set that execution noise changed this week."""
+
+    instrument: str
+    intended: Any
+    executed: Any
 
 
 class Government(mesa.Agent):
     """The United States or China."""
 
     def __init__(self, model: TradeModel, side: str, strategy: Strategy,
-                 instruments: Instruments, trust: float) -> None:
+                 instruments: Instruments, trust: float, steps: Steps) -> None:
         super().__init__(model)
         self.side = side
         self.strategy = strategy
         self.instruments = instruments
+        self.steps = steps
         self.trust = float(trust)
         self.pressure = 0.0
         self.leverage = 0.0
@@ -46,6 +66,7 @@ class Government(mesa.Agent):
         self.accusations = 0
         self.false_accusations = 0
         self.ai_moved = False
+        self.noise_changes: tuple[NoiseChange, ...] = ()
         strategy.reset()
 
     @property
@@ -53,8 +74,9 @@ class Government(mesa.Agent):
         return self.model.cn if self.side == "us" else self.model.us
 
     @property
-    def posture_name(self) -> str:
-        return self.posture.value
+    def human(self) -> bool:
+        """True for a seat whose moves come from outside (a player, a classroom seat)."""
+        return self.strategy.external
 
     @property
     def tariff_headline(self) -> float:
@@ -84,6 +106,133 @@ class Government(mesa.Agent):
             talks_open=model.talks_this_week,
             perceived_violations_recent=sum(1 for seen in self.seen_history if not seen),
         )
+
+    # ------------------------------------------------------------------ the week
+    def decide(self, view: Perception, move: Move | None, week: int) -> None:
+        """Choose this week's posture; accuse and ask for talks as that posture says.
+
+        An AI side accuses when it answers a perceived breach with a hostile posture. A human
+        side accuses only when its move says so.
+        """
+        model = self.model
+        if self.human:
+            if move is not None:
+                self.strategy.submit(move_rules.posture_of(move, self.instruments,
+                                                           model.truces.terms, self.steps))
+            self.intended = self.strategy.decide(view, model.rng)
+            self.ai_moved = move is None
+            if self.ai_moved:
+                model.log.add(week, self.side, "ai_move", f"AI chose {self.intended.value}")
+            if move is not None and move.accuse:
+                self.accuse(week, "accused on its own judgement")
+        else:
+            self.intended = self.strategy.decide(view, model.rng)
+            hostile = self.intended in (Posture.ACCUSE, Posture.RETALIATE, Posture.ESCALATE)
+            if view.their_last is False and hostile:
+                self.accuse(week, f"{self.intended.value}: saw a breach last week")
+        if self.intended is Posture.SEEK_TALKS:
+            model.request_talks(self.side, week)
+
+    def act(self, move: Move | None, terms: Terms | None, week: int) -> None:
+        """Carry out the decision: execution noise, then the instruments move."""
+        model = self.model
+        self.noise_changes = ()
+        if self.human and move is not None and move.sets_instruments:
+            self._act_on_move(move, terms, week)
+            return
+        posture = self.intended
+        # The record is the executed move: a scripted side has no trembling hand.
+        trembles = model.execution_noise > 0.0 and self.strategy.moves_instruments
+        if trembles and model.rng.random() < model.execution_noise:
+            posture = Posture.RETALIATE if posture.complies else Posture.COMPLY
+            if self.human and move is not None:
+                self.noise_changes = (NoiseChange("posture", self.intended.value, posture.value),)
+                model.log.add(week, self.side, "execution_noise",
+                              f"posture: intended {self.intended.value}, went out as "
+                              f"{posture.value}", real=True)
+        if self.strategy.moves_instruments:
+            translate(self.instruments, posture, terms, self.steps)
+        declared = move is None or (move.posture is not None and not self.noise_changes)
+        self._executed(posture, week, log_posture=not self.human or declared)
+
+    def _act_on_move(self, move: Move, terms: Terms | None, week: int) -> None:
+        """A human's instruments, each through its own trembling hand (docs/ODD.md)."""
+        model = self.model
+        executed, changes = move_rules.tremble(move, self.instruments, terms, self.steps,
+                                               model.execution_noise, model.rng)
+        self.noise_changes = changes
+        for change in changes:
+            model.log.add(week, self.side, "execution_noise",
+                          f"{move_rules.FIELD_LABELS[change.instrument]}: intended "
+                          f"{move_rules.show(change.intended)}, went out as "
+                          f"{move_rules.show(change.executed)}", real=True)
+        posture = self.intended
+        if changes:
+            posture = move_rules.posture_of(executed, self.instruments, terms, self.steps)
+        move_rules.apply_instruments(self.instruments, executed)
+        self._executed(posture, week, log_posture=move.posture is not None and not changes)
+
+    def _executed(self, posture: Posture, week: int, *, log_posture: bool) -> None:
+        model = self.model
+        self.posture = posture
+        if posture is not self.intended or not posture.complies:
+            kind = _SHOCKS.get(posture)
+            if kind:
+                model.market.shock(kind)
+        if posture is Posture.CONCEDE:
+            model.market.shock("concession")
+        # A human side's posture is logged only when the player named one: a posture read
+        # off its instruments is not something it declared.
+        if log_posture and posture in (Posture.RETALIATE, Posture.ESCALATE, Posture.CONCEDE):
+            model.log.add(week, self.side, "posture", posture.value,
+                          real=posture.complies, perceived=None)
+
+    def agency_move(self, week: int, rate: float, terms: Terms) -> None:
+        """A real breach nobody at the top chose: an agency acts on its own during a truce.
+
+        In 2025 both sides' 'violations' were mostly non-tariff moves made while a truce held
+        (facts §1.3). Bureaucratic politics (Allison 1971) makes such moves likely even when
+        leaders mean to comply. Only an AI side that complies has agencies acting alone.
+        """
+        model = self.model
+        ai_played = self.strategy.moves_instruments and not self.human
+        if rate <= 0.0 or not ai_played or not self.posture.complies:
+            return
+        if model.rng.random() >= rate:
+            return
+        inst = self.instruments
+        if self.side == "us":
+            inst.raise_curbs(0.25)
+            what = "an agency tightens a tech curb on its own"
+        else:
+            inst.controls_active = True
+            inst.approval_rate = max(0.0, min(inst.approval_rate, terms.approval_floor) - 0.15)
+            what = "licence reviews slow down below the agreed floor"
+        self.calendar_breach = True  # a real breach, whatever the posture said
+        model.market.shock("retaliation", 0.5)
+        model.log.add(week, self.side, "agency_move", what, real=True)
+
+    def record(self, complied: bool, seen_other: bool) -> None:
+        """This week's truth about this side and its view of the other; trust follows."""
+        self.complied = self.complied_last = complied
+        self.seen_other = seen_other
+        self.seen_history.append(seen_other)
+        self.complied_history.append(complied)
+        self.update_trust(seen_other)
+
+    def accuse(self, week: int, why: str, *, real: bool | None = None) -> None:
+        """Accuse the other side in public (real when it did breach last week)."""
+        model, accused = self.model, self.other
+        if real is None:
+            real = accused.complied_last is False
+        self.accusations += 1
+        if not real:
+            self.false_accusations += 1
+        accused.accused()
+        model.accusation_weeks.append(week)
+        model.market.shock("accusation")
+        model.log.add(week, self.side, "accusation",
+                      f"accuses {accused.side.upper()} of breaching: {why}", real=real, perceived=True)
 
     def update_trust(self, seen_complied: bool) -> None:
         if seen_complied:

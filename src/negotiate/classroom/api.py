@@ -26,10 +26,18 @@ def _views(svc, body: dict[str, Any]) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
-    "create": lambda s, b: s.create_room(scenario=b.get("scenario"), turns=b.get("turns", 12),
-                                         timer_s=b.get("timer_s"), open_seats=b.get("open_seats"),
-                                         seed=b.get("seed", 0)),
-    "join": lambda s, b: s.join(b.get("code", ""), b.get("name", ""), b.get("seat")),
+    "create": lambda s, b: s.create_room(b.get("credential", ""), scenario=b.get("scenario"),
+                                         turns=b.get("turns", 12), timer_s=b.get("timer_s"),
+                                         open_seats=b.get("open_seats"), seed=b.get("seed", 0),
+                                         seating=b.get("seating", "pick")),
+    "join": lambda s, b: s.join(b.get("code", ""), b.get("name", ""), b.get("seat"),
+                                client=b["_client"], known=b.get("known") or ""),
+    "claim": lambda s, b: s.claim_seat(b.get("token", ""), b.get("seat", "")),
+    "message": lambda s, b: s.send_message(b.get("token", ""), b.get("to", ""), b.get("text", "")),
+    "broadcast": lambda s, b: s.broadcast(b.get("token", ""), b.get("text", "")),
+    "assign": lambda s, b: s.assign(b.get("token", ""), b.get("student_id"), b.get("seat")),
+    "remove": lambda s, b: s.remove_student(b.get("token", ""), b.get("student_id")),
+    "reissue": lambda s, b: s.reissue_link(b.get("token", ""), b.get("student_id")),
     "submit": lambda s, b: s.submit(b.get("token", ""), b.get("decision"), b.get("turn")),
     "start": lambda s, b: s.start(b.get("token", "")),
     "pause": lambda s, b: s.pause(b.get("token", "")),
@@ -39,6 +47,11 @@ ACTIONS: dict[str, Callable[[Any, dict[str, Any]], Any]] = {
                           if k in ("code", "seat", "turn", "decision", "revision", "status")},
     "export": lambda s, b: {"csv": s.export(b.get("token", ""), "csv").decode("utf-8")},
 }
+
+
+def client_id(address: str, browser: str) -> str:
+    """Who is asking, for rate limits: the connection's address and the browser's own id."""
+    return f"{address}|{browser[:64]}"
 
 
 async def endpoint(request):
@@ -57,6 +70,8 @@ async def endpoint(request):
             raise ValueError
     except ValueError:
         return JSONResponse({"error": "the body must be a JSON object"}, 400)
+    body["_client"] = client_id(request.client.host if request.client else "",
+                                str(body.get("browser") or ""))
     try:
         result = await run_in_threadpool(action, get_service(), body)
     except AccessDenied as exc:

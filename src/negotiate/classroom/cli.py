@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..errors import NegotiateError
@@ -18,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", default="8766", help="port (default 8766)")
     p.add_argument("--db", default="negotiate-classroom.sqlite", metavar="PATH",
                    help="SQLite file for rooms and moves (default: negotiate-classroom.sqlite here)")
+    p.add_argument("--teacher-key", default=None, metavar="KEY",
+                   help="the credential a teacher types to create a room (default: "
+                   "$NEGOTIATE_TEACHER_KEY, or a new random key printed at start-up)")
     p.set_defaults(handler=classroom_command)
 
 
@@ -35,7 +39,14 @@ def classroom_command(args: argparse.Namespace) -> int:
         raise NegotiateError(f"--db {db} is a folder; allowed: a file path")
     if not db.parent.exists():
         raise NegotiateError(f"--db {db}: folder {db.parent} does not exist; allowed: a path in an existing folder")
+    from .runtime import KEY_ENV
+    from .service import MIN_TEACHER_KEY
+
+    key = args.teacher_key if args.teacher_key is not None else os.environ.get(KEY_ENV)
+    if key is not None and len(key.strip()) < MIN_TEACHER_KEY:
+        raise NegotiateError(f"--teacher-key is too short; allowed: at least {MIN_TEACHER_KEY} "
+                             "characters (or leave it out for a random key)")
     from .server import serve
 
-    serve(args.host, port, db)
+    serve(args.host, port, db, teacher_key=key.strip() if key else None)
     return 0

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .seats import SEATS
+from .seats import PLAYING_SEATS, SEATS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,6 +27,8 @@ TIMELINE_KINDS = ("accusation", "posture", "agreement", "extension", "lapse", "s
                   "injected", "calendar", "consultation", "talks_failed", "licence_decisions",
                   "plant_stoppage")
 EXPORT_FORMATS = ("csv", "parquet")
+KIND_WORDS = {"move": "student move", "ai_move": "AI move", "talks_failed": "talks failed",
+              "licence_decisions": "licence decisions", "plant_stoppage": "plant stoppage"}
 
 
 def timeline(room: Room) -> pd.DataFrame:
@@ -51,29 +54,53 @@ def timeline(room: Room) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["turn", "date", "seat", "kind", "what", "real", "perceived"])
     order = {"injected": 0, "calendar": 1, "move": 2, "ai_move": 2}
     frame["_o"] = frame["kind"].map(lambda k: order.get(k, 3))
-    return frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    frame = frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    frame["kind"] = frame["kind"].map(lambda k: KIND_WORDS.get(k, k.replace("_", " ")))
+    return frame
 
 
 def accusations(room: Room) -> pd.DataFrame:
     events = room.model.event_table()
     acc = events[events["kind"] == "accusation"].copy()
     acc["verdict"] = acc["real"].map(lambda r: "real breach" if r else "FALSE: perceived only")
+    acc["actor"] = acc["actor"].map(lambda a: SEATS[a].title if a in SEATS else a)
     return acc[["week", "date", "actor", "details", "verdict"]].reset_index(drop=True)
 
 
-def scores(room: Room) -> pd.DataFrame:
+SCORE_GROUPS = {"Delegations": ("government",), "Firms and suppliers": ("firm", "magnet", "supplier")}
+SCORE_COLUMNS = ["rank", "seat", "played by", "score", "turns played"]
+
+
+def scores(room: Room) -> dict[str, pd.DataFrame]:
+    """Scores ranked within each group (delegations and firms score on different scales).
+
+    Only seats students played are ranked; seats the AI played all game are listed below
+    them, unranked, so 500 points from an AI firm never sits above a student.
+    """
     frame = pd.DataFrame(room.rows)
-    if frame.empty:
-        return pd.DataFrame(columns=["seat", "students", "score", "turns played"])
-    last = frame.groupby("seat").tail(1).set_index("seat")
-    played = frame[frame["source"] == "student"].groupby("seat").size()
-    out = pd.DataFrame({
-        "seat": [SEATS[s].title for s in last.index],
-        "students": last["students"].values,
-        "score": last["score_total"].round(1).values,
-        "turns played": [int(played.get(s, 0)) for s in last.index],
-    })
-    return out.sort_values("score", ascending=False).reset_index(drop=True)
+    out: dict[str, pd.DataFrame] = {}
+    for group, kinds in SCORE_GROUPS.items():
+        seats = [s for s in PLAYING_SEATS if SEATS[s].kind in kinds]
+        if frame.empty:
+            out[group] = pd.DataFrame(columns=SCORE_COLUMNS)
+            continue
+        part = frame[frame["seat"].isin(seats)]
+        last = part.groupby("seat").tail(1).set_index("seat")
+        played = part[part["source"] == "student"].groupby("seat").size()
+        names = {s: sorted({n for cell in part.loc[part["seat"] == s, "students"] for n in
+                            str(cell).split(", ") if n}) for s in last.index}
+        rows = [{"seat": SEATS[s].title,
+                 "played by": ", ".join(names[s]) if played.get(s, 0) else "AI",
+                 "score": round(float(last.at[s, "score_total"]), 1),
+                 "turns played": int(played.get(s, 0))} for s in last.index]
+        humans = sorted((r for r in rows if r["played by"] != "AI"), key=lambda r: -r["score"])
+        ai = sorted((r for r in rows if r["played by"] == "AI"), key=lambda r: -r["score"])
+        for rank, r in enumerate(humans, 1):
+            r["rank"] = str(rank)
+        for r in ai:
+            r["rank"] = "AI"
+        out[group] = pd.DataFrame(humans + ai, columns=SCORE_COLUMNS)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,7 +154,25 @@ def questions(room: Room) -> list[tuple[str, str]]:
     ]
 
 
-def figures(room: Room) -> list[tuple[str, Figure]]:
+@dataclass(frozen=True)
+class Chart:
+    """A debrief chart and its text alternative: what the lines show, in numbers, for a
+    screen reader and for anyone who cannot see the image."""
+
+    title: str
+    figure: Figure
+    alt: str
+
+
+def _path(values: Any, unit: str, digits: int = 0) -> str:
+    """'from 20% to 45% (highest 60% at turn 3)' for one line of a chart."""
+    v = [float(x) for x in values]
+    top = max(range(len(v)), key=v.__getitem__)
+    return (f"from {v[0]:.{digits}f}{unit} to {v[-1]:.{digits}f}{unit} "
+            f"(highest {v[top]:.{digits}f}{unit} at turn {top + 1})")
+
+
+def figures(room: Room) -> list[Chart]:
     """The main charts (matplotlib, built without pyplot so threads do not share state)."""
     from matplotlib.figure import Figure
 
@@ -143,7 +188,10 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
     ax.plot(x, table["cn_tariff"], label="China on U.S.", color="#c0392b")
     ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Tariffs")
     ax.legend(loc="best", fontsize=8)
-    out.append(("Tariffs", fig))
+    span = f"turns 1 to {len(x)}"
+    out.append(Chart("Tariffs", fig,
+                     f"Line chart of headline tariffs over {span}: U.S. on China "
+                     f"{_path(table['us_tariff'], '%')}; China on U.S. {_path(table['cn_tariff'], '%')}."))
 
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
@@ -153,7 +201,13 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
     ax2.plot(x, table["inventory_weeks"], label="inventory cover (weeks)", color="#8d6e63", ls="--")
     ax2.set_ylabel("weeks of cover")
     fig.legend(loc="lower left", fontsize=8)
-    out.append(("Rare-earth flow", fig))
+    flow = 100 * table["rare_earth_flow"]
+    low = int(flow.to_numpy().argmin())
+    out.append(Chart("Rare-earth flow", fig,
+                     f"Line chart over {span}: rare earths reaching firms went from "
+                     f"{flow.iloc[0]:.0f}% to {flow.iloc[-1]:.0f}% of demand (lowest {flow.iloc[low]:.0f}% "
+                     f"at turn {low + 1}); inventory cover (dashed) "
+                     f"{_path(table['inventory_weeks'], ' weeks', 1)}."))
 
     fig = Figure(figsize=(6, 3.2), layout="constrained")
     ax = fig.subplots()
@@ -164,7 +218,13 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
         ax.axvline(int(e.week), color="#c0392b" if e.real else "#f39c12", lw=1, ls=":" if not e.real else "-")
     ax.set(xlabel="turn (lines: accusations; dotted = false)", ylabel="index", ylim=(0, 1),
            title="Détente and accusations")
-    out.append(("Détente and accusations", fig))
+    real = sorted({int(e.week) for e in acc.itertuples() if e.real})
+    false = sorted({int(e.week) for e in acc.itertuples() if not e.real})
+    marks = (f"{len(acc)} accusation(s) marked: real at turns {', '.join(map(str, real)) or 'none'}; "
+             f"false at turns {', '.join(map(str, false)) or 'none'}") if len(acc) else "no accusations"
+    out.append(Chart("Détente and accusations", fig,
+                     f"Line chart of the détente index (0 to 1) over {span}, "
+                     f"{_path(table['detente_index'], '', 2)}; {marks}."))
 
     both = class_vs_real(room)
     if both is not None and both["detente_index_2025"].notna().any():
@@ -176,7 +236,14 @@ def figures(room: Room) -> list[tuple[str, Figure]]:
         ax.plot(x, both["cn_tariff_2025"], color="#c0392b", ls="--", label="China tariff: 2025")
         ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Your class beside 2025")
         ax.legend(loc="best", fontsize=7)
-        out.append(("Class vs 2025", fig))
+        last = both.dropna(subset=["us_tariff_2025", "cn_tariff_2025"]).iloc[-1:]
+        compare = "; ".join(
+            f"at turn {i + 1} the class had U.S. {r.us_tariff_class:.0f}% and China {r.cn_tariff_class:.0f}%, "
+            f"2025 had U.S. {r.us_tariff_2025:.0f}% and China {r.cn_tariff_2025:.0f}%"
+            for i, r in zip(last.index, last.itertuples(), strict=True))
+        out.append(Chart("Class vs 2025", fig,
+                         "Line chart of the class's headline tariffs (solid) beside the 2025 path "
+                         f"(dashed) over {span}: {compare or 'no 2025 figures for these weeks'}."))
     return out
 
 
@@ -199,6 +266,26 @@ def export_frame(room: Room) -> pd.DataFrame:
     return frame
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (and tab/CR can hide
+# the start); OWASP's advice is to prefix such cells with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells only (numbers stay numbers, so -3.5 is still a number)."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    return out
+
+
 def export_bytes(room: Room, fmt: str) -> bytes:
     from ..errors import NegotiateError
 
@@ -207,7 +294,7 @@ def export_bytes(room: Room, fmt: str) -> bytes:
     frame = export_frame(room)
     buffer = io.BytesIO()
     if fmt == "csv":
-        frame.to_csv(buffer, index=False)
+        safe_for_spreadsheets(frame).to_csv(buffer, index=False)
     else:
         frame.to_parquet(buffer, index=False)
     return buffer.getvalue()

@@ -105,7 +105,8 @@ def describe(seat_id: str, payload: dict[str, Any] | None) -> str:
         elif isinstance(value, float):
             parts.append(f"{name.replace('_', ' ')} {value:g}")
         elif isinstance(value, list):
-            parts.append(f"{name.replace('_', ' ')}: {', '.join(value) or 'none'}")
+            names = [SEATS[v].title if v in SEATS else str(v) for v in value]
+            parts.append(f"{name.replace('_', ' ')}: {', '.join(names) or 'none'}")
         else:
             parts.append(f"{name.replace('_', ' ')} {value}")
     return "; ".join(parts)

@@ -53,11 +53,20 @@ def random_decision(seat_id: str, rng: random.Random) -> dict[str, Any]:
 def run_class(service: ClassroomService, *, students: int = 40, turns: int = 16, seed: int = 0,
               teacher_delay_s: float = 0.02) -> LoadResult:
     """Create a room, join ``students``, play ``turns`` turns with the teacher closing them."""
-    room_info = service.create_room(turns=turns, seed=seed)
+    room_info = service.create_room(service.teacher_key, turns=turns, seed=seed)
     teacher = room_info["teacher_token"]
     result = LoadResult(room_info["code"], teacher)
-    tokens = [service.join(room_info["code"], f"student {i + 1}") for i in range(students)]
+    # One device per student per room: the per-device join limit spans rooms, so a second
+    # simulated class must not reuse the first one's devices.
+    tokens = [service.join(room_info["code"], f"student {i + 1}",
+                           client=f"room {room_info['code']} device {i + 1}")
+              for i in range(students)]
     room = service.caller(teacher).room
+    # Joins fill the empty seats; the teacher makes teams of the rest (up to 4 a seat).
+    for info in tokens:
+        if info["seat"] is None:
+            seat = min(room.config.open_seats, key=lambda s: len(room.team(s)))
+            info["seat"] = service.assign(teacher, info["student_id"], seat)["seat"]
     service.start(teacher)
     lock = threading.Lock()
     done = threading.Event()

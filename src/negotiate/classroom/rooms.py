@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import MoveError, NegotiateError
 from ..model import TradeModel
-from ..negotiation import Offer, Party, ideal_offer, status_quo_offer
+from ..negotiation import Offer, ai_accepts
 from ..scenario import load_scenario
 from . import decisions
 from . import events as injectable
@@ -33,6 +33,7 @@ MESSAGE_MAX = 280
 MESSAGES_PER_TURN = 40
 NAME_MAX = 40
 TICK_SECONDS = 5.0  # how often pages with a running timer are refreshed
+SEATING_MODES = {"pick": "Students pick an empty seat", "assign": "The teacher assigns seats"}
 
 
 class TurnClosed(MoveError):
@@ -62,6 +63,7 @@ class RoomConfig:
     turns: int
     timer_s: float | None
     open_seats: list[str]
+    seating: str = "pick"  # "pick": students choose an empty seat; "assign": the teacher seats them
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -174,14 +176,23 @@ class Room:
                 self._notify()
 
     # ------------------------------------------------------------------ students and seats
-    def add_student(self, name: str, seat: str | None, token_hash: str) -> Student:
+    def add_student(self, name: str, seat: str | None, token_hash: str, *,
+                    seatless: bool = False) -> Student:
+        """A new student. A join never lands on a seat someone already holds: teams are made
+        by the teacher, so no later join can take a seat or replace its moves."""
         name = clean_text(name, NAME_MAX)
         if not name:
-            raise NegotiateError("name is empty; allowed: 1 to 40 characters")
-        if seat is None:
+            raise NegotiateError(f"name is empty; allowed: 1 to {NAME_MAX} characters")
+        self.check_name_free(name)
+        if self.config.seating == "assign" or seatless:
+            seat = None
+        elif seat is None:
             seat = self.free_seat()
         else:
             self.check_seat_open(seat)
+            if self.team(seat):
+                raise NegotiateError(f"the {SEATS[seat].title} seat is taken; pick an empty seat, "
+                                     "or ask your teacher to add you to that team")
         student = Student(max(self.students, default=0) + 1, name, seat, token_hash)
         self.store.add_student(self.code, student.id, student.name, token_hash, seat)
         self.students[student.id] = student
@@ -189,11 +200,52 @@ class Room:
         return student
 
     def free_seat(self) -> str | None:
-        candidates = [s for s in self.config.open_seats if len(self.team(s)) < MAX_TEAM]
-        if not candidates:
-            return None
-        order = {s: i for i, s in enumerate(self.config.open_seats)}
-        return min(candidates, key=lambda s: (len(self.team(s)), order[s]))
+        """The first open seat nobody holds (None: the student waits for the teacher)."""
+        return next((s for s in self.config.open_seats if not self.team(s)), None)
+
+    def free_seats(self) -> list[str]:
+        return [s for s in self.config.open_seats if not self.team(s)]
+
+    def claim(self, student: Student, seat: str) -> Student:
+        if self.config.seating != "pick":
+            raise NegotiateError("your teacher assigns the seats in this room; wait a moment")
+        if student.seat is not None:
+            raise NegotiateError(f"you already hold the {SEATS[student.seat].title} seat; "
+                                 "ask your teacher to move you")
+        self.check_seat_open(seat)
+        if self.team(seat):
+            raise NegotiateError(f"the {SEATS[seat].title} seat is taken; allowed: "
+                                 + (", ".join(SEATS[s].title for s in self.free_seats()) or "none left"))
+        self.store.move_student(self.code, student.id, seat)
+        student.seat = seat
+        self.changed()
+        return student
+
+    def check_name_free(self, name: str, *, besides: int | None = None) -> None:
+        wanted = name.casefold()
+        if any(s.name.casefold() == wanted and s.id != besides for s in self.students.values()):
+            raise NegotiateError(f"the name {name!r} is already taken in this room; add an initial "
+                                 "(if it is you, open your seat link or ask your teacher for a new one)")
+
+    def remove_student(self, student_id: int) -> Student:
+        student = self._get_student(student_id)
+        self.store.remove_student(self.code, student_id)
+        del self.students[student_id]
+        self.changed()
+        return student
+
+    def reissue(self, student_id: int, token_hash: str) -> Student:
+        student = self._get_student(student_id)
+        self.store.set_token_hash(self.code, student_id, token_hash)
+        student.token_hash = token_hash
+        self.changed()
+        return student
+
+    def _get_student(self, student_id: Any) -> Student:
+        student = self.students.get(student_id) if isinstance(student_id, int) else None
+        if student is None:
+            raise NegotiateError(f"student {student_id!r} is not in this room")
+        return student
 
     def check_seat_open(self, seat_id: str) -> None:
         if seat_id not in SEATS:
@@ -205,9 +257,7 @@ class Room:
             raise NegotiateError(f"the {SEATS[seat_id].title} team is full ({MAX_TEAM} students)")
 
     def move_student(self, student_id: int, seat: str | None) -> Student:
-        student = self.students.get(student_id)
-        if student is None:
-            raise NegotiateError(f"student {student_id} is not in this room")
+        student = self._get_student(student_id)
         if seat is not None and seat != student.seat:
             if seat not in self.config.open_seats:
                 # The teacher may open a seat by assigning someone to it.
@@ -227,6 +277,9 @@ class Room:
             raise NegotiateError("the press seat has no decisions; send a headline instead")
         self._check_playable()
         if turn is not None and turn != self.turn:
+            if isinstance(turn, int) and turn > self.turn:
+                raise MoveError(f"turn {turn} has not opened yet; this is turn {self.turn} "
+                                "(nothing was changed)")
             raise TurnClosed(f"turn {turn} has closed; this is turn {self.turn} (nothing was changed)")
         canonical = decisions.check(seat, payload)
         current = self.pending.get(seat)
@@ -304,6 +357,7 @@ class Room:
             self.deadline = None
         self.store.set_status(self.code, status)
         self.status = status
+        self._save_clock()
         self.changed()
 
     def inject(self, key: str) -> None:
@@ -317,6 +371,7 @@ class Room:
         self.store.set_status(self.code, "ended")
         self.status = "ended"
         self.deadline = self.remaining = None
+        self._save_clock()
         self.changed()
 
     # ------------------------------------------------------------------ resolving a turn
@@ -357,8 +412,18 @@ class Room:
             self.deadline = time.monotonic() + self.config.timer_s
         elif self.config.timer_s:
             self.deadline, self.remaining = None, self.config.timer_s
+        self._save_clock()
         self.changed()
         return {"turn": turn, "ms": ms, "reason": reason}
+
+    def _save_clock(self) -> None:
+        """Keep the timer on disk as wall-clock time, so a restart resumes what was left."""
+        if not self.config.timer_s:
+            return
+        deadline = None
+        if self.deadline is not None:
+            deadline = time.time() + max(0.0, self.deadline - time.monotonic())
+        self.store.set_clock(self.code, self.turn, deadline, self.remaining)
 
     def _apply(self, inputs: dict[str, Any]) -> None:
         apply_inputs(self.model, self.casting, inputs)
@@ -378,24 +443,12 @@ class Room:
         for o in reversed(self.offers):
             other = "cn" if o["side"] == "us" else "us"
             if o["status"] == "open" and o["turn"] == turn and not self.team(other):
-                if self._ai_accepts(other, Offer(**o["offer"])):
+                if ai_accepts(self.model, other, Offer(**o["offer"])):
                     return {"id": o["id"], "offer": o["offer"], "by": other,
                             "label": f"Agreement: offer #{o['id']} from {o['side'].upper()}, "
                                      f"accepted by the AI {other.upper()} delegation"}
                 break
         return None
-
-    def _ai_accepts(self, side: str, offer: Offer) -> bool:
-        m = self.model
-        us, cn = m.us.instruments, m.cn.instruments
-        weeks = m.scenario.truce_weeks
-        gov = m.government(side)
-        party = Party(side, ideal_offer(side, us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                                        cn.approval_rate, cn.review_weeks, weeks),
-                      status_quo_offer(us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                                       cn.approval_rate, cn.review_weeks, cn.licence_kind, weeks),
-                      gov.pressure, gov.trust)
-        return party.accepts(offer)
 
     # ------------------------------------------------------------------ rebuilding
     def load(self, status: str) -> None:
@@ -408,10 +461,19 @@ class Room:
                 self.config.open_seats.append(seat)
         self._rebuild_from_store()
         self.status = status
-        if status == "running" and self.config.timer_s:
-            self.deadline = time.monotonic() + self.config.timer_s  # a fresh full turn after a restart
-        elif self.config.timer_s:
-            self.remaining = self.config.timer_s
+        if not self.config.timer_s or status == "ended":
+            return
+        left = float(self.config.timer_s)
+        clock = self.store.clock(self.code)
+        if clock is not None and clock["turn"] == self.turn:
+            if clock["deadline"] is not None:
+                left = max(0.0, clock["deadline"] - time.time())
+            elif clock["remaining"] is not None:
+                left = float(clock["remaining"])
+        if status == "running":
+            self.deadline = time.monotonic() + left
+        else:
+            self.remaining = left
 
     def _rebuild_from_store(self) -> None:
         import json

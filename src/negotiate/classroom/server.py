@@ -18,14 +18,17 @@ def addresses(host: str, port: int) -> dict[str, str]:
     return {"teacher": f"{base}/teacher", "join": f"{base}/"}
 
 
-def serve(host: str, port: int, db: Path, *, announce=print) -> None:
+def serve(host: str, port: int, db: Path, *, teacher_key: str | None = None, announce=print) -> None:
     os.environ["SOLARA_APP"] = APP_MODULE
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ["NEGOTIATE_CLASSROOM_DB"] = str(db)
 
-    from .runtime import get_service
+    from .runtime import KEY_ENV, get_service
+
+    if teacher_key:
+        os.environ[KEY_ENV] = teacher_key
 
     service = get_service()  # replays every stored room now, before the first page loads
     import uvicorn
@@ -42,6 +45,7 @@ def serve(host: str, port: int, db: Path, *, announce=print) -> None:
     announce(f"negotiate classroom: {len(service.rooms())} room(s) loaded from {db}")
     announce(f"Teacher page:  {links['teacher']}")
     announce(f"Student join:  {links['join']}")
+    announce(f"Teacher key:   {service.teacher_key}   (type it on the teacher page to create a room)")
     config = uvicorn.Config(app, host=host, port=port, workers=1, log_level="warning",
                             ws_ping_interval=20.0, ws_ping_timeout=20.0)
     uvicorn.Server(config).run()

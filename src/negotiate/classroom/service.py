@@ -2,7 +2,8 @@
 
 Every call names who is acting by a secret token (the teacher's, or a student's seat link);
 the role, room and seat come from the token, never from the caller, so a student cannot act
-for another seat or as the teacher, and no token opens a different room.
+for another seat or as the teacher, and no token opens a different room. Creating a room
+needs the teacher credential the server printed at start-up.
 """
 
 from __future__ import annotations
@@ -16,15 +17,30 @@ from ..errors import NegotiateError
 from ..scenario import available_scenarios
 from . import events as injectable
 from .decisions import describe
-from .rooms import Room, RoomConfig, Student
+from .rooms import SEATING_MODES, Room, RoomConfig, Student
 from .seats import GOVERNMENTS, PLAYING_SEATS, SEATS
 from .store import Store
-from .tokens import RateLimiter, new_room_code, new_token, normalise_code, pretty_code, token_hash
+from .tokens import (
+    ClientLimits,
+    RateLimiter,
+    new_room_code,
+    new_teacher_key,
+    new_token,
+    normalise_code,
+    pretty_code,
+    same_secret,
+    token_hash,
+)
 
 DEFAULT_SCENARIO = "classroom-short"
 FALLBACK = ("rare-earth-2025", {"weeks": 14, "firms.count": 20})
 MAX_TURNS = 52
 MAX_TIMER_S = 3600
+MIN_TEACHER_KEY = 8
+# Per client: a few typos are free, then one more try every 10 s.
+BAD_CODES_BURST, BAD_CODES_PER_S = 10, 0.1
+# Per client: two joins (a sibling on the same tablet), then one every 20 s.
+JOINS_BURST, JOINS_PER_S = 2, 0.05
 
 
 class AccessDenied(NegotiateError):
@@ -43,14 +59,21 @@ class Caller:
 
 
 class ClassroomService:
-    def __init__(self, db_path: str | Path, *, start_clocks: bool = True) -> None:
+    def __init__(self, db_path: str | Path, *, teacher_key: str | None = None,
+                 start_clocks: bool = True) -> None:
+        if teacher_key is not None and len(teacher_key) < MIN_TEACHER_KEY:
+            raise NegotiateError(f"the teacher key is too short; allowed: at least {MIN_TEACHER_KEY} "
+                                 "characters")
+        self.teacher_key = teacher_key or new_teacher_key()
         self.store = Store(db_path)
         self._rooms: dict[str, Room] = {}
         self._tokens: dict[str, tuple[str, int | None]] = {}  # hash -> (room, student id | None)
         self._lock = threading.Lock()
         self._start_clocks = start_clocks
-        # Unknown room codes are refused slowly, process-wide, so codes cannot be enumerated.
-        self._bad_codes = RateLimiter(capacity=30, per_second=0.5)
+        # Wrong room codes and joins are slowed per client (connection and browser), so codes
+        # cannot be enumerated and one client's flood never locks out the rest of the class.
+        self._bad_codes = ClientLimits(capacity=BAD_CODES_BURST, per_second=BAD_CODES_PER_S)
+        self._client_joins = ClientLimits(capacity=JOINS_BURST, per_second=JOINS_PER_S)
         self._joins: dict[str, RateLimiter] = {}
         self._load()
 
@@ -81,13 +104,21 @@ class ClassroomService:
         self.store.close()
 
     def caller(self, token: str) -> Caller:
-        entry = self._tokens.get(token_hash(token or ""))
+        given = token_hash(token if isinstance(token, str) else "")
+        entry = self._tokens.get(given)
+        invalid = AccessDenied("this link is not valid; ask your teacher for a new one")
         if entry is None:
-            raise AccessDenied("this link is not valid; ask your teacher for a new one")
+            raise invalid
         room = self._rooms[entry[0]]
         if entry[1] is None:
+            if not same_secret(given, room.teacher_hash):
+                raise invalid
             return Caller(room, "teacher")
-        return Caller(room, "student", room.students[entry[1]])
+        student = room.students.get(entry[1])
+        # A removed student or a reissued link stops working at once.
+        if student is None or not same_secret(given, student.token_hash):
+            raise invalid
+        return Caller(room, "student", student)
 
     def _teacher(self, token: str) -> Room:
         caller = self.caller(token)
@@ -102,10 +133,16 @@ class ClassroomService:
         return caller
 
     # ------------------------------------------------------------------ setting up
-    def create_room(self, *, scenario: str | None = None, turns: int = 12,
+    def create_room(self, credential: str, *, scenario: str | None = None, turns: int = 12,
                     timer_s: float | None = None, open_seats: list[str] | None = None,
-                    seed: int = 0, overrides: dict[str, Any] | None = None) -> dict[str, str]:
+                    seed: int = 0, overrides: dict[str, Any] | None = None,
+                    seating: str = "pick") -> dict[str, str]:
         """A new room; returns its code and the teacher's secret token."""
+        if not isinstance(credential, str) or not same_secret(credential, self.teacher_key):
+            raise AccessDenied("the teacher key is wrong; allowed: the key printed when "
+                               "`negotiate classroom` started")
+        if seating not in SEATING_MODES:
+            raise NegotiateError(f"seating {seating!r} is unknown; allowed: {', '.join(SEATING_MODES)}")
         name, base = _scenario_choice(scenario)
         if isinstance(turns, bool) or not isinstance(turns, int) or not 1 <= turns <= MAX_TURNS:
             raise NegotiateError(f"turns {turns!r} is out of range; allowed: 1 to {MAX_TURNS}")
@@ -121,7 +158,7 @@ class ClassroomService:
             raise NegotiateError(f"seed {seed!r} is not allowed; allowed: a whole number, 0 or more")
         # One model week per turn, whatever the scenario's own length.
         config = RoomConfig(name, {**base, **(overrides or {}), "weeks": turns}, seed, turns,
-                            float(timer_s) if timer_s else None, seats)
+                            float(timer_s) if timer_s else None, seats, seating)
         token = new_token()
         with self._lock:
             code = new_room_code()
@@ -132,24 +169,50 @@ class ClassroomService:
         self._register(room)
         return {"code": code, "pretty_code": pretty_code(code), "teacher_token": token}
 
-    def join(self, code: str, name: str, seat: str | None = None) -> dict[str, Any]:
-        """A student joins with the room code and a name; returns the seat link token."""
+    def join(self, code: str, name: str, seat: str | None = None, *, client: str = "",
+             known: str = "", choose_later: bool = False) -> dict[str, Any]:
+        """A student joins with the room code and a name; returns the seat link token.
+
+        ``client`` names the connection and browser (for rate limits); ``known`` is a seat
+        link this browser already holds: if it is valid for this room, the student gets their
+        own seat back instead of a new one. ``choose_later``: no seat now; the student picks
+        an empty one on their page (or the teacher assigns one).
+        """
         code = normalise_code(code)
         room = self._rooms.get(code)
         if room is None:
-            if not self._bad_codes.allow():
-                raise NegotiateError("too many wrong room codes; wait a minute and try again")
+            if not self._bad_codes.allow(client):
+                raise NegotiateError("too many wrong room codes from this device; wait a minute "
+                                     "and try again")
             raise NegotiateError("no room has that code; check it with your teacher")
+        if known:
+            try:
+                mine = self.caller(known)
+            except AccessDenied:
+                mine = None
+            if mine is not None and mine.room is room and mine.student is not None:
+                return {"token": known, "seat": mine.seat, "student_id": mine.student.id,
+                        "code": code, "restored": True}
+        if not self._client_joins.allow(client):
+            raise NegotiateError("too many joins from this device; wait a minute and try again")
         if not self._joins[code].allow():
             raise NegotiateError("many students are joining at once; try again in a few seconds")
         token = new_token()
         with room.lock:
             if room.status == "ended":
                 raise NegotiateError("this game has ended")
-            student = room.add_student(name, seat or None, token_hash(token))
+            student = room.add_student(name, seat or None, token_hash(token), seatless=choose_later)
         with self._lock:
             self._tokens[student.token_hash] = (code, student.id)
-        return {"token": token, "seat": student.seat, "student_id": student.id, "code": code}
+        return {"token": token, "seat": student.seat, "student_id": student.id, "code": code,
+                "restored": False}
+
+    def claim_seat(self, token: str, seat: str) -> dict[str, Any]:
+        """A seatless student takes an empty seat (rooms where students pick)."""
+        caller = self._student(token)
+        with caller.room.lock:
+            student = caller.room.claim(caller.student, seat)
+        return {"student_id": student.id, "seat": student.seat}
 
     # ------------------------------------------------------------------ students
     def submit(self, token: str, payload: Any, turn: int | None = None) -> dict[str, Any]:
@@ -200,6 +263,30 @@ class ClassroomService:
         with room.lock:
             student = room.move_student(student_id, seat or None)
         return {"student_id": student.id, "seat": student.seat}
+
+    def remove_student(self, token: str, student_id: int) -> dict[str, Any]:
+        """Take a student out of the room: their seat link stops working at once."""
+        room = self._teacher(token)
+        with room.lock:
+            student = room.remove_student(student_id)
+        with self._lock:
+            self._tokens.pop(student.token_hash, None)
+        return {"student_id": student.id, "name": student.name}
+
+    def reissue_link(self, token: str, student_id: int) -> dict[str, Any]:
+        """A new seat link for a student who lost theirs; the old link stops working."""
+        room = self._teacher(token)
+        fresh = new_token()
+        with room.lock:
+            student = room.students.get(student_id) if isinstance(student_id, int) else None
+            if student is None:
+                raise NegotiateError(f"student {student_id!r} is not in this room")
+            old = student.token_hash
+            room.reissue(student_id, token_hash(fresh))
+        with self._lock:
+            self._tokens.pop(old, None)
+            self._tokens[token_hash(fresh)] = (room.code, student.id)
+        return {"student_id": student.id, "name": student.name, "token": fresh}
 
     def start(self, token: str) -> None:
         room = self._teacher(token)
@@ -255,9 +342,10 @@ class ClassroomService:
                 "config": room.config.as_dict(),
                 "roster": roster,
                 "unseated": [{"id": s.id, "name": s.name} for s in room.students.values() if s.seat is None],
+                "seating": room.config.seating,
                 "messages": list(room.messages),
                 "offers": list(room.offers),
-                "pending_events": list(room.pending_events),
+                "pending_events": [injectable.INJECTABLE[k].title for k in room.pending_events],
                 "injectable": {k: e.title for k, e in injectable.INJECTABLE.items()},
                 "turn_ms": list(room.turn_ms),
             }
@@ -267,8 +355,10 @@ class ClassroomService:
         room, seat_id = caller.room, caller.seat
         with room.lock:
             view: dict[str, Any] = {**_room_header(room), "student": caller.student.name,
-                                    "student_id": caller.student.id, "seat": seat_id}
+                                    "student_id": caller.student.id, "seat": seat_id,
+                                    "seating": room.config.seating}
             if seat_id is None:
+                view["free_seats"] = room.free_seats()
                 return view
             pending = room.pending.get(seat_id)
             view.update(
@@ -376,9 +466,10 @@ def _private_figures(room: Room, seat_id: str) -> dict[str, Any]:
     if spec.kind == "government":
         gov = m.government(spec.side)
         out = {"Your trust in the other side (0-1)": round(gov.trust, 2),
-               "Pressure at home (0-1)": round(gov.pressure, 2),
-               "Did you see the other side comply last week?": "yes" if gov.seen_other else "no",
-               "Your tech curbs (index 0-1)": round(gov.tech_curbs, 2)}
+               "Pressure at home (0-1)": round(gov.pressure, 2)}
+        if m.week > 0:  # before the first week there is no "last week" to have seen
+            out["Did you see the other side comply last week?"] = "yes" if gov.seen_other else "no"
+        out["Your tech curbs (index 0-1)"] = round(gov.tech_curbs, 2)
         if spec.side == "cn":
             out.update({"Approval rate for licences": round(m.cn.instruments.approval_rate, 2),
                         "Review time (weeks)": round(m.cn.instruments.review_weeks, 1),

@@ -3,6 +3,7 @@
 What is stored is exactly what a replay needs (the model is deterministic given scenario,
 seed and outside inputs): each room's settings, its students, every accepted move (one row
 per seat and turn, replaced while the turn is open), every offer, message and injected event,
+the open turn's timer (so a restart resumes with the time that was left),
 and for each resolved turn the full set of inputs that resolved it. The model itself is never
 stored; on restart each room is rebuilt by replaying its resolved turns.
 
@@ -43,6 +44,8 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE TABLE IF NOT EXISTS injected (
     id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL, turn INTEGER NOT NULL,
     event TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS clocks (
+    room TEXT PRIMARY KEY, turn INTEGER NOT NULL, deadline REAL, remaining REAL);
 """
 
 
@@ -95,8 +98,24 @@ class Store:
         self._write("UPDATE students SET seat = ? WHERE room = ? AND student_id = ?",
                     (seat, code, student_id))
 
+    def remove_student(self, code: str, student_id: int) -> None:
+        self._write("DELETE FROM students WHERE room = ? AND student_id = ?", (code, student_id))
+
+    def set_token_hash(self, code: str, student_id: int, token_hash: str) -> None:
+        self._write("UPDATE students SET token_hash = ? WHERE room = ? AND student_id = ?",
+                    (token_hash, code, student_id))
+
     def students(self, code: str) -> list[sqlite3.Row]:
         return self._read("SELECT * FROM students WHERE room = ? ORDER BY student_id", (code,))
+
+    # ------------------------------------------------------------------ turn timer
+    def set_clock(self, code: str, turn: int, deadline: float | None, remaining: float | None) -> None:
+        """The open turn's timer: a wall-clock deadline while running, seconds left otherwise."""
+        self._write("INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?)", (code, turn, deadline, remaining))
+
+    def clock(self, code: str) -> sqlite3.Row | None:
+        rows = self._read("SELECT * FROM clocks WHERE room = ?", (code,))
+        return rows[0] if rows else None
 
     # ------------------------------------------------------------------ moves
     def put_move(self, code: str, turn: int, seat: str, payload: dict[str, Any], revision: int,

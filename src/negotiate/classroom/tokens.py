@@ -1,4 +1,4 @@
-"""Room codes, secret tokens and join rate limits.
+"""Room codes, secret tokens, the teacher credential and join rate limits.
 
 Room codes are short and typed by hand on phones, so they avoid look-alike characters
 (0/O, 1/I/L). They are *not* secrets: the teacher token and the seat tokens are, at 144
@@ -9,6 +9,7 @@ not hand out working links.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -33,6 +34,11 @@ def pretty_code(code: str) -> str:
 
 
 def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_teacher_key() -> str:
+    """The credential that lets a teacher create rooms (printed by ``negotiate classroom``)."""
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
@@ -63,3 +69,39 @@ class RateLimiter:
                 self._level -= 1.0
                 return True
             return False
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Compare two secrets (or their hashes) in constant time."""
+    return hmac.compare_digest(str(given).encode("utf-8", "replace"),
+                               str(expected).encode("utf-8", "replace"))
+
+
+class ClientLimits:
+    """One token bucket per client, so one student's typing never slows another's.
+
+    A client is named by its connection (IP address) and its browser (the session cookie or
+    the id a script sends); on a school network many students share one IP, so the browser
+    part keeps them apart. The table is bounded: when it is full, the idlest buckets go.
+    """
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, capacity: float, per_second: float, clock=time.monotonic) -> None:
+        self.capacity = capacity
+        self.per_second = per_second
+        self._clock = clock
+        self._buckets: dict[str, RateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str) -> bool:
+        with self._lock:
+            bucket = self._buckets.get(client)
+            if bucket is None:
+                if len(self._buckets) >= self.MAX_CLIENTS:
+                    for key in sorted(self._buckets, key=lambda k: self._buckets[k]._last)[
+                            : self.MAX_CLIENTS // 10]:
+                        del self._buckets[key]
+                bucket = self._buckets[client] = RateLimiter(self.capacity, self.per_second,
+                                                             clock=self._clock)
+        return bucket.allow()

@@ -9,6 +9,7 @@ from .classic import (
     ContriteTitForTat,
     GenerousTitForTat,
     GrimTrigger,
+    Grudger,
     TitForTat,
     WinStayLoseShift,
 )
@@ -22,6 +23,7 @@ CATALOGUE: dict[str, type[Strategy]] = {
         GenerousTitForTat,
         ContriteTitForTat,
         GrimTrigger,
+        Grudger,
         WinStayLoseShift,
         AlwaysComply,
         AlwaysEscalate,

@@ -49,10 +49,15 @@ class GenerousTitForTat(MemoryOneStrategy):
 
 
 class GrimTrigger(MemoryOneStrategy):
-    """Grim trigger: cooperate until either side defects, then defect for ever.
+    """Grim trigger as a memory-one rule: cooperate only after mutual cooperation.
 
-    Friedman 1971 ("A non-cooperative equilibrium for supergames"). As a memory-one rule:
-    cooperate only after mutual cooperation, which locks into defection after any D.
+    Friedman 1971 ("A non-cooperative equilibrium for supergames", *Rev. Econ. Stud.* 38)
+    defines grim trigger over the whole history: defect for ever after any defection. This
+    catalogue entry is its memory-one form (1, 0, 0, 0), as in Axelrod 1984 and the
+    memory-one literature, so that ``theory`` can treat it as a four-vector. The two differ
+    under noise: from mutual defection a double execution error gives C/C, after which the
+    memory-one rule cooperates again, and its own trembled D also triggers it. For the
+    history-wide rule that only the other's defection triggers, see :class:`Grudger`.
     """
 
     name = "grim"
@@ -79,6 +84,7 @@ class AlwaysComply(MemoryOneStrategy):
     name = "allc"
     aliases = ("always_comply", "always_cooperate", "cooperator")
     four_vector = (1.0, 1.0, 1.0, 1.0)
+    memory_depth = 0
 
 
 class AlwaysEscalate(MemoryOneStrategy):
@@ -90,16 +96,20 @@ class AlwaysEscalate(MemoryOneStrategy):
     name = "alld"
     aliases = ("always_escalate", "always_defect", "defector")
     four_vector = (0.0, 0.0, 0.0, 0.0)
+    memory_depth = 0
     first_move = 0.0
 
 
 class ContriteTitForTat(AutomatonStrategy):
     """Contrite tit for tat: TFT that accepts punishment for its own mistakes.
 
-    Sugden 1986 (standing); Boyd 1989; Wu & Axelrod 1995 ("How to cope with noise in the
-    iterated prisoner's dilemma", *J. Conflict Resolution* 39). Each side keeps a standing,
-    good or bad: a player who cooperates is in good standing; one who defects against a
-    player in good standing falls into bad standing. CTFT defects only when it is in good
+    This is the standing automaton of Sugden 1986 (*The Economics of Rights, Co-operation
+    and Welfare*) and Boyd 1989 ("Mistakes allow evolutionary stability in the repeated
+    prisoner's dilemma game", *J. Theor. Biol.* 136), the form Wu & Axelrod 1995 tested
+    ("How to cope with noise in the iterated prisoner's dilemma", *J. Conflict Resolution*
+    39), not a memory-one rule. Each side keeps a standing, good or bad: a player who
+    cooperates is in good standing; one who defects against a player in good standing
+    falls into bad standing. CTFT defects only when it is in good
     standing and the other is not. States: 0 = both good, 1 = me bad, 2 = them bad,
     3 = both bad (from this player's own, possibly mistaken, record).
     """
@@ -123,3 +133,26 @@ class ContriteTitForTat(AutomatonStrategy):
         me_next = my_move or not them_good
         them_next = their_seen or not me_good
         return (0 if me_next else 1) + (0 if them_next else 2)
+
+
+class Grudger(AutomatonStrategy):
+    """Grudger: cooperate until the other defects once, then defect for ever.
+
+    The history-wide "never forgives" rule: Axelrod's first tournament entry by James
+    Friedman (Axelrod 1980, "Effective choice in the prisoner's dilemma", *J. Conflict
+    Resolution* 24; Axelrod 1984), the grim trigger of Friedman 1971 as a player rather
+    than a memory-one approximation (compare :class:`GrimTrigger`). Only the other side's
+    *perceived* defection triggers it, never its own trembled move, and nothing ends the
+    grudge. States: 0 = no grudge, 1 = grudge held.
+    """
+
+    name = "grudger"
+    aliases = ("grudge", "never_forgive", "never-forgive")
+    n_states: ClassVar[int] = 2
+    initial_state: ClassVar[int] = 0
+
+    def cooperate_probability(self, state: int) -> float:
+        return 1.0 if state == 0 else 0.0
+
+    def next_state(self, state: int, my_move: bool, their_seen: bool) -> int:
+        return 1 if state == 1 or not their_seen else 0

@@ -6,10 +6,12 @@ never holds more than the chunks in flight, so its memory does not grow with the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
 import shlex
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,12 +22,15 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..inputs import SEED_MAX, SEED_RANGE
+from ..oserrors import os_failure, require_folder_path
 from ..runner import __version__
-from ..scenario import available_scenarios, load_scenario, overrides_dict
+from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
 from .backends import Lost, make_backend
 from .design import Design, GridSpec, RangeSpec, build_design
+from .lock import LOCK_FILE, WriterLock, describe, readable_chunks
 from .progress import Progress
-from .store import FORMAT, Store, SweepError, design_hash, plan_chunks
+from .store import FORMAT, Store, SweepError, SweepIncomplete, design_hash, plan_chunks
 from .worker import ChunkTask, SweepSpec
 
 BACKENDS = ("process", "dask")
@@ -83,8 +88,11 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     and the worker spec. Nothing runs and nothing is written."""
     reps = _whole(reps, "--reps", 1)
     seed = _whole(seed, "--seed", 0)
+    if seed > SEED_MAX:
+        raise SweepError(f"--seed: got {seed}; allowed: {SEED_RANGE}")
     ref = _scenario_ref(scenario)
-    base_sets = overrides_dict(sets)
+    base_sets = overrides_dict(sets, source="--set")
+    validate(base_sets, "--set")  # a bad --set weeks=... is refused even beside --weeks
     if weeks is not None:
         base_sets["weeks"] = weeks
     # Weekly tables cost time and are only wanted with --timeseries; the summary needs none.
@@ -119,30 +127,56 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     return ", ".join(names) or "its hash"
 
 
-def _open_store(out: str | Path, identity: dict[str, Any], digest: str, resume: bool,
-                command: str) -> Store:
-    store = Store(out)
+def _say(line: str) -> None:
+    print(f"negotiate sweep: {line}", file=sys.stderr, flush=True)
+
+
+def _check_folder(store: Store, identity: dict[str, Any], digest: str, resume: bool,
+                  command: str) -> dict[str, Any]:
+    """The manifest to write for this run of the sweep; refuses the wrong folder. Writes
+    nothing, so a refusal leaves the folder as it was."""
+    out = store.root
     manifest = store.read_manifest()
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if manifest is None:
         if store.done_ranges():
             raise SweepError(f"--out: {out} holds chunk files but no manifest.json; allowed: "
                              "an empty folder or one written by 'negotiate sweep'")
-        manifest = {**identity, "design_hash": digest,
-                    "total_runs": len(identity["design"]["points"]) * identity["reps"],
-                    "command": command, "created": now, "resumed": [], "complete": False}
-    elif not resume:
+        return {**identity, "design_hash": digest,
+                "total_runs": len(identity["design"]["points"]) * identity["reps"],
+                "command": command, "created": now, "resumed": [], "complete": False}
+    if not resume:
         raise SweepError(f"--out: {out} already holds a sweep (design {manifest.get('design_hash', '?')[:12]}); "
                          "allowed: --resume to finish it, or a new or empty folder")
-    elif manifest.get("design_hash") != digest:
+    if manifest.get("design_hash") != digest:
         raise SweepError(f"--resume: {out} holds a different sweep (differs in "
                          f"{_differences(manifest, identity)}); allowed: the "
                          "same scenario, design, --reps, --seed, --weeks, --set and --timeseries "
                          "as the first run, or a new --out folder")
-    else:
-        manifest["resumed"].append({"command": command, "at": now})
-    store.write_manifest(manifest)
-    return store
+    manifest["resumed"].append({"command": command, "at": now})
+    return manifest
+
+
+def _has_chunks(store: Store) -> bool:
+    try:
+        return bool(store.done_ranges())
+    except OSError:
+        return True
+
+
+def _undo_fresh_start(store: Store, created_root: bool) -> None:
+    """After a failure before any chunk was written, remove what this call created, so the
+    same command can simply be run again (no --resume needed, no folder to delete)."""
+    with contextlib.suppress(OSError):
+        if store.done_ranges():
+            return
+        for path in (store.manifest_path, store.chunks_path):
+            path.unlink(missing_ok=True)
+        for folder in (store.timeseries_dir, store.summary_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+        if created_root:
+            (store.root / LOCK_FILE).unlink(missing_ok=True)
+            store.root.rmdir()
 
 
 def _tasks(ranges: Iterator[tuple[int, int]], design: Design, spec: SweepSpec) -> Iterator[ChunkTask]:
@@ -177,48 +211,95 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
         chunk_size = _whole(chunk_size, "--chunk-size", 1)
     if out is None or str(out) == "":
         raise SweepError("--out: missing; allowed: a folder for the results")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise SweepError(f"--scheduler: got {type(scheduler).__name__}; allowed: an address "
+                         "such as tcp://127.0.0.1:8786")
 
     identity, design, spec = prepare(scenario, grid=grid, lhs=lhs, sobol=sobol, samples=samples,
                                      reps=reps, seed=seed, weeks=weeks, timeseries=timeseries,
                                      sets=sets)
     digest = design_hash(identity)
-    store = _open_store(out, identity, digest, resume, _command(command))
-    store.prepare(timeseries)
+    command_text = _command(command)
+    root = require_folder_path(out, "--out")
+    created_root = not root.exists()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = WriterLock(root)
+        lock.acquire(command_text)
+    except OSError as exc:
+        if created_root:
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        raise os_failure(exc, root) from None
+    store = Store(root)
+    fresh = False
+    finished = False
+    try:
+        if lock.stale:
+            _say(f"the last writer of {root} ({describe(lock.stale)}) is gone; its lock was "
+                 "stale and is taken over")
+        manifest = _check_folder(store, identity, digest, resume, command_text)
+        fresh = not manifest["resumed"]
+        stats = _run_locked(store, manifest, design, spec, workers, backend, scheduler, quiet,
+                            chunk_size, progress_interval)
+        finished = True
+        return stats
+    except OSError as exc:
+        kept = store.manifest_path.exists() and not (fresh and not _has_chunks(store))
+        raise os_failure(exc, root, "run the same command with --resume" if kept
+                         else "run the same command again") from None
+    finally:
+        with contextlib.suppress(OSError):
+            lock.release()
+        if not finished and fresh:
+            _undo_fresh_start(store, created_root)
 
+
+def _run_locked(store: Store, manifest: dict[str, Any], design: Design, spec: SweepSpec,
+                workers: int, backend: str, scheduler: str | None, quiet: bool,
+                chunk_size: int | None, progress_interval: float) -> SweepStats:
+    store.prepare(spec.timeseries)
     total = len(design) * spec.reps
-    done_ranges = store.done_ranges()
+    done_ranges = store.verify(_say, quarantine=True, rerun=True)
     done = sum(b - a for a, b in done_ranges)
     remaining = total - done
     if chunk_size is None:
         chunk_size = max(1, min(MAX_CHUNK, math.ceil(remaining / (workers * CHUNKS_PER_WORKER))))
     began = time.perf_counter()
-    runner = make_backend(backend, workers, scheduler) if remaining else None
-    progress = Progress(total, done=done, failed=_failed_so_far(store), quiet=quiet,
-                        interval=progress_interval)
+    # Connect before the manifest is written: a bad --scheduler leaves the folder untouched.
+    runner = make_backend(backend, workers, scheduler, _say) if remaining else None
     model_seconds = 0.0
     lost: list[Lost] = []
     ran = 0
+    finished = False
     try:
-        if runner is not None:
-            for result in runner.map(_tasks(plan_chunks(total, done_ranges, chunk_size), design, spec)):
-                if isinstance(result, Lost):
-                    lost.append(result)
-                    continue
-                store.write_chunk(result.start, result.stop, result.summary, result.timeseries)
-                model_seconds += result.model_seconds
-                ran += result.stop - result.start
-                progress.update(result.stop - result.start, result.failed)
+        store.write_manifest(manifest)
+        progress = Progress(total, done=done, failed=_failed_so_far(store), quiet=quiet,
+                            interval=progress_interval)
+        try:
+            if runner is not None:
+                for result in runner.map(_tasks(plan_chunks(total, done_ranges, chunk_size),
+                                                design, spec)):
+                    if isinstance(result, Lost):
+                        lost.append(result)
+                        continue
+                    store.write_chunk(result.start, result.stop, result.summary,
+                                      result.timeseries)
+                    model_seconds += result.model_seconds
+                    ran += result.stop - result.start
+                    progress.update(result.stop - result.start, result.failed)
+            finished = not lost
+        finally:
+            progress.close(finished=finished)
     finally:
         if runner is not None:
             runner.close()
-        progress.close()
     seconds = time.perf_counter() - began
     if lost:
         missing = sum(item.stop - item.start for item in lost)
-        raise SweepError(f"{missing:,} runs in {len(lost)} chunks could not be run "
-                         f"({lost[0].reason}); allowed: run the same command with --resume "
-                         "to retry them")
-    manifest = store.read_manifest() or {}
+        raise SweepIncomplete(f"{missing:,} runs in {len(lost)} chunks could not be run "
+                              f"({lost[0].reason}); allowed: run the same command with --resume "
+                              "to retry them")
     manifest["complete"] = True
     store.write_manifest(manifest)
     return SweepStats(store.root, total, progress.done, progress.failed, ran, seconds,
@@ -227,9 +308,9 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
 
 
 def load_summary(out: str | Path) -> pd.DataFrame:
-    """The summary table of a sweep folder, one row per run, sorted by run id."""
-    store = Store(out)
-    files = store.summary_files()
+    """The summary table of a sweep folder, one row per run, sorted by run id (verified
+    chunks only; see :func:`negotiate.sweep.lock.readable_chunks`)."""
+    files = readable_chunks(Store(out), _say)
     if not files:
         raise SweepError(f"{out} has no summary chunk files; allowed: a folder written by "
                          "'negotiate sweep'")

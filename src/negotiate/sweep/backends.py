@@ -8,16 +8,17 @@ yielded as :class:`Lost` (its runs stay missing, so ``--resume`` can try them ag
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from .store import SweepError
+from .store import SweepError, SweepIncomplete
 from .worker import ChunkOutput, ChunkTask, run_chunk
 
 #: How many times a chunk is resubmitted after its worker died or the pool broke.
@@ -122,12 +123,23 @@ class ProcessBackend:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+class SchedulerLost(SweepIncomplete):
+    """The Dask scheduler went away mid-sweep (exit 1; ``--resume`` finishes the sweep)."""
+
+
+#: Seconds to wait for the first worker of an existing cluster before giving up.
+WORKER_WAIT = 60.0
+#: Seconds between checks of the cluster while no chunk finishes.
+CHECK_EVERY = 5.0
+
+
 class DaskBackend:
     """A Dask cluster: a LocalCluster on 127.0.0.1, or an existing scheduler's workers."""
 
     name = "dask"
 
-    def __init__(self, workers: int, scheduler: str | None = None):
+    def __init__(self, workers: int, scheduler: str | None = None,
+                 say: Callable[[str], None] = print):
         try:
             import dask
             from dask.distributed import Client, LocalCluster
@@ -135,80 +147,148 @@ class DaskBackend:
             raise SweepError(f"--backend dask needs dask[distributed] ({exc}); allowed: "
                              "pip install 'dask[distributed]'") from None
         self._cluster = None
+        self._say = say
+        # Distributed logs each lost connection with a traceback; the sweep says it in one
+        # line instead (and --resume recovers), so only its own line reaches the terminal.
+        self._log_levels = _quieten("distributed")
         # The sweep bounds what is in flight itself; let the scheduler hand out all of it.
         dask.config.set({"distributed.scheduler.worker-saturation": "inf"})
         if scheduler:
-            try:
-                self.client = Client(scheduler, timeout="10s")
-                self.client.wait_for_workers(1, timeout=60)
-            except (OSError, TimeoutError) as exc:
-                raise SweepError(f"cannot reach a Dask scheduler with workers at {scheduler} "
-                                 f"({exc}); allowed: the address of a running 'dask scheduler' "
-                                 "such as tcp://127.0.0.1:8786") from None
+            self.address = scheduler
+            self.client = self._connect(Client, scheduler)
         else:
             self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                          host="127.0.0.1", dashboard_address=None,
                                          silence_logs=logging.ERROR)
             self.client = Client(self._cluster)
+            self.address = self._cluster.scheduler_address
         self.workers = max(1, sum(self.client.nthreads().values()))
 
+    def _connect(self, client_class: Any, scheduler: str) -> Any:
+        allowed = "allowed: the address of a running 'dask scheduler', such as tcp://127.0.0.1:8786"
+        try:
+            client = client_class(scheduler, timeout="10s")
+        except (ValueError, TypeError) as exc:
+            raise SweepError(f"--scheduler: {scheduler!r} is not a scheduler address ({exc}); "
+                             f"{allowed}") from None
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, comm errors
+            raise SweepIncomplete(f"--scheduler: cannot reach a Dask scheduler at {scheduler} "
+                                  f"({type(exc).__name__}: {exc}); {allowed}") from None
+        try:
+            if not client.nthreads():
+                self._say(f"no Dask workers are connected to {scheduler} yet; waiting up to "
+                          f"{WORKER_WAIT:.0f} s (start some with 'dask worker {scheduler}')")
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except Exception as exc:  # noqa: BLE001 - a timeout, or the scheduler went away
+            with contextlib.suppress(Exception):
+                client.close()
+            raise SweepIncomplete(f"--scheduler: no Dask worker joined {scheduler} "
+                                  f"({type(exc).__name__}); allowed: start workers with 'dask "
+                                  f"worker {scheduler}' and run the same command again") from None
+        return client
+
+    def _lost(self, exc: BaseException | None = None) -> SchedulerLost:
+        why = f"{type(exc).__name__}" if exc is not None else f"client {self.client.status}"
+        return SchedulerLost(f"lost the Dask scheduler at {self.address} ({why}); allowed: "
+                             "restart it and its workers, then run the same command with "
+                             "--resume")
+
+    def _check_cluster(self, idle: dict[str, bool]) -> None:
+        """Raise if the scheduler is gone; say once when no worker is connected."""
+        if self.client.status not in ("running", "connecting", "newly-created"):
+            raise self._lost()
+        try:
+            nthreads = self.client.nthreads()
+        except Exception as exc:  # noqa: BLE001 - the scheduler went away mid-call
+            raise self._lost(exc) from None
+        self.workers = max(1, sum(nthreads.values()))
+        if not nthreads and not idle["said"]:
+            self._say(f"no Dask workers are connected to {self.address}; the sweep waits "
+                      f"until one joins (start one with 'dask worker {self.address}')")
+            idle["said"] = True
+        elif nthreads and idle["said"]:
+            self._say(f"{len(nthreads)} Dask worker(s) connected again; the sweep goes on")
+            idle["said"] = False
+
     def map(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkOutput | Lost]:
-        from dask.distributed import as_completed
+        from dask.distributed import wait as dask_wait
 
         todo = iter(tasks)
-        meta: dict[str, tuple[ChunkTask, int]] = {}
-        running = as_completed()
-        # Workers of a real cluster join over minutes (batch jobs, autoscaling): recount them
-        # now and then so the bound on chunks in flight grows with the cluster.
-        checked = [0.0, 2 * self.workers + 1]
-
-        def limit() -> int:
-            now = time.monotonic()
-            if now - checked[0] > 5.0:
-                self.workers = max(1, sum(self.client.nthreads().values()))
-                checked[:] = [now, 2 * self.workers + 1]
-            return int(checked[1])
+        pending: dict[Any, tuple[ChunkTask, int]] = {}
+        idle = {"said": False}
+        checked = time.monotonic()
 
         def submit(task: ChunkTask, tries: int) -> None:
-            # pure=False: a retried chunk must run again, not reuse a lost result.
-            future = self.client.submit(run_chunk, task, pure=False)
-            meta[future.key] = (task, tries)
-            running.add(future)
+            try:
+                # pure=False: a retried chunk must run again, not reuse a lost result.
+                future = self.client.submit(run_chunk, task, pure=False)
+            except Exception:  # noqa: BLE001 - a closed client: say why, as one line
+                self._check_cluster(idle)
+                raise
+            pending[future] = (task, tries)
 
-        def refill() -> None:
-            while len(meta) < limit():
+        while True:
+            # Workers of a real cluster join over minutes (batch jobs, autoscaling): the bound
+            # on chunks in flight follows the current count.
+            while len(pending) < 2 * self.workers + 1:
                 task = next(todo, None)
                 if task is None:
-                    return
+                    break
                 submit(task, 0)
-
-        refill()
-        for future in running:
-            task, tries = meta.pop(future.key)
+            if not pending:
+                return
             try:
-                result: Any = future.result()
-            except Exception as exc:  # noqa: BLE001 - KilledWorker, lost comms, ...
-                result = None
-                if tries < RETRIES:
-                    submit(task, tries + 1)
-                else:
-                    result = Lost(task.start, task.stop, f"{type(exc).__name__}: {exc}")
-            finally:
-                future.release()
-            refill()
-            if result is not None:
-                yield result
+                done, _ = dask_wait(list(pending), timeout=CHECK_EVERY,
+                                    return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            except Exception as exc:  # noqa: BLE001 - futures cancelled: the scheduler is gone
+                raise self._lost(exc) from None
+            if not done or time.monotonic() - checked > CHECK_EVERY:
+                checked = time.monotonic()
+                self._check_cluster(idle)
+            for future in done:
+                task, tries = pending.pop(future)
+                try:
+                    result: Any = future.result()
+                except Exception as exc:  # noqa: BLE001 - KilledWorker, lost comms, ...
+                    self._check_cluster(idle)
+                    result = None
+                    if tries < RETRIES:
+                        submit(task, tries + 1)
+                    else:
+                        result = Lost(task.start, task.stop, f"{type(exc).__name__}: {exc}")
+                finally:
+                    future.release()
+                if result is not None:
+                    yield result
 
     def close(self) -> None:
-        self.client.close()
+        # Closing after the scheduler is gone raises from inside distributed: nothing to save.
+        with contextlib.suppress(Exception):
+            self.client.close()
         if self._cluster is not None:
-            self._cluster.close()
+            with contextlib.suppress(Exception):
+                self._cluster.close()
+        for name, level in self._log_levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
-def make_backend(backend: str, workers: int, scheduler: str | None) -> Any:
+def _quieten(prefix: str) -> dict[str, int]:
+    """Silence ``prefix`` and its child loggers (distributed sets levels on each); return the
+    old levels to restore."""
+    names = [prefix, *(n for n in logging.Logger.manager.loggerDict if n.startswith(prefix + "."))]
+    old = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return old
+
+
+def make_backend(backend: str, workers: int, scheduler: str | None,
+                 say: Callable[[str], None] = print) -> Any:
     """The backend for ``--backend``/``--workers``/``--scheduler`` (checked by the caller)."""
     if backend == "dask":
-        return DaskBackend(workers, scheduler)
+        return DaskBackend(workers, scheduler, say)
     if workers == 1:
         return SerialBackend()
     return ProcessBackend(workers)

@@ -10,6 +10,8 @@ import argparse
 import shlex
 from collections.abc import Callable
 
+from ..commands import seed_flag
+
 
 def _whole(low: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
@@ -46,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="points for --lhs, base samples N for --sobol")
     sw.add_argument("--reps", type=_whole(1, "1 or more"), default=1, metavar="R",
                     help="replications per design point (default 1)")
-    sw.add_argument("--seed", type=_whole(0, "0 or more"), default=0, metavar="ROOT",
+    sw.add_argument("--seed", type=seed_flag, default=0, metavar="ROOT",
                     help="root seed; each run's seed is spawned from it (default 0)")
     sw.add_argument("--weeks", type=_whole(1, "1 to 1000000"), default=None, metavar="N",
                     help="override the scenario's number of weeks")

@@ -77,9 +77,13 @@ class Progress:
             self._last_line = now
             self._line("progress")
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """End the bar; say "sweep finished" only if the sweep did finish (not on Ctrl-C or
+        a failure, whose own line follows)."""
         if self._bar is not None:
             self._bar.close()
+        if not finished:
+            return
         elapsed = time.monotonic() - self._began
         ran = self.done - self._start_done
         rate = f", {ran / elapsed:,.0f} runs/s" if elapsed > 0 and ran else ""

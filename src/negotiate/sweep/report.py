@@ -8,6 +8,7 @@ then every table, with links to the figures), ``tables/*.csv`` and ``tables/*.md
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,13 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..oserrors import os_failure, require_folder_path
 from ..outcome import OUTCOME_LABELS, OUTCOMES
 from . import figures
 from .design import Design
+from .lock import readable_chunks
 from .rows import PARAM_PREFIX
-from .stats import binned, outcome_shares, sobol_indices, wilson
+from .stats import binned, outcome_shares, sobol_indices
 from .store import Store, SweepError
 
 BINS = 5
@@ -96,7 +99,7 @@ def _wide(shares: pd.DataFrame, column: str, label: str) -> pd.DataFrame:
 
 
 def _load(store: Store, design: Design) -> pd.DataFrame:
-    files = store.summary_files()
+    files = readable_chunks(store, _say)
     if not files:
         raise SweepError(f"{store.root} has no summary chunk files; allowed: a folder written by "
                          "'negotiate sweep'")
@@ -106,16 +109,27 @@ def _load(store: Store, design: Design) -> pd.DataFrame:
     return table.to_pandas().sort_values("run_id", kind="stable").reset_index(drop=True)
 
 
+def _say(line: str) -> None:
+    print(f"negotiate report: {line}", file=sys.stderr, flush=True)
+
+
 def write_report(folder: str | Path, out: str | Path | None = None) -> Report:
     """Write the report of the sweep in ``folder`` (to ``folder/report`` unless ``out``)."""
-    store = Store(folder)
+    target = require_folder_path(out if out else Path(folder) / "report", "--out")
+    try:
+        return _write_report(Store(folder), target)
+    except OSError as exc:
+        raise os_failure(exc, target) from None
+
+
+def _write_report(store: Store, target: Path) -> Report:
+    folder = store.root
     manifest = store.read_manifest()
     if manifest is None:
         raise SweepError(f"{folder} has no manifest.json; allowed: a folder written by "
                          "'negotiate sweep'")
     design = Design.from_json(manifest["design"])
     frame = _load(store, design)
-    target = Path(out) if out else store.root / "report"
     writer = _Writer(target)
     total = int(manifest.get("total_runs", len(frame)))
     facts: dict[str, Any] = {"total": total, "present": len(frame),
@@ -296,8 +310,3 @@ def _best_cells(best: dict[str, Any]) -> str:
             f"combinations{shared}; the worst was {rows} = {_fmt(worst[rows])} with {cols} = "
             f"{_fmt(worst[cols])}: {_pct(worst['share'])} "
             f"({_pct(worst['ci_low'])}–{_pct(worst['ci_high'])}).")
-
-
-def wilson_interval(successes: int, n: int) -> tuple[float, float]:
-    """Re-exported for readers of the report code."""
-    return wilson(successes, n)

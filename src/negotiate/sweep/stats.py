@@ -15,14 +15,22 @@ Z95 = 1.959963984540054
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial share (sensible at 0 %, 100 % and small n)."""
+    """Wilson score interval for a binomial share (sensible at 0 %, 100 % and small n).
+
+    The one Wilson interval of the project (sweeps and the calibration report both use it).
+    With no trials there is no interval: ``n = 0`` gives ``(nan, nan)``, which a report
+    shows as "n/a", rather than ``(0, 1)``, which would read as a measured interval.
+    """
     if n <= 0:
         return (math.nan, math.nan)
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # At 0 % and 100 % the bound is exactly 0 or 1 (centre == half), not a rounding residue.
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)
+    high = 1.0 if successes >= n else min(1.0, centre + half)
+    return (low, high)
 
 
 def outcome_shares(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:

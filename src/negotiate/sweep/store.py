@@ -3,33 +3,48 @@
 Layout::
 
     DIR/manifest.json                       design, design hash, scenario, version, command
+    DIR/chunks.jsonl                        one line per written chunk: run range, rows, SHA-256
     DIR/summary/runs-<start>-<stop>.parquet one row per run, runs start..stop-1
     DIR/timeseries/<table>/runs-<start>-<stop>.parquet   (with --timeseries)
+    DIR/quarantine/...                      damaged chunks moved aside, never read
+    DIR/.writer.lock, DIR/writer.json       the writer's lock and who holds it (see lock.py)
 
-A chunk's summary file is its commit mark: it is renamed into place last, so after a hard
-kill every summary file is whole and every run it names is done. Resume recomputes the
-missing ranges from the file names alone, whatever chunk size made them.
+A chunk's summary file is its commit mark: it is renamed into place last, so readers never
+see half a file. Its record in ``chunks.jsonl`` is appended right after. Resume and report
+verify every chunk against its record (a chunk a kill left unrecorded is checked by its
+content instead); a damaged one is moved to ``quarantine/`` and its runs count as missing.
+Resume recomputes the missing ranges from the verified chunks, whatever chunk size made them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
 
 MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+QUARANTINE = "quarantine"
 FORMAT = 1
 _CHUNK = re.compile(r"^runs-(\d{10})-(\d{10})\.parquet$")
 
 
 class SweepError(NegotiateError):
     """The output folder or the sweep's options are unusable; the message says why."""
+
+
+class SweepIncomplete(SweepError):
+    """The machinery failed part-way (workers, scheduler): the runs done are kept, and the
+    same command with ``--resume`` finishes the rest. An environmental failure: exit 1."""
+
+    exit_code = 1
 
 
 def design_hash(identity: dict[str, Any]) -> str:
@@ -42,12 +57,22 @@ def chunk_name(start: int, stop: int) -> str:
     return f"runs-{start:010d}-{stop:010d}.parquet"
 
 
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     # Temporary name in the same folder, then rename: readers and resumes never see half a file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        # Name the folder the person chose, not a temporary file they never heard of.
+        raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
 
 
 class Store:
@@ -106,20 +131,143 @@ class Store:
     def write_chunk(self, start: int, stop: int, summary: bytes,
                     timeseries: dict[str, bytes] | None = None) -> None:
         name = chunk_name(start, stop)
+        sums = {}
         for table, data in (timeseries or {}).items():
             folder = self.timeseries_dir / table
             folder.mkdir(parents=True, exist_ok=True)
             atomic_write(folder / name, data)
+            sums[table] = checksum(data)
         atomic_write(self.summary_dir / name, summary)
+        self._record({"start": start, "stop": stop, "rows": stop - start,
+                      "sha256": checksum(summary), "timeseries": sums})
+
+    # -- chunk records and verification --------------------------------------------------
+    @property
+    def chunks_path(self) -> Path:
+        return self.root / CHUNKS
+
+    def _record(self, record: dict[str, Any]) -> None:
+        # One short append per chunk: no rewrite of a growing file on every chunk.
+        with open(self.chunks_path, "a") as fh:
+            fh.write(json.dumps(record, separators=(",", ":")) + "\n")
+
+    def records(self) -> dict[tuple[int, int], dict[str, Any]]:
+        """The latest record of each run range (a torn last line, from a kill, is skipped)."""
+        found: dict[tuple[int, int], dict[str, Any]] = {}
+        try:
+            text = self.chunks_path.read_text()
+        except FileNotFoundError:
+            return found
+        for line in text.splitlines():
+            try:
+                record = json.loads(line)
+                found[(int(record["start"]), int(record["stop"]))] = record
+            except (ValueError, KeyError, TypeError):
+                continue
+        return found
+
+    def _chunk_files(self, name: str) -> dict[str, Path]:
+        files = {"summary": self.summary_dir / name}
+        if self.timeseries_dir.is_dir():
+            for folder in sorted(self.timeseries_dir.iterdir()):
+                if (folder / name).exists():
+                    files[folder.name] = folder / name
+        return files
+
+    def problem(self, start: int, stop: int,
+                record: dict[str, Any] | None) -> str | None:
+        """Why the chunk of runs ``start``..``stop - 1`` cannot be trusted, or None."""
+        files = self._chunk_files(chunk_name(start, stop))
+        if record is not None:
+            expected = {"summary": record.get("sha256"), **record.get("timeseries", {})}
+            for table, digest in expected.items():
+                path = files.get(table)
+                if path is None:
+                    return f"its {table} table is missing"
+                data = path.read_bytes()
+                if not data:
+                    return f"its {table} file is empty"
+                if checksum(data) != digest:
+                    return f"its {table} file does not match the checksum in {CHUNKS}"
+            return None
+        # Written but not recorded (a kill between the rename and the record): check content.
+        import pyarrow.parquet as pq
+
+        for table, path in files.items():
+            if path.stat().st_size == 0:
+                return f"its {table} file is empty"
+            try:
+                meta = pq.read_metadata(path)
+                if table == "summary":
+                    ids = pq.read_table(path, columns=["run_id"]).column(0).to_pylist()
+            except Exception as exc:  # noqa: BLE001 - any unreadable Parquet is damage
+                return f"its {table} file is not readable Parquet ({type(exc).__name__})"
+            if table == "summary" and (meta.num_rows != stop - start
+                                       or ids != list(range(start, stop))):
+                return f"it holds {meta.num_rows} rows, not runs {start} to {stop - 1}"
+        return None
+
+    def verify(self, say: Callable[[str], None], *, quarantine: bool,
+               rerun: bool) -> list[tuple[int, int]]:
+        """The run ranges of trustworthy chunks, sorted; damaged chunks are reported with one
+        line each. Only with ``quarantine`` (the caller holds the writer lock) is the folder
+        changed: damaged chunks moved to ``quarantine/``, unrecorded good ones recorded.
+        Overlaps are refused."""
+        records = self.records()
+        good: list[tuple[int, int]] = []
+        for start, stop in self.done_ranges():
+            record = records.get((start, stop))
+            why = self.problem(start, stop, record)
+            if why is None:
+                if record is None and quarantine:
+                    self._record({"start": start, "stop": stop, "rows": stop - start,
+                                  "sha256": checksum((self.summary_dir / chunk_name(start, stop))
+                                                     .read_bytes()),
+                                  "timeseries": {t: checksum(p.read_bytes()) for t, p in
+                                                 self._chunk_files(chunk_name(start, stop)).items()
+                                                 if t != "summary"}})
+                good.append((start, stop))
+                continue
+            name = f"summary/{chunk_name(start, stop)}"
+            then = (f"its runs {start} to {stop - 1} will be run again" if rerun else
+                    f"runs {start} to {stop - 1} are left out (run the sweep again with "
+                    "--resume to redo them)")
+            if quarantine:
+                self._quarantine(chunk_name(start, stop))
+                say(f"{self.root / name} is damaged ({why}); moved to "
+                    f"{self.root / QUARANTINE}/, {then}")
+            else:
+                say(f"{self.root / name} is damaged ({why}); {then}")
+        check_no_overlap(good)
+        return good
+
+    def _quarantine(self, name: str) -> None:
+        for table, path in self._chunk_files(name).items():
+            sub = "summary" if table == "summary" else f"timeseries/{table}"
+            target = self.root / QUARANTINE / sub / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy = 1
+            while target.exists():
+                target = target.with_name(f"{name}.{copy}")
+                copy += 1
+            os.replace(path, target)
+
+
+def check_no_overlap(done: list[tuple[int, int]]) -> None:
+    """Refuse chunk files whose run ranges overlap: their rows would be counted twice."""
+    for (a, b), (c, d) in zip(done, done[1:], strict=False):
+        if c < b:
+            raise SweepError(f"summary/{chunk_name(a, b)} and summary/{chunk_name(c, d)} "
+                             f"overlap (runs {c} to {min(b, d) - 1} are in both); allowed: a "
+                             "folder written by one sweep (move the extra file out, or start "
+                             "a new folder)")
 
 
 def missing_ranges(total: int, done: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """The gaps in ``0 .. total - 1`` not covered by ``done`` (sorted, non-overlapping)."""
+    check_no_overlap(done)
     cursor = 0
     for start, stop in done:
-        if start < cursor:
-            raise SweepError(f"chunk files overlap at run {start}; allowed: a folder written "
-                             "by one sweep (remove the extra files or start a new folder)")
         if start > cursor:
             yield cursor, start
         cursor = stop

@@ -1,0 +1,36 @@
+"""What the Python API accepts, checked the way the command line checks it.
+
+``TradeModel(...)``, ``run(...)`` and the command line all come through here for a seed and
+a scenario given by name, so an API caller gets the same one-line
+:class:`~negotiate.errors.ScenarioError` as a CLI user, labelled with the argument's name
+(overrides are read by :func:`negotiate.scenario.overrides_dict`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import ScenarioError
+
+#: Seeds are stored in int64 columns (tables, sweep rows), so every seed fits in one.
+SEED_MAX = 2**63 - 1
+SEED_RANGE = f"a whole number from 0 to {SEED_MAX}"
+
+
+def check_seed(value: Any, source: str = "rng") -> int | None:
+    """``value`` as a seed (None: fresh entropy), or one line saying what is allowed."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SEED_MAX:
+        raise ScenarioError(f"got {value!r}; allowed: {SEED_RANGE} (or None)", source=source)
+    return int(value)
+
+
+def scenario_arg(scenario: Any) -> Any:
+    """A scenario object as given, or the scenario a name or path refers to (loaded)."""
+    if isinstance(scenario, str | Path):
+        from .scenario import load_scenario
+
+        return load_scenario(scenario)
+    return scenario

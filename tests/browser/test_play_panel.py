@@ -1,0 +1,88 @@
+"""The decision panel's words: who you are, the terms in force and breach warnings, the
+offer prompt, week 0, and a timeline that reaches back to week 1."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import choose, end_week, panel, start_play, type_into, wait_week
+
+pytestmark = pytest.mark.browser
+
+
+def test_week_zero_and_the_players_title(open_page):
+    page = open_page("/play")
+    start_play(page, "us", seed=5)
+    assert page.locator("h2", has_text="You are the United States").count() == 1
+    banner = page.locator(".banner").inner_text()
+    assert "Not started" in banner and "no outcome yet" in banner, banner
+    assert "averaged" not in banner
+    timeline = page.locator(".timeline").inner_text()
+    assert "press Step" not in timeline and "end week 1" in timeline, timeline
+
+
+def test_terms_in_force_warn_before_a_breach_and_offers_are_put_to_the_player(open_page):
+    page = open_page("/play")
+    start_play(page, "us", weeks=12, seed=5)
+    assert "No agreement is in force" in panel(page, 1).inner_text()
+    choose(page, "field-posture", "Seek talks")
+    end_week(page, 1)
+    end_week(page, 2)
+    here = panel(page, 3)
+    terms = here.locator(".terms-in-force").inner_text()
+    cap = int(re.search(r"U\.S\. headline tariff at most (\d+)%", terms).group(1))
+    assert "(binds you)" in terms
+    type_into(page, "Headline tariff (%)", str(cap + 25))
+    warning = here.locator(".breach-warning")
+    warning.wait_for()
+    assert f"U.S. headline tariff at most {cap}%" in warning.inner_text()
+    assert f"you chose {cap + 25}" in warning.inner_text()
+    type_into(page, "Headline tariff (%)", str(cap))
+    warning.wait_for(state="detached")
+    # Play on, answering nothing, until the AI's offer is put to the player.
+    prompted = None
+    for week in range(3, 13):
+        here = panel(page, week)
+        prompt = here.locator(".offer-prompt")
+        if prompt.count():
+            prompted = week
+            text = prompt.inner_text()
+            assert re.match(r"China offers: U\.S\. tariff at most \d+%.*— accept, reject or counter\?", text), text
+            here.get_by_role("button", name="Counter").click()
+            here.locator(".field-offer-us-tariff-cap").wait_for()
+            here.get_by_role("button", name="Reject").click()
+            here.locator(".field-offer-us-tariff-cap").wait_for(state="detached")
+            assert "Your answer: reject" in here.locator(".answer-status").inner_text()
+        end_week(page, week)
+    assert prompted is not None, "no offer was put to the player in 12 weeks"
+    page.locator(".end-screen").wait_for()
+    rejected = page.locator(".choices-summary li[data-count='rejected']")
+    assert rejected.get_attribute("data-value") == "1"
+
+
+def test_the_whole_timeline_is_reachable(open_page):
+    page = open_page("/")
+    wait_week(page, 0)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function("Number(document.querySelector('.week-status').dataset.week) >= 32",
+                           timeout=60_000)
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
+    pager = page.locator(".timeline-range")
+    total = int(re.search(r"of (\d+)", pager.inner_text()).group(1))
+    assert total > 40 and pager.inner_text().startswith("Events 1–40 of")
+    older = page.get_by_role("button", name="Older events")
+    while older.is_enabled():
+        shown = pager.inner_text()
+        older.click()
+        page.wait_for_function("(old) => document.querySelector('.timeline-range').innerText !== old",
+                               arg=shown)
+    assert pager.inner_text().endswith(f"{total} of {total}, newest first")
+    weeks = page.locator(".timeline tbody tr[data-week]").evaluate_all(
+        "els => els.map(e => Number(e.dataset.week))")
+    # The oldest event of rare-earth-2025: the 1 February tariff, in week 4.
+    assert min(weeks) == 4, weeks
+    assert "fentanyl" in page.locator(".timeline").inner_text()
+    page.get_by_role("button", name="Newer events").click()
+    page.locator(".timeline tbody tr[data-week='4']").first.wait_for(state="detached")

@@ -1,0 +1,196 @@
+"""A whole class in real Chromium (one context per person), attacked with injection payloads,
+on a phone-sized screen: nothing typed runs, nobody strands, every page is clean."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .browsing import PAYLOADS, PHONE, Watch, join_page, phone_ok, take_seat
+from .conftest import TEACHER_KEY
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
+    teacher = Watch(chromium)
+    t = teacher.page
+    t.goto(live.base + "/teacher")
+    t.get_by_label("Teacher key (printed when the classroom server started)").fill("wrong key!")
+    t.get_by_role("button", name="Create room").click()
+    t.get_by_text("the teacher key is wrong").wait_for()
+    t.get_by_label("Teacher key (printed when the classroom server started)").fill(TEACHER_KEY)
+    t.get_by_role("button", name="Create room").click()
+    t.wait_for_url(re.compile(r"/teacher\?t="))
+    code = t.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
+
+    students = []
+    for name in ("Ann", "Bo", "Cy", "Di", "Ed", "Flo"):
+        w = join_page(chromium, live.base, code, name)
+        w.page.get_by_role("button", name="Take this seat").wait_for()
+        w.page.locator(".v-select").first.click()
+        w.page.locator(".menuable__content__active .v-list-item").first.click()
+        w.page.get_by_role("button", name="Take this seat").click()
+        w.page.get_by_role("button", name="Submit decision").wait_for()
+        students.append(w)
+    titles = [w.page.locator(".v-application").inner_text() for w in students]
+    assert "U.S. delegation" in titles[0] and "China delegation" in titles[1]
+    assert not any("auto_us" in x or "magnet_cn" in x for x in titles)
+    # Re-joining from the same browser gives the student's own seat back.
+    ann = students[0].page
+    ann.goto(live.base + "/")
+    ann.get_by_role("link", name="Return to my seat").click()
+    ann.get_by_text("Ann · U.S. delegation").wait_for()
+
+    t.get_by_label("Message to every seat").fill("Five turns today")
+    t.get_by_role("button", name="Broadcast").click()
+    t.get_by_role("button", name="Inject").click()
+    t.get_by_text("Queued:").wait_for()
+    for turn in range(1, 6):
+        for w in students:
+            w.page.get_by_text(f"Turn {turn} of 12").wait_for()
+            if turn == 1:
+                phone_ok(w)
+            w.page.get_by_role("button", name="Submit decision").click()
+            w.page.get_by_text(f"Decision saved for turn {turn}").wait_for()
+        if turn == 2:
+            bo = students[1].page
+            bo.get_by_label("Message (280 characters)").fill("shall we talk?")
+            bo.get_by_role("button", name="Send").click()
+            ann.get_by_text("shall we talk?").wait_for()
+            ann.get_by_text("Make an offer").click()
+            ann.get_by_role("button", name="Send offer").click()
+            bo.get_by_role("button", name="Accept").click()
+        t.get_by_text("6 of 6 seats submitted").wait_for()
+        t.get_by_role("button", name="Close turn now").click()
+        t.get_by_text(f"Turn {turn + 1} of 12").wait_for()
+    t.get_by_role("button", name="End game").click()
+    for w in students[:2]:
+        w.page.get_by_role("link", name="Open the debrief").click()
+        w.page.get_by_text("Scores: Firms and suppliers").first.wait_for()
+        w.page.get_by_role("link", name="Back to my seat").wait_for()
+    t.get_by_role("button", name="Open debrief").click()
+    t.get_by_text("Scores: Delegations").first.wait_for()
+    with t.expect_download() as info:
+        t.get_by_role("button", name=re.compile("Export CSV")).click()
+    frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert sorted(frame["turn"].unique()) == [1, 2, 3, 4, 5]
+    assert (frame["source"] == "student").sum() == 30
+    for w in [teacher, *students]:
+        w.clean()
+        w.close()
+
+
+def test_injection_payloads_stay_text_on_every_page(live, chromium):
+    room = live.api("create", turns=4)
+    tt = room["teacher_token"]
+    us = live.api("join", code=room["code"], name="Victim", seat="us", browser="victim")
+    cn = live.api("join", code=room["code"], name="Sender", seat="cn", browser="sender")
+    for i, payload in enumerate(PAYLOADS):  # names: each from its own browser
+        joined = live.api("join", code=room["code"], name=payload[:40], browser=f"b{i}")
+        if i < 3:  # teammates of the victim: the "Team:" line
+            live.api("assign", token=tt, student_id=joined["student_id"], seat="us")
+        live.api("message", token=cn["token"], to="us", text=payload[:280])
+        live.api("broadcast", token=tt, text=payload[:280])
+    live.api("submit", token=us["token"], decision={"posture": "comply"})
+    live.api("close_turn", token=tt)
+    pages = [("/seat", us["token"]), ("/teacher", tt), ("/debrief", tt)]
+    for path, token in pages:
+        w = Watch(chromium, PHONE if path == "/seat" else None)
+        w.page.goto(f"{live.base}{path}?t={token}")
+        w.page.locator(".classroom").first.wait_for()
+        w.page.get_by_text(PAYLOADS[0]).first.wait_for()  # shown, as text
+        w.clean()
+        w.close()
+    with pytest.raises(RuntimeError, match="not valid"):
+        live.api("seat", token=us["token"][:-2])
+
+
+def batches(limit: int) -> list[str]:
+    """The corpus packed into as few texts of ``limit`` characters as it fits in, each
+    starting with a marker ("#3 ") to wait for; the 10,000-character payload goes alone."""
+    out, current = [], ""
+    for payload in PAYLOADS:
+        if len(payload) > limit:
+            out.append(payload)
+            continue
+        if current and len(current) + 1 + len(payload) > limit - 4:
+            out.append(current)
+            current = ""
+        current = f"{current} {payload}" if current else payload
+    out.append(current)
+    return [f"#{i} {text}" for i, text in enumerate(out)]
+
+
+NAMES = ['<img src=x onerror=alert(1) data-pwn=1>', '[x](javascript:alert(5))',
+         '=HYPERLINK("http://evil")']
+
+
+def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
+    """The teacher's forms (broadcast; a room has no title and events are picked, not typed)
+    and the students' (name, chat), typed by hand; every page stays clean, the CSV too."""
+    teacher = Watch(chromium)
+    t = teacher.page
+    t.goto(live.base + "/teacher")
+    t.get_by_label("Teacher key (printed when the classroom server started)").fill(TEACHER_KEY)
+    t.get_by_role("button", name="Create room").click()
+    t.wait_for_url(re.compile(r"/teacher\?t="))
+    code = t.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
+    students = [join_page(chromium, live.base, code, name) for name in NAMES]
+    for w, title in zip(students, ("U.S. delegation", "China delegation", "Detroit automaker"), strict=True):
+        take_seat(w, title)
+    us, cn, firm = (w.page for w in students)
+    for i, text in enumerate(batches(280)):
+        t.get_by_label("Message to every seat").fill(text)
+        t.get_by_role("button", name="Broadcast").click()
+        us.get_by_text(f"Teacher: #{i} ").wait_for()
+        cn.get_by_label("Message (280 characters)").fill(text)
+        cn.get_by_role("button", name="Send").click()
+        us.get_by_text(f"#{i} ").nth(1).wait_for()  # the broadcast and the chat line
+    for page in (us, cn, firm):
+        page.get_by_role("button", name="Submit decision").click()
+        page.get_by_text("Decision saved for turn 1").wait_for()
+    t.get_by_role("button", name="Close turn now").click()
+    t.get_by_text("Turn 2 of 12").wait_for()
+    t.get_by_role("button", name="End game").click()
+    for w in (teacher, *students):  # every name and text shown as typed, nothing run
+        w.page.get_by_text(NAMES[0]).first.wait_for()
+        w.clean()
+    us.get_by_role("link", name="Open the debrief").click()
+    us.get_by_text("Scores: Delegations").first.wait_for()
+    t.get_by_role("button", name="Open debrief").click()
+    t.get_by_text("Scores: Delegations").first.wait_for()
+    for page in (t, us):
+        page.get_by_text(NAMES[1]).first.wait_for()
+        assert page.locator('figure.chart img[alt^="Line chart"]').count() >= 3
+    with t.expect_download() as info:
+        t.get_by_role("button", name=re.compile("Export CSV")).click()
+    frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()), keep_default_na=False)
+    text = [str(c) for col in frame.columns if not pd.api.types.is_numeric_dtype(frame[col])
+            for c in frame[col]]
+    assert any(c == "'" + NAMES[2] for c in text)
+    assert not [c for c in text if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    for w in (teacher, *students):
+        w.clean()
+        w.close()
+
+
+def test_every_classroom_page_loads_with_no_console_error_or_failed_request(live, chromium):
+    room = live.api("create", turns=4)
+    ann = live.api("join", code=room["code"], name="Ann", seat="us", browser="ann")
+    live.api("close_turn", token=room["teacher_token"])
+    pages = [("/", "Join your class's game"), ("/teacher", "Create a classroom room"),
+             (f"/seat?t={ann['token']}", "Ann · U.S. delegation"),
+             (f"/teacher?t={room['teacher_token']}", "Room code"),
+             (f"/debrief?t={room['teacher_token']}", "Scores: Delegations")]
+    for path, landmark in pages:
+        w = Watch(chromium, PHONE)
+        w.page.goto(live.base + path)
+        w.page.get_by_text(landmark).first.wait_for()
+        w.page.wait_for_load_state("networkidle")
+        w.clean()
+        w.close()
