@@ -96,7 +96,9 @@ def Timeline(records: list[LogRecord], *, reveal: bool, page_size: int = 40,
                 f"Events {first}–{first + len(shown) - 1} of {len(events)}, newest first"))
             solara.Button("Older events", on_click=lambda: set_page(page + 1),
                           disabled=page >= pages - 1, outlined=True, classes=["btn-older"])
-    solara.HTML(tag="div", classes=["timeline"], unsafe_innerHTML=(
+    # A scrolling region: focusable and named, so a keyboard can scroll it (WCAG 2.1.1).
+    solara.HTML(tag="div", classes=["timeline"], attributes={  # type: ignore[call-arg]
+        "tabindex": "0", "role": "region", "aria-label": "Timeline"}, unsafe_innerHTML=(
         '<table aria-label="Timeline of events, newest first"><thead><tr><th>Date</th><th>Who</th>'
         f"<th>What</th><th>Details</th></tr></thead><tbody>{body}</tbody></table>"))
 
@@ -142,7 +144,8 @@ def ChartGrid(images: dict[str, bytes], texts: dict[str, str],
                     heads, rows = tables[name]
                     with Disclosure(f"Show as table: {title.split(' (')[0].split(',')[0]}",
                                     classes=["chart-table"]):
-                        solara.HTML(tag="div", classes=["table-scroll"],
+                        solara.HTML(tag="div", classes=["table-scroll"], attributes={  # type: ignore[call-arg]
+                                    "tabindex": "0", "role": "region", "aria-label": f"{title}: table"},
                                     unsafe_innerHTML=table_html(title, heads, rows))
 
 

@@ -40,6 +40,11 @@ def probe_server(chromium) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def teacher_key() -> str:
+    return TEACHER_KEY
+
+
+@pytest.fixture(scope="session")
 def classroom_server(chromium, tmp_path_factory) -> Iterator[str]:
     """``negotiate classroom`` on a fresh database, with a known teacher key."""
     db = tmp_path_factory.mktemp("a11y-class") / "class.sqlite"
