@@ -103,7 +103,10 @@ class NetworkWatch:
         self.external: list[str] = []
 
     def attach(self, page) -> None:
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        # A request the page cancels by navigating away (Solara's "close this kernel" beacon)
+        # is aborted, not failed.
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                and self.failed.append(f"{r.url} ({r.failure})"))
         page.on("request", self._request)
 
     def _request(self, request) -> None:
