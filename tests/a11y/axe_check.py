@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from axe_playwright_python.sync_playwright import Axe
 
 # WCAG 2.0 and 2.1, levels A and AA: what issue 14 asks for. Best-practice rules are left out.
@@ -17,6 +19,10 @@ def axe_violations(page, within: str | None = None) -> list[str]:
     ``within``: a CSS selector to scan only that part of the page (page-level rules such as
     html-has-lang then do not apply).
     """
+    # Solara's busy bar shows while the server renders: scan the settled page. Still there
+    # after 10 s, the scan reports it if it breaks a rule.
+    with contextlib.suppress(Exception):
+        page.locator(".v-progress-linear").first.wait_for(state="hidden", timeout=10_000)
     context = {"include": [[within]]} if within else None
     results = _axe.run(page, context=context, options=OPTIONS)
     lines = []

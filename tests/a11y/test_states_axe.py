@@ -6,7 +6,6 @@ that no state broke any rule, listing all of them at once.
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
@@ -24,10 +23,6 @@ class Scans:
     def __call__(self, state: str, page=None) -> None:
         self.states.append(state)
         page = page or self.page
-        # Solara's busy bar shows while the server renders: scan the settled page.
-        # Still there after 10 s: the scan below reports it if it breaks a rule.
-        with contextlib.suppress(Exception):
-            page.locator(".v-progress-linear").first.wait_for(state="hidden", timeout=10_000)
         found = axe_violations(page)
         if found:
             self.found[state] = found
