@@ -43,6 +43,15 @@ SIDE_LABELS = {"us": "U.S.", "cn": "China"}
 # from different server threads, so rendering is serialised (each render is a few ms).
 RENDER_LOCK = threading.Lock()
 IMAGE_FORMAT = "jpeg"
+# What each chart is, in words: the start of its alt text and its table caption.
+CHART_ALT = {
+    "tariffs": "Tariffs (left axis, %) and tech curbs (right axis, 0-1) for each side, by week",
+    "supply": "Rare-earth flow and firm production (share of demand) and inventory (weeks of cover)",
+    "trust": "Each side's trust in the other, with its accusations marked",
+    "index": "Détente index by week, with the 'holds' and 'friction' thresholds",
+    "payoff": "Running mean payoff per side, with the exact long-run values where known",
+    "cooperation": "Running share of weeks in which both sides complied",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,4 +443,85 @@ def _running_mean(values: Sequence[float]) -> list[float]:
     for i, v in enumerate(values, start=1):
         total += float(v)
         out.append(total / i)
+    return out
+
+
+# ------------------------------------------------------------------------ in words
+# Each chart in words, built here only: the alt text states what the chart shows now, and
+# the "show as table" view carries the same series week by week (WCAG 1.1.1, 1.4.1).
+
+
+def _since(data: ChartData, column: str) -> str:
+    """' since week N' when the latest value has held for more than one week."""
+    values = data.col(column)
+    if len(values) < 2:
+        return ""
+    i = len(values) - 1
+    while i > 0 and values[i - 1] == values[-1]:
+        i -= 1
+    return f" since week {data.weeks[i]}" if i < len(values) - 1 else ""
+
+
+def chart_texts(data: ChartData, classic: bool, player: str | None = None) -> dict[str, str]:
+    """One sentence per chart stating what it shows now (its alt text and caption).
+
+    With ``player`` set (Play, before the end) only what that side knows is described.
+    """
+    if not data.weeks:
+        return {}
+    last = {k: (v[-1] if v else None) for k, v in data.columns.items()}
+    week = f"Week {data.week}"
+    if player is None:
+        trust = (f"{week}: trust U.S. {last['us_trust']:.2f}, China {last['cn_trust']:.2f}; "
+                 f"accusations U.S. {last['accusations_us']} ({last['false_accusations_us']} false), "
+                 f"China {last['accusations_cn']} ({last['false_accusations_cn']} false).")
+    else:
+        trust = (f"{week}: your trust {last[f'{player}_trust']:.2f}; accusations U.S. "
+                 f"{last['accusations_us']}, China {last['accusations_cn']} (truth shown at the end).")
+    out = {"trust": trust, "index": f"{week}: détente index {last['detente_index']:.2f}."}
+    if classic:
+        out["payoff"] = f"{week}: payoff this week U.S. {last['us_welfare']:.1f}, China {last['cn_welfare']:.1f}."
+        out["cooperation"] = f"{week}: both complied this week: {'yes' if last['us_complied'] and last['cn_complied'] else 'no'}."
+    else:
+        out["tariffs"] = (f"{week}: headline tariff U.S. {last['us_tariff']:.0f}%{_since(data, 'us_tariff')}, "
+                          f"China {last['cn_tariff']:.0f}%{_since(data, 'cn_tariff')}; "
+                          f"curbs U.S. {last['us_curbs']:.2f}, China {last['cn_curbs']:.2f}.")
+        out["supply"] = (f"{week}: rare-earth flow {last['rare_earth_flow']:.0%} of demand, production "
+                         f"{last['production']:.0%}, inventory {last['inventory_weeks']:.1f} weeks.")
+    return out
+
+
+def _fmt(value, pattern: str) -> str:
+    return "" if value is None else format(value, pattern)
+
+
+def chart_tables(data: ChartData, classic: bool,
+                 player: str | None = None) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """The data of each chart as (column headings, rows), one row per week, newest last.
+
+    Hides what the chart hides: on Play before the end, the other side's trust.
+    """
+    def table(spec: list[tuple[str, list, str]]) -> tuple[list[str], list[list[str]]]:
+        heads = ["Week", *(head for head, _, _ in spec)]
+        rows = [[str(w), *(_fmt(values[i] if i < len(values) else None, fmt) for _, values, fmt in spec)]
+                for i, w in enumerate(data.weeks)]
+        return heads, rows
+
+    c = data.col
+    trust = [(f"{SIDE_LABELS[s]} trust", c(f"{s}_trust"), ".2f")
+             for s in ("us", "cn") if player is None or s == player]
+    out = {"trust": table(trust), "index": table([("Détente index", c("detente_index"), ".2f")])}
+    if classic:
+        both = [float(a and b) for a, b in zip(c("us_complied"), c("cn_complied"), strict=False)]
+        out["payoff"] = table([("U.S. running mean payoff", _running_mean(c("us_welfare")), ".2f"),
+                               ("China running mean payoff", _running_mean(c("cn_welfare")), ".2f")])
+        out["cooperation"] = table([("Share of weeks both complied", _running_mean(both), ".2f")])
+    else:
+        out["tariffs"] = table([("U.S. tariff (%)", c("us_tariff"), ".0f"),
+                                ("China tariff (%)", c("cn_tariff"), ".0f"),
+                                ("U.S. tech curbs (0-1)", c("us_curbs"), ".2f"),
+                                ("China tech curbs (0-1)", c("cn_curbs"), ".2f")])
+        out["supply"] = table([("Rare-earth flow (share of demand)", c("rare_earth_flow"), ".0%"),
+                               ("Firm production (share of demand)", c("production"), ".0%"),
+                               ("Inventory (weeks of cover)", c("inventory_weeks"), ".1f")])
     return out

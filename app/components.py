@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,18 +14,10 @@ from negotiate.errors import NegotiateError
 from negotiate.eventlog import LogRecord
 from negotiate.outcome import Outcome
 
-from .charts import IMAGE_FORMAT
+from .charts import CHART_ALT, IMAGE_FORMAT
 from .state import message
 
 CSS = Path(__file__).with_name("style.css")
-CHART_ALT = {
-    "tariffs": "Tariffs (left axis, %) and tech curbs (right axis, 0-1) for each side, by week",
-    "supply": "Rare-earth flow and firm production (share of demand) and inventory (weeks of cover)",
-    "trust": "Each side's trust in the other, with its accusations marked",
-    "index": "Détente index by week, with the 'holds' and 'friction' thresholds",
-    "payoff": "Running mean payoff per side, with the exact long-run values where known",
-    "cooperation": "Running share of weeks in which both sides complied",
-}
 ACTORS = {"us": "U.S.", "cn": "China", "both": "Both", "firms": "Firms", "calendar": "Calendar"}
 KIND_LABELS = {
     "accusation": "Accusation", "posture": "Move", "agreement": "Agreement", "extension": "Extension",
@@ -103,18 +96,57 @@ def Timeline(records: list[LogRecord], *, reveal: bool, page_size: int = 40,
                 f"Events {first}–{first + len(shown) - 1} of {len(events)}, newest first"))
             solara.Button("Older events", on_click=lambda: set_page(page + 1),
                           disabled=page >= pages - 1, outlined=True, classes=["btn-older"])
-    solara.HTML(tag="div", classes=["timeline"], unsafe_innerHTML=(
+    # A scrolling region: focusable and named, so a keyboard can scroll it (WCAG 2.1.1).
+    solara.HTML(tag="div", classes=["timeline"], attributes={  # type: ignore[call-arg]
+        "tabindex": "0", "role": "region", "aria-label": "Timeline"}, unsafe_innerHTML=(
         '<table aria-label="Timeline of events, newest first"><thead><tr><th>Date</th><th>Who</th>'
         f"<th>What</th><th>Details</th></tr></thead><tbody>{body}</tbody></table>"))
 
 
 @solara.component
-def ChartGrid(images: dict[str, bytes], captions: dict[str, str]) -> None:
+def ChartImage(image: bytes, alt: str, *, fmt: str = IMAGE_FORMAT, classes: list[str] | None = None) -> None:
+    """A chart image with a text alternative (solara.Image can carry no ``alt``); inline as a
+    data URL, so it costs no request and works offline."""
+    src = f"data:image/{fmt};base64," + base64.b64encode(image).decode("ascii")
+    solara.v.Html(tag="img", attributes={"src": src, "alt": alt},
+                  class_=" ".join(["chart-img", *(classes or [])]))
+
+
+@solara.component
+def Disclosure(summary: str, children: list | None = None, classes: list[str] | None = None) -> None:
+    """A native details/summary: Enter or Space opens it, and the browser keeps it open across
+    redraws (solara.Details puts aria-expanded where WCAG does not allow it)."""
+    solara.v.Html(tag="details", class_=" ".join(["disclosure", *(classes or [])]), children=[
+        solara.v.Html(tag="summary", children=[summary]), *(children or [])])
+
+
+def table_html(caption: str, heads: list[str], rows: list[list[str]]) -> str:
+    """A plain HTML table, every cell escaped."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in heads)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<table class="data-table"><caption>{html.escape(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+@solara.component
+def ChartGrid(images: dict[str, bytes], texts: dict[str, str],
+              tables: dict[str, tuple[list[str], list[list[str]]]] | None = None) -> None:
+    """Each chart with its words: the alt text and caption say what it shows now, and "show
+    as table" holds the same data (app/charts.py builds both)."""
     with solara.Div(classes=["charts"]):
         for name, image in images.items():
+            title = CHART_ALT.get(name, name)
+            text = texts.get(name, "")
             with solara.Div(classes=["chart", f"chart-{name}"]):
-                solara.Image(image, width="100%", format=IMAGE_FORMAT, classes=["chart-img"])
-                solara.Text(captions.get(name, CHART_ALT.get(name, "")), classes=["chart-caption"])
+                ChartImage(image, f"{title}. {text}" if text else title)
+                solara.Text(text or title, classes=["chart-caption"])
+                if tables and name in tables:
+                    heads, rows = tables[name]
+                    with Disclosure(f"Show as table: {title.split(' (')[0].split(',')[0]}",
+                                    classes=["chart-table"]):
+                        solara.HTML(tag="div", classes=["table-scroll"], attributes={  # type: ignore[call-arg]
+                                    "tabindex": "0", "role": "region", "aria-label": f"{title}: table"},
+                                    unsafe_innerHTML=table_html(title, heads, rows))
 
 
 @solara.component
@@ -160,3 +192,50 @@ def ErrorLine(text: str) -> None:
     if text:
         solara.HTML(tag="div", classes=["error-line"], unsafe_innerHTML=html.escape(text),
                     attributes={"role": "alert"})  # type: ignore[call-arg]
+
+
+@solara.component
+def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
+                   on_value: Callable[[Any], None], *, classes: list[str] | None = None,
+                   disabled: bool = False) -> None:
+    """A choice whose items show words but carry values.
+
+    An autocomplete, not v-select: Vuetify 2's select is a role=button holding a focusable
+    input (nested-interactive, which screen readers cannot announce); this one is a combobox
+    that arrow keys open and move through, and typing filters.
+    """
+    solara.v.Autocomplete(label=label, items=[{"text": text, "value": v} for v, text in options],
+                          v_model=value, on_v_model=lambda v: v is not None and on_value(v),
+                          disabled=disabled, auto_select_first=True,
+                          class_=" ".join(["field", *(classes or [])]), hide_details="auto")
+
+
+@solara.component
+def Choice(label: str, value: Any, values: list, on_value: Callable[[Any], None],
+           *, classes: list[str] | None = None) -> None:
+    """``solara.Select``'s call, shown as the accessible :func:`LabelledSelect`."""
+    LabelledSelect(label, [(v, str(v)) for v in values], value, on_value, classes=classes)
+
+
+@solara.component
+def TypedNumber(label: str, value: float, min: float, max: float, on_value: Callable[[float], None],
+                *, integer: bool = False) -> None:
+    """A number field beside a slider: a slider cannot be typed into (WCAG 2.1.1, 2.5.x).
+
+    A number outside ``min``..``max`` is refused with one line saying what is allowed.
+    """
+    error, set_error = solara.use_state("")
+
+    def typed(new: float | int | None) -> None:
+        if new is None:
+            return
+        if not min <= new <= max:
+            set_error(f"{label}: {new:g} is out of range; allowed: {min:g} to {max:g}")
+            return
+        set_error("")
+        on_value(int(new) if integer else float(new))
+
+    field = solara.InputInt if integer else solara.InputFloat
+    field(label, value=int(value) if integer else float(value), on_value=typed,  # type: ignore[operator]
+          classes=["typed-number"])
+    ErrorLine(error)

@@ -13,8 +13,17 @@ from negotiate.errors import NegotiateError, ScenarioError
 from negotiate.strategies import Posture
 
 from . import state as st
-from .charts import ChartData, ChartSet
-from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, TextField, Timeline
+from .charts import ChartData, ChartSet, chart_tables, chart_texts
+from .components import (
+    ChartGrid,
+    ErrorLine,
+    Heading,
+    LabelledSelect,
+    OutcomeBanner,
+    Styles,
+    TextField,
+    Timeline,
+)
 from .fields import seed
 
 PLAY_INTERVAL_S = 0.3
@@ -31,16 +40,6 @@ BRANCH_CHOICES: tuple[tuple[str, str], ...] = (
 )
 CHOICE_LABELS = dict(BRANCH_CHOICES)
 POSTURE_LABELS = {p.value: p.value.replace("_", " ").capitalize() for p in Posture}
-
-
-@solara.component
-def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
-                   on_value: Callable[[Any], None], *, classes: list[str] | None = None,
-                   disabled: bool = False) -> None:
-    """A select whose items show words but carry values (solara.Select shows raw values)."""
-    solara.v.Select(label=label, items=[{"text": text, "value": v} for v, text in options],
-                    v_model=value, on_v_model=on_value, disabled=disabled,
-                    class_=" ".join(["field", *(classes or [])]), hide_details="auto")
 
 
 def setting(key: str, label: str, text: str) -> Any:
@@ -62,34 +61,6 @@ def new_charts(run: st.ExploreRun) -> ChartSet:
     s = run.scenario
     return ChartSet(classic=s.mode == "classic", weeks=s.weeks, start=s.start,
                     hold=s.outcome_hold_threshold, friction=s.outcome_friction_threshold)
-
-
-def captions(data: ChartData, classic: bool, player: str | None = None) -> dict[str, str]:
-    """One line per chart in words: the numbers a screen reader (or a phone) needs.
-
-    With ``player`` set (Play, before the end) only what that side knows is described.
-    """
-    if not data.weeks:
-        return {}
-    last = {k: (v[-1] if v else None) for k, v in data.columns.items()}
-    week = f"Week {data.week}"
-    if player is None:
-        trust = (f"{week}: trust U.S. {last['us_trust']:.2f}, China {last['cn_trust']:.2f}; "
-                 f"accusations U.S. {last['accusations_us']} ({last['false_accusations_us']} false), "
-                 f"China {last['accusations_cn']} ({last['false_accusations_cn']} false).")
-    else:
-        trust = (f"{week}: your trust {last[f'{player}_trust']:.2f}; accusations U.S. "
-                 f"{last['accusations_us']}, China {last['accusations_cn']} (truth shown at the end).")
-    out = {"trust": trust, "index": f"{week}: détente index {last['detente_index']:.2f}."}
-    if classic:
-        out["payoff"] = f"{week}: payoff this week U.S. {last['us_welfare']:.1f}, China {last['cn_welfare']:.1f}."
-        out["cooperation"] = f"{week}: both complied this week: {'yes' if last['us_complied'] and last['cn_complied'] else 'no'}."
-    else:
-        out["tariffs"] = (f"{week}: headline tariff U.S. {last['us_tariff']:.0f}%, China {last['cn_tariff']:.0f}%; "
-                          f"curbs U.S. {last['us_curbs']:.2f}, China {last['cn_curbs']:.2f}.")
-        out["supply"] = (f"{week}: rare-earth flow {last['rare_earth_flow']:.0%} of demand, production "
-                         f"{last['production']:.0%}, inventory {last['inventory_weeks']:.1f} weeks.")
-    return out
 
 
 @solara.component
@@ -287,16 +258,16 @@ def RunView(run: st.ExploreRun, lock: threading.Lock, playing: solara.Reactive[b
     charts = solara.use_memo(lambda: new_charts(run), [])
     theory = solara.use_memo(lambda: st.theory_values(run.scenario), [])
 
-    def render() -> tuple[dict[str, bytes], dict[str, str]]:
+    def render() -> tuple[dict[str, bytes], dict[str, str], dict]:
         with lock:
             charts.set_theory(theory or {})
             charts.set_branch(run.branch_week, run.branch_label)
             data = ChartData.of(run.model)
             twin = ChartData.of(run.branch_model, run.branch_week or 0) if run.branch_model else None
             charts.update(data, twin)
-            return charts.images(), captions(data, charts.classic)
+            return charts.images(), chart_texts(data, charts.classic), chart_tables(data, charts.classic)
 
-    pngs, caps = solara.use_memo(render, [version])
+    pngs, caps, tables = solara.use_memo(render, [version])
     model = run.model
     scenario = run.scenario
 
@@ -324,6 +295,6 @@ def RunView(run: st.ExploreRun, lock: threading.Lock, playing: solara.Reactive[b
         else:
             solara.Text("No exact long-run value for this pair (a strategy is not a finite automaton).",
                         classes=["theory"])
-    ChartGrid(pngs, caps)
+    ChartGrid(pngs, caps, tables)
     BranchPanel(run, lock, bump, model.week, run.branch_label)
     Timeline(list(model.log.records), reveal=True, empty="No events yet: press Step or Play.")

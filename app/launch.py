@@ -17,7 +17,7 @@ import sys
 
 from negotiate.errors import NegotiateError
 
-APP_MODULE = "negotiate.app.pages"
+APP_MODULE = "negotiate.app.templates.entry"  # routes of negotiate.app.pages, with the page shell
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 

@@ -21,10 +21,18 @@ from negotiate.strategies import Posture
 
 from . import seat_view as sv
 from . import state as st
-from .charts import ChartData, ChartSet
+from .charts import ChartData, ChartSet, chart_tables, chart_texts
 from .comparison import ReplayComparison
-from .components import ChartGrid, ErrorLine, Heading, OutcomeBanner, Styles, Timeline
-from .explore import LabelledSelect, captions
+from .components import (
+    ChartGrid,
+    ChartImage,
+    ErrorLine,
+    Heading,
+    LabelledSelect,
+    OutcomeBanner,
+    Styles,
+    Timeline,
+)
 from .fields import (
     MOVE_LABELS,
     OFFER_LABELS,
@@ -400,7 +408,8 @@ def EndScreen(game: st.PlayGame, noisy: list[sv.NoiseReport], on_again: Callable
         solara.HTML(tag="div", unsafe_innerHTML=noise_list(noisy))
         Heading("Your path beside the real 2025 path", 3)
         if comparison.available:
-            solara.Image(comparison.png, width="100%", classes=["chart-img", "comparison-img"])
+            ChartImage(comparison.png, f"Your path beside the real 2025 path. {comparison.caption}",
+                       fmt="png", classes=["comparison-img"])
             solara.Text(comparison.caption, classes=["chart-caption", "comparison-caption"])
             solara.HTML(tag="details", classes=["comparison-table"], unsafe_innerHTML=comparison.table_html())
         else:
@@ -423,13 +432,15 @@ def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], 
                          reveal=False, player=game.side),
         [id(game)])
 
-    def render() -> tuple[dict[str, bytes], dict[str, str]]:
+    def render() -> tuple[dict[str, bytes], dict[str, str], dict]:
         charts.set_reveal(finished)
         data = ChartData.of(model)
         charts.update(data)
-        return charts.images(), captions(data, charts.classic, player=None if finished else game.side)
+        player = None if finished else game.side
+        return (charts.images(), chart_texts(data, charts.classic, player=player),
+                chart_tables(data, charts.classic, player=player))
 
-    pngs, caps = solara.use_memo(render, [version, id(game), finished])
+    pngs, caps, tables = solara.use_memo(render, [version, id(game), finished])
 
     def played() -> None:
         report = sv.noise_report(model, game.side)
@@ -460,7 +471,7 @@ def Game(game: st.PlayGame, on_again: Callable[[], None], on_quit: Callable[[], 
                 # Keyed by week: each week starts from fresh fields filled with current values.
                 DecisionPanel(game, played).key(f"week-{model.week}")
             with solara.Div(classes=["play-charts"]):
-                ChartGrid(pngs, caps)
+                ChartGrid(pngs, caps, tables)
         Timeline(list(model.log.records), reveal=finished,
                  empty="No events yet: set your decisions and end week 1.")
 

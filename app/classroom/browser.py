@@ -1,4 +1,4 @@
-"""What the browser keeps: this device's seat link (localStorage), and the page shell fixes.
+"""What the browser keeps: this device's seat link (localStorage).
 
 A student who closes the tab and opens the join page again on the same device is offered
 their own seat back; the link is the identity, and the browser merely remembers it.

@@ -17,19 +17,20 @@ from typing import Any
 import markdown
 import solara
 
+from negotiate.app.components import Styles
 from negotiate.classroom.seats import SEATS
 
 STATUS_TEXT = {"waiting": "Waiting for the teacher to start", "running": "Turn open",
                "paused": "Paused by the teacher", "ended": "Game over: debrief"}
 
-# Phones first: one column under ~720 px, text never below 14 px, labels above sliders.
+# Phones first: one column under ~720 px, text never below 0.875 rem, labels above sliders.
 CSS = """
-html, body, .v-application { font-size: 16px; }
+html { font-size: 100%; }  /* the reader's own font size, not a fixed 16 px */
 .classroom { max-width: 1400px; margin: auto; padding: 8px; box-sizing: border-box; }
 .classroom * { overflow-wrap: anywhere; }
 .classroom .v-label, .classroom .v-messages, .classroom .v-select__selection,
 .classroom .v-input, .classroom .v-btn, .classroom .v-alert, .classroom td, .classroom th,
-.classroom .v-slider__thumb-label { font-size: 14px !important; }
+.classroom .v-slider__thumb-label { font-size: 0.875rem !important; }
 .classroom .v-input__slot { flex-wrap: wrap; }
 .classroom .slider .v-input__slot > .v-label { flex: 1 0 100%; max-width: 100%; white-space: normal;
   height: auto; line-height: 1.4; margin-bottom: 4px; position: static !important; }
@@ -70,6 +71,7 @@ def recipient_name(recipient: str) -> str:
 @solara.component
 def Shell(children: list | None = None) -> None:
     """Every classroom page: the phone-first styles inside one container."""
+    Styles()  # the app's stylesheet: focus ring, contrast-safe colours, reduced motion
     solara.Style(CSS)
     solara.Div(children=children or [], classes=["classroom"])
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import solara
 
+from negotiate.app.components import Choice, Disclosure, TypedNumber
 from negotiate.classroom.decisions import describe
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import FIRM_SEATS, SEATS
@@ -54,7 +55,7 @@ def SeatPage(token: str) -> None:
             MessagesPanel(token, view)
         with solara.Div(classes=["col-box"]):
             Line(f"Team: {', '.join(view['team'])}", classes=["team-line"])
-            with solara.Details("Your briefing (goals, constraints, what only you know)"):
+            with Disclosure("Your briefing (goals, constraints, what only you know)"):
                 Briefing(seat_id)
             Figures("The world this week", view["public"])
             Figures("Only your seat sees this", view["private"])
@@ -86,7 +87,7 @@ def PickSeat(token: str, view: dict[str, Any]) -> None:
         solara.Info("Every seat is taken. Your teacher will add you to a team.")
         return
     with solara.Card("Pick your seat"):
-        solara.Select("Empty seats", value=choice if choice in titles else None,
+        Choice("Empty seats", value=choice if choice in titles else None,
                       values=list(titles), on_value=set_choice)
         solara.Button("Take this seat", color="primary", disabled=choice not in titles, on_click=claim)
         if error:
@@ -110,6 +111,9 @@ def Slider(label: str, value: float, min: float, max: float, step: float, unit: 
         else:
             solara.SliderFloat(full, value=float(value), min=min, max=max, step=step,
                                on_value=on_value, thumb_label=True)
+        # The same value typed: a slider answers arrow keys only.
+        TypedNumber(f"{label} ({unit.strip(' ()') or 'value'})", value, min, max, on_value,
+                    integer=integer)
 
 
 def _defaults(view: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +194,7 @@ def GovernmentLevers(view: dict[str, Any], draft: dict[str, Any], put, set_draft
     side = view["side"]
     by_name = {POSTURE_NAMES.get(p.value, p.value): p.value for p in Posture}
     current = POSTURE_NAMES.get(draft.get("posture", "comply"), draft.get("posture", "comply"))
-    solara.Select("Posture", value=current, values=list(by_name),
+    Choice("Posture", value=current, values=list(by_name),
                   on_value=lambda v: put("posture", by_name.get(v, "comply")))
     solara.Text(POSTURE_HELP.get(draft.get("posture", "comply"), ""))
     direct = any(k in draft for k in ("tariff_headline", "tech_curbs", "approval_rate",
@@ -207,7 +211,7 @@ def GovernmentLevers(view: dict[str, Any], draft: dict[str, Any], put, set_draft
                    lambda v: put("approval_rate", float(v)))
             Slider("Review time", draft.get("review_weeks", 9.0), 0, 52, 1, " weeks",
                    lambda v: put("review_weeks", float(v)))
-            solara.Select("Licence kind", value=draft.get("licence_kind", "single"),
+            Choice("Licence kind", value=draft.get("licence_kind", "single"),
                           values=["single", "temporary", "general"],
                           on_value=lambda v: put("licence_kind", v))
         else:
@@ -216,7 +220,7 @@ def GovernmentLevers(view: dict[str, Any], draft: dict[str, Any], put, set_draft
     solara.Checkbox(label="Accuse the other side of breaking the deal", value=bool(draft.get("accuse")),
                     on_value=lambda v: put("accuse", True if v else None))
     extend = {True: "extend", False: "let it lapse"}.get(draft.get("extend"), "leave to advisers (AI)")
-    solara.Select("If the truce is due to end", value=extend,
+    Choice("If the truce is due to end", value=extend,
                   values=["leave to advisers (AI)", "extend", "let it lapse"],
                   on_value=lambda v: put("extend", {"extend": True, "let it lapse": False}.get(v)))
 
@@ -258,7 +262,7 @@ def TalksPanel(token: str, view: dict[str, Any]) -> None:
                 if o["status"] == "open" and o["side"] != view["seat"]:
                     solara.Button("Accept", color="success",
                                   on_click=lambda o=o: act(lambda: get_service().accept_offer(token, o["id"])))
-        with solara.Details("Make an offer"):
+        with Disclosure("Make an offer"):
             Slider("U.S. tariff cap", offer["us_tariff_cap"], 0, 200, 5, " %",
                    lambda v: field("us_tariff_cap", float(v)))
             Slider("China tariff cap", offer["cn_tariff_cap"], 0, 200, 5, " %",
@@ -269,7 +273,7 @@ def TalksPanel(token: str, view: dict[str, Any]) -> None:
                    lambda v: field("review_cap", float(v)))
             Slider("U.S. tech-curb cap", offer["curb_cap"], 0, 1, 0.05, " (index, 0-1)",
                    lambda v: field("curb_cap", float(v)))
-            solara.Select("Licence kind", value=offer["licence_kind"], values=["single", "temporary", "general"],
+            Choice("Licence kind", value=offer["licence_kind"], values=["single", "temporary", "general"],
                           on_value=lambda v: field("licence_kind", v))
             Slider("Duration", offer["weeks"], 1, 52, 1, " weeks", lambda v: field("weeks", int(v)),
                    integer=True)
@@ -299,7 +303,7 @@ def MessagesPanel(token: str, view: dict[str, Any]) -> None:
         MessageList(view["messages"])
         if view["recipients"] and view["status"] != "ended":
             names = {recipient_name(r): r for r in view["recipients"]}
-            solara.Select("To", value=recipient_name(to), values=list(names),
+            Choice("To", value=recipient_name(to), values=list(names),
                           on_value=lambda v: set_to(names.get(v, to)))
             solara.InputText("Message (280 characters)", value=text, on_value=set_text,
                              continuous_update=True)

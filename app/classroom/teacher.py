@@ -7,6 +7,7 @@ from typing import Any
 
 import solara
 
+from negotiate.app.components import Choice
 from negotiate.classroom.rooms import SEATING_MODES
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import SEATS
@@ -17,6 +18,7 @@ from negotiate.scenario import available_scenarios, load_scenario
 from .browser import BrowserMemory, origin
 from .live import refresh, use_live
 from .panels import Header, Heading, Line, MessageList, Table, seat_title
+from .seat import Slider
 
 NO_SEAT = "No seat (waiting)"
 
@@ -74,13 +76,11 @@ def CreateRoom() -> None:
         Heading("Create a classroom room", 1)
         solara.InputText("Teacher key (printed when the classroom server started)", value=key,
                          on_value=set_key, password=True, continuous_update=True)
-        solara.Select("Scenario", value=scenario, values=list(scenarios), on_value=set_scenario)
-        solara.SliderInt(f"Turns (one week each): {turns}", value=turns, min=4, max=16,
-                         on_value=set_turns, thumb_label=True)
-        solara.SliderInt(f"Turn timer: {timer} seconds (0 = no timer)", value=timer, min=0, max=600,
-                         step=30, on_value=set_timer, thumb_label=True)
+        Choice("Scenario", value=scenario, values=list(scenarios), on_value=set_scenario)
+        Slider("Turns (one week each)", turns, 4, 16, 1, " turns", set_turns, integer=True)
+        Slider("Turn timer, 0 = no timer", timer, 0, 600, 30, " seconds", set_timer, integer=True)
         solara.InputInt("Seed (same seed and moves = same game)", value=seed, on_value=set_seed)
-        solara.Select("Seats", value=seating, values=list(SEATING_MODES.values()), on_value=set_seating)
+        Choice("Seats", value=seating, values=list(SEATING_MODES.values()), on_value=set_seating)
         Heading("Open seats (the AI plays the others)", 3)
         for seat_id, spec in SEATS.items():
             def toggle(v: bool, seat_id: str = seat_id) -> None:
@@ -136,7 +136,7 @@ def RunRoom(token: str, view: dict[str, Any]) -> None:
                 solara.Button("Broadcast", disabled=not text,
                               on_click=lambda: (act(lambda: svc.broadcast(token, text)), set_text("")))
             with solara.Card("Inject an event (takes effect when this turn closes)"):
-                solara.Select("Event", value=event if event in events else next(iter(events)),
+                Choice("Event", value=event if event in events else next(iter(events)),
                               values=list(events), on_value=set_event)
                 solara.Button("Inject", on_click=lambda: act(lambda: svc.inject(token, events[event])))
                 if view["pending_events"]:
@@ -185,9 +185,9 @@ def StudentControls(token: str, students: list[tuple[int, str, str | None]], act
         act(run)
 
     with solara.Div(classes=["student-row"]):
-        solara.Select("Student", value=who if who in labels else next(iter(labels)),
+        Choice("Student", value=who if who in labels else next(iter(labels)),
                       values=list(labels), on_value=set_who)
-        solara.Select("Seat", value=where, values=list(seats), on_value=set_where)
+        Choice("Seat", value=where, values=list(seats), on_value=set_where)
     with solara.Div(classes=["student-row"]):
         solara.Button("Give this seat / move", color="primary",
                       on_click=lambda: act(lambda: svc.assign(token, chosen, seats.get(where))))

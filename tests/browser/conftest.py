@@ -7,7 +7,6 @@ there are any (the app must work offline: DESIGN.md, "Offline front end").
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -34,11 +33,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+def start_server(port: int, command: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``command`` (default ``negotiate app``) on 127.0.0.1:``port``, in its own process group."""
+    full_env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False", **(env or {}))
+    command = command or [sys.executable, "-m", "negotiate.cli", "app"]
     return subprocess.Popen(
-        [sys.executable, "-m", "negotiate.cli", "app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def wait_ready(url: str, process: subprocess.Popen, timeout: float = 90.0) -> None:
@@ -66,18 +68,26 @@ def stop_server(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+def serve(command: list[str] | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``command`` on a free port, yield its address once ready, stop it after.
+
+    The one server start-up every browser suite uses (tests/a11y loads this module too).
+    """
+    if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make chromium)")
     port = free_port()
-    process = start_server(port)
+    process = start_server(port, command, env)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_ready(url, process)
         yield url
     finally:
         stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    yield from serve()
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +103,10 @@ class NetworkWatch:
         self.external: list[str] = []
 
     def attach(self, page) -> None:
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        # A request the page cancels by navigating away (Solara's "close this kernel" beacon)
+        # is aborted, not failed.
+        page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                and self.failed.append(f"{r.url} ({r.failure})"))
         page.on("request", self._request)
 
     def _request(self, request) -> None:

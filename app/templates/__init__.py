@@ -1,0 +1,1 @@
+"""The page shell (``index.html.j2``) and the module that serves the app under it."""

@@ -1,0 +1,118 @@
+"""A game by keyboard alone, named controls, and reflow at 320 px and at 200% zoom (issue 14).
+
+Only ``page.keyboard`` acts on the page; locators are role-and-name based, so a control
+without an accessible name fails the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+FOCUSED = "() => document.activeElement ? document.activeElement.getAttribute('aria-label') " \
+          "|| document.activeElement.innerText || document.activeElement.id || '' : ''"
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def tab_to(page, locator, limit: int = 120) -> None:
+    """Press Tab until ``locator`` has focus, checking the focus ring each time."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
+            ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert ring != "none", "focus is not visible"
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_explore_to_the_end_by_keyboard_alone(a11y_page):
+    page = a11y_page("/")
+    page.wait_for_selector(".week-status[data-week='0']")
+    scenario = page.get_by_label("Scenario", exact=True)
+    tab_to(page, scenario)
+    page.keyboard.type("Classroom: April")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.get_by_text("Week 0 of 14").first.wait_for()
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.evaluate("e => e.blur()")
+    page.keyboard.press("Shift+Tab")
+    tab_to(page, step)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".week-status[data-week='1']")
+    # Each week's result is announced: the status line is a polite live region.
+    assert page.locator(".week-status").get_attribute("aria-live") == "polite"
+    page.keyboard.press("Space")
+    page.wait_for_selector(".week-status[data-week='2']")
+    # The chart's table opens from the keyboard and carries the same weeks.
+    summary = page.locator(".chart-table summary").first
+    tab_to(page, summary)
+    page.keyboard.press("Enter")
+    rows = page.locator(".chart-table").first.locator("tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    play = page.get_by_role("button", name="Play", exact=True)
+    tab_to(page, play)
+    page.keyboard.press("Enter")
+    page.get_by_text("Final outcome").first.wait_for(timeout=60_000)
+    assert page.locator(".week-status").get_attribute("data-week") == "14"
+
+
+@pytest.mark.parametrize("side, name", [("us", "Play as the United States"), ("cn", "Play as China")])
+def test_play_weeks_by_keyboard_alone(a11y_page, side, name):
+    page = a11y_page("/play")
+    start = page.get_by_role("button", name=name)
+    tab_to(page, start)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".week-status[data-week='0']")
+    posture = page.get_by_label("Posture", exact=True)
+    tab_to(page, posture)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    tariff = page.get_by_role("textbox", name="Headline tariff (%)")
+    tab_to(page, tariff)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("abc")
+    page.keyboard.press("Enter")
+    page.get_by_text("not a number").first.wait_for()
+    for week in (1, 2, 3):
+        end = page.get_by_role("button", name=f"End week {week}")
+        if week == 1:
+            page.keyboard.press("Control+A")
+            page.keyboard.type("20")
+            page.keyboard.press("Enter")
+        tab_to(page, end)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f".week-status[data-week='{week}']")
+    assert page.locator(".week-status").get_attribute("aria-live") == "polite"
+
+
+@pytest.mark.parametrize("path", ["/", "/play"])
+@pytest.mark.parametrize("width, height, scale", [(320, 640, 1), (640, 400, 2)])
+def test_reflow_without_sideways_scroll(a11y_page, path, width, height, scale):
+    """320 CSS px (WCAG 1.4.10) and a 1280 px window at 200% zoom (640 CSS px, 2 device px each)."""
+    page = a11y_page(path, width=width, height=height, device_scale_factor=scale)
+    if path == "/":
+        page.wait_for_selector(".week-status[data-week='0']")
+        page.locator(".chart-table summary").first.click()
+    else:
+        page.get_by_role("button", name="Play as China").click()
+        page.wait_for_selector(".week-status[data-week='0']")
+    page.locator(".charts img").first.wait_for()
+    assert page.evaluate(OVERFLOW) <= 0
+    # Nothing cut off: every button lies inside the viewport's width.
+    outside = page.evaluate("""() => [...document.querySelectorAll('button, input, .chart img')]
+        .filter(e => e.offsetParent && (e.getBoundingClientRect().right > innerWidth + 1
+                                         || e.getBoundingClientRect().left < -1))
+        .map(e => e.innerText || e.getAttribute('aria-label') || e.tagName)""")
+    assert outside == []
+
+
+def test_motion_stops_when_the_reader_asks(a11y_page):
+    page = a11y_page("/", reduced_motion="reduce")
+    page.wait_for_selector(".week-status[data-week='0']")
+    durations = page.evaluate("""() => [...document.querySelectorAll('.v-btn, .v-input')]
+        .map(e => parseFloat(getComputedStyle(e).transitionDuration) || 0)""")
+    assert durations and max(durations) <= 0.001
