@@ -87,8 +87,9 @@ def _play_game(browser, url: str, weeks: int = 12) -> tuple[list[float], float]:
 
 
 def _helpers():
-    spec = importlib.util.spec_from_file_location("negotiate_browser_conftest",
-                                                  ROOT / "tests" / "browser" / "conftest.py")
+    # The browser tests' server helpers: the same start-up and chromium flags as the tests.
+    spec = importlib.util.spec_from_file_location("negotiate_browser_servers",
+                                                  ROOT / "tests" / "browser" / "servers.py")
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)

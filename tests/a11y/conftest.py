@@ -19,6 +19,10 @@ PROBE = HERE / "component_probe.py"
 TEACHER_KEY = "a11y-teacher-key"
 
 
+# The browser conftest imports its server helpers (tests/browser/servers.py) by name.
+sys.path.insert(0, str(HERE.parent / "browser"))
+
+
 def _load_browser_conftest():
     spec = importlib.util.spec_from_file_location("browser_conftest", HERE.parent / "browser" / "conftest.py")
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]

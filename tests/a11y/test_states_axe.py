@@ -100,8 +100,6 @@ def test_play_in_every_state(a11y_page):
     assert scan.found == {}, "\n".join(f"{k}: {v}" for k, v in scan.found.items())
 
 
-@pytest.mark.xfail(reason="the end screen raises in seat_view.player_choices (Move.accept_offer) on "
-                          "this branch; Play's seat logic is being rewired elsewhere", strict=False)
 def test_play_end_screen(a11y_page):
     page = a11y_page("/play")
     page.get_by_label("Weeks to play").click()

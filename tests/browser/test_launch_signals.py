@@ -8,7 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import free_port, start_server, wait_ready
+from servers import free_port, start_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
