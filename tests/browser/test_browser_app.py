@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import CHART_IMGS, chart_sources, step, type_into, wait_week
+from browser_helpers import CHART_IMGS, chart_sources, end_week, step, type_into, wait_week
 
 pytestmark = pytest.mark.browser
 OUTCOME = re.compile("Détente holds|Fragile truce|Friction returns")
@@ -55,8 +55,7 @@ def test_play_twelve_weeks_as_us_shows_final_banner(open_page, screenshots):
             page.screenshot(path=str(screenshots / "play.png"), full_page=True)
             # Before the end the truth about accusations is hidden.
             assert "real breach" not in page.locator(".timeline").inner_text()
-        panel.get_by_role("button", name=f"End week {week}").click()
-        wait_week(page, week)
+        end_week(page, week)
     banner = page.locator(".banner")
     banner.filter(has_text="Final outcome").wait_for()
     assert OUTCOME.search(banner.inner_text())
