@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 
+from . import params
 from .errors import MoveError
 from .negotiation import Offer, parse_offer
 from .params import (
@@ -29,7 +30,6 @@ from .params import (
     bounds_of,
     parse_field,
 )
-from .params import parse_number as _parse_number
 from .policy import Instruments, Steps, Terms, translate
 from .strategies import Posture
 
@@ -59,7 +59,7 @@ _TOL = 1e-9
 def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> float:
     """The one number parser (:func:`negotiate.params.parse_number`), raising MoveError."""
     try:
-        return _parse_number(name, value, spec, whole=whole)
+        return params.parse_number(name, value, spec, whole=whole)
     except BoundsError as err:
         raise MoveError(str(err)) from None
 
