@@ -28,7 +28,7 @@ def test_each_control_breaks_or_passes_as_recorded(probe_page):
     found = {name: axe_violations(probe_page, f"#probe-{name}")
              for name in [*BROKEN, *PASSING]}
     for name, rule in BROKEN.items():
-        assert [line.split(" ")[0] for line in found[name]] == [rule], (name, found[name])
+        assert rule in [line.split(" ")[0] for line in found[name]], (name, found[name])
     assert {name: found[name] for name in PASSING if found[name]} == {}
 
 
