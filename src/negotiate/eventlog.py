@@ -45,37 +45,68 @@ class LogRecord(NamedTuple):
 
 _new_tuple = tuple.__new__
 COLUMNS = ("week", "date", "actor", "kind", "details", "real", "perceived")
+#: Fields a record is stored with, in order (the date is worked out from the week).
+_STORED = ("week", "actor", "kind", "details", "real", "perceived")
+_WIDTH = len(_STORED)
 
 
 class EventLog:
+    """The run's records, kept as one flat list of fields, a record every six entries.
+
+    A classic game logs about one accusation a week, and 100,000 weeks of record tuples
+    would make the garbage collector sweep the whole heap more than once; plain fields
+    in one list add no object it tracks. :attr:`records` builds the records when read.
+    """
+
     def __init__(self, start: dt.date) -> None:
         self.start = start
-        self.records: list[LogRecord] = []
+        self._fields: list = []
+        self._records: list[LogRecord] = []
 
     def date_of(self, week: int) -> str:
         return week_date(self.start, week)
 
     def add(self, week: int, actor: str, kind: str, details: str = "", *,
-            real: bool | None = None, perceived: bool | None = None) -> LogRecord:
-        # tuple.__new__ skips the named tuple's Python-level constructor (same record).
-        record = _new_tuple(LogRecord, (self.start, week, actor, kind, details, real, perceived))
-        self.records.append(record)
-        return record
+            real: bool | None = None, perceived: bool | None = None) -> None:
+        self._fields.extend((week, actor, kind, details, real, perceived))
+
+    def __len__(self) -> int:
+        return len(self._fields) // _WIDTH
+
+    @property
+    def records(self) -> list[LogRecord]:
+        """Every record so far, oldest first (built once each; later ones when next read)."""
+        records, fields = self._records, self._fields
+        done = len(records) * _WIDTH
+        if done < len(fields):
+            start = self.start
+            rows = iter(fields[done:])
+            # tuple.__new__ skips the named tuple's Python-level constructor (same record).
+            records.extend(_new_tuple(LogRecord, (start, *row))
+                           for row in zip(rows, rows, rows, rows, rows, rows, strict=True))
+        return records
+
+    def column(self, name: str) -> list:
+        """One stored field of every record, oldest first (``week``, ``actor``, ``kind``, ...)."""
+        return self._fields[_STORED.index(name)::_WIDTH]
 
     def count(self, kind: str, actor: str | None = None) -> int:
-        return sum(1 for r in self.records if r.kind == kind and (actor is None or r.actor == actor))
+        kinds = self.column("kind")
+        if actor is None:
+            return kinds.count(kind)
+        return sum(1 for k, a in zip(kinds, self.column("actor"), strict=True) if k == kind and a == actor)
 
     def to_frame(self) -> pd.DataFrame:
-        if not self.records:
+        if not self._fields:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-        records = self.records
-        frame = pd.DataFrame({
-            "week": [r.week for r in records],
-            "date": [week_date(r.start, r.week) for r in records],
-            "actor": [r.actor for r in records],
-            "kind": [r.kind for r in records],
-            "details": [r.details for r in records],
-            "real": pd.array([r.real for r in records], dtype="boolean"),
-            "perceived": pd.array([r.perceived for r in records], dtype="boolean"),
+        weeks = self.column("week")
+        dates = {week: week_date(self.start, week) for week in set(weeks)}
+        return pd.DataFrame({
+            "week": weeks,
+            "date": [dates[w] for w in weeks],
+            "actor": self.column("actor"),
+            "kind": self.column("kind"),
+            "details": self.column("details"),
+            "real": pd.array(self.column("real"), dtype="boolean"),
+            "perceived": pd.array(self.column("perceived"), dtype="boolean"),
         })
-        return frame
