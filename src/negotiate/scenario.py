@@ -348,7 +348,9 @@ def check_consistency(s: TradeScenario, source: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------------------------
+@functools.cache
 def scenario_dir() -> Path:
+    # The installed package does not move while the process runs.
     return Path(str(resources.files("negotiate.scenarios")))
 
 
@@ -357,7 +359,17 @@ def available_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def builtin_path(name: str) -> Path | None:
+    """The file of the built-in scenario ``name`` (a key of :func:`available_scenarios`),
+    or None; found without listing the folder, as every run looks its scenario up."""
+    if not name or name in (".", "..") or "/" in name or "\\" in name:
+        return None
+    path = scenario_dir() / f"{name}.toml"
+    return path if path.is_file() else None
+
+
+def read_toml(path: Path, read: list[tuple[Path, bytes]] | None = None) -> dict[str, Any]:
+    """A TOML file's tables; ``read`` (if given) gets the file and the bytes read from it."""
     source = str(path)
     if not path.exists():
         raise ScenarioError("file does not exist; allowed: a built-in scenario name or a .toml file",
@@ -372,6 +384,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ScenarioError(f"cannot be read ({exc.strerror}); allowed: a readable .toml file",
                             source=source) from None
+    if read is not None:
+        read.append((path, data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -402,7 +416,8 @@ def _event_date(raw: Any) -> dt.date | None:
         return None
 
 
-def read_scenario_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+def read_scenario_raw(path: Path, chain: tuple[Path, ...] = (),
+                      read: list[tuple[Path, bytes]] | None = None) -> dict[str, Any]:
     """Read a scenario file, following ``extends = "parent"``.
 
     A child inherits every table and event of its parent; its own tables override key by
@@ -411,7 +426,7 @@ def read_scenario_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any
     the child's starting values). Sources are concatenated.
     """
     source = str(path)
-    raw = read_toml(path)
+    raw = read_toml(path, read)
     parent_name = raw.pop("extends", None)
     remove = raw.pop("remove_events", None)
     if parent_name is None:
@@ -430,7 +445,7 @@ def read_scenario_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any
     if parent_name not in builtin and not parent_path.exists():
         raise ScenarioError(f"{parent_name!r} is not a scenario; allowed: {', '.join(builtin)} "
                             "or a .toml path relative to this file", source=source, key="extends")
-    base = read_scenario_raw(parent_path, (*chain, path))
+    base = read_scenario_raw(parent_path, (*chain, path), read)
     merged = dict(base)
     for key, value in raw.items():
         if key in SECTIONS and isinstance(value, dict) and isinstance(base.get(key), dict):
@@ -464,13 +479,13 @@ def read_scenario_raw(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any
 
 def resolve(name_or_path: str | Path) -> Path:
     text = str(name_or_path)
-    builtin = available_scenarios()
-    if text in builtin:
-        return builtin[text]
+    builtin = builtin_path(text)
+    if builtin is not None:
+        return builtin
     path = Path(text)
     if path.suffix.lower() != ".toml" and not path.exists():
         raise ScenarioError(
-            f"no such scenario; allowed: {', '.join(builtin)} or a path to a .toml file",
+            f"no such scenario; allowed: {', '.join(available_scenarios())} or a path to a .toml file",
             source=text,
         )
     return path
@@ -525,6 +540,41 @@ def build_scenario(values: dict[str, Any], *, seed: int | None = None, source: s
     return scenario
 
 
+#: Validated values of recently loaded files, each with every file (and its bytes) they
+#: were read from, ``extends`` parents included. Each load reads the files again (a few
+#: microseconds) and validates only when a byte changed: sweeps and benchmarks load the
+#: same scenario thousands of times, and validating it costs more than a model's first week.
+_LOADED: dict[Path, tuple[tuple[tuple[Path, bytes], ...], dict[str, Any]]] = {}
+_LOADED_MAX = 64
+
+
+def _unchanged(read: tuple[tuple[Path, bytes], ...]) -> bool:
+    for path, data in read:
+        try:
+            # is_file first: reading a FIFO put where a file was would wait for a writer.
+            if not path.is_file() or path.read_bytes() != data:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def file_values(path: Path, source: str) -> dict[str, Any]:
+    """A scenario file's validated values by attribute name (read-only: copy to change).
+
+    Errors name ``source``. The values are kept for the next load of the same bytes.
+    """
+    known = _LOADED.get(path)
+    if known is not None and _unchanged(known[0]):
+        return known[1]
+    read: list[tuple[Path, bytes]] = []
+    values = validate(flatten(read_scenario_raw(path, read=read), source), source)
+    if len(_LOADED) >= _LOADED_MAX:
+        _LOADED.pop(next(iter(_LOADED)))
+    _LOADED[path] = (tuple(read), values)
+    return values
+
+
 def load_scenario(
     name_or_path: str | Path = "rare-earth-2025",
     overrides: dict[str, Any] | list[str] | None = None,
@@ -533,9 +583,8 @@ def load_scenario(
 ) -> TradeScenario:
     """Read, validate and return a scenario; ``overrides`` use dotted keys (or KEY=VALUE)."""
     path = resolve(name_or_path)
-    raw = read_scenario_raw(path)
     source = str(name_or_path)
-    values = validate(flatten(raw, source), source)
+    values = dict(file_values(path, source))
     if overrides:
         values.update(validate(overrides_dict(overrides), "overrides"))
     seed = check_seed(seed, "seed")

@@ -95,6 +95,23 @@ def test_extends_cycle_is_refused(tmp_path):
         load_scenario(tmp_path / "a.toml")
 
 
+def test_an_edited_file_or_parent_is_read_again(tmp_path):
+    # Loads keep validated values for unchanged bytes; an edit of the same length, made at
+    # once (the same modification time on coarse clocks), must still be seen.
+    write(tmp_path, "weeks = 20\n", "parent.toml")
+    child = write(tmp_path, 'extends = "parent.toml"\n[us]\nstrategy = "tft"\n', "child.toml")
+    assert (load_scenario(child).weeks, load_scenario(child).us_strategy) == (20, "tft")
+    write(tmp_path, "weeks = 30\n", "parent.toml")
+    assert load_scenario(child).weeks == 30
+    write(tmp_path, 'extends = "parent.toml"\n[us]\nstrategy = "gtft"\n', "child.toml")
+    assert load_scenario(child).us_strategy == "gtft"
+    first = load_scenario(child, {"weeks": 5})
+    assert first.weeks == 5 and load_scenario(child).weeks == 30  # overrides are not kept
+    (tmp_path / "parent.toml").unlink()
+    with pytest.raises(ScenarioError, match="parent.toml"):
+        load_scenario(child)
+
+
 # -- fuzzing: random files of random keys and values never crash the loader ---------------------
 _keys = st.sampled_from(sorted(k for k in BY_KEY if k != "events") + ["bogus", "us.bogus", "noise"])
 _values = st.one_of(
