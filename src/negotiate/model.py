@@ -369,7 +369,7 @@ class TradeModel(mesa.Model):
 
     def government_table(self):
         """One row per government per week (from the us_*/cn_* model reporters)."""
-        return reporters.government_table(self.model_table())
+        return reporters.government_table(self.datacollector)
 
     def firm_table(self):
         return self.firms.panel_table(self.firm_panel)

@@ -7,6 +7,7 @@ read-only attribute of the same name (``model.us_tariff``), which is what Mesa's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -138,25 +139,35 @@ class BatchRunRecord(WeeklyRecord):
 
 def model_table(record: WeeklyRecord, date_of: Callable[[int], str]) -> pd.DataFrame:
     """The weekly model table, with each week's date beside its number."""
-    frame = record.get_model_vars_dataframe().reset_index(drop=True)
-    if not frame.empty:
-        frame.insert(1, "date", [date_of(int(w)) for w in frame["week"]])
-    return frame
+    columns = record.model_vars
+    if not next(iter(columns.values()), None):
+        return pd.DataFrame(columns)
+    data = dict(columns)
+    dates = {week: date_of(int(week)) for week in set(columns["week"])}
+    data["date"] = [dates[week] for week in columns["week"]]
+    names = list(columns)
+    names.insert(1, "date")  # beside the week
+    # One frame from the lists, built once: inserting a column into a built frame copies it.
+    return pd.DataFrame(data, columns=names)
 
 
-def government_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per government per week, reshaped from the us_*/cn_* columns of ``frame``."""
-    rows = []
-    for side in ("us", "cn"):
-        if frame.empty:
-            break
-        part = pd.DataFrame({"week": frame["week"], "side": side})
-        for column in GOVERNMENT_COLUMNS:
-            source = f"{side}_{column}"
-            if source in frame:
-                part[column] = frame[source].to_numpy()
-        rows.append(part)
-    if not rows:
+def government_table(record: WeeklyRecord) -> pd.DataFrame:
+    """One row per government per week, from the us_*/cn_* reporters of ``record``, sorted
+    by week and then side (cn before us)."""
+    columns = record.model_vars
+    weeks = columns.get("week") or []
+    if not weeks:
         return pd.DataFrame(columns=["week", "side", *GOVERNMENT_COLUMNS])
-    return pd.concat(rows, ignore_index=True).sort_values(["week", "side"], kind="stable",
-                                                          ignore_index=True)
+    n = len(weeks)
+    sides = ["us"] * n + ["cn"] * n
+    both_weeks = weeks + weeks
+    order = sorted(range(2 * n), key=lambda i: (both_weeks[i], sides[i]))  # stable
+    data: dict[str, list[Any]] = {"week": [both_weeks[i] for i in order],
+                                  "side": [sides[i] for i in order]}
+    for name in GOVERNMENT_COLUMNS:
+        us, cn = columns.get(f"us_{name}"), columns.get(f"cn_{name}")
+        if us is None and cn is None:
+            continue
+        values = (us or [math.nan] * n) + (cn or [math.nan] * n)
+        data[name] = [values[i] for i in order]
+    return pd.DataFrame(data)
