@@ -60,7 +60,7 @@ def record_rounds(model: TradeModel, week: int, codes: list[int], moves: dict[st
     """
     us, cn = model.us, model.cn
     pays = [model.classic_game.payoff(outcome) for outcome in range(4)]
-    recent = model.recent_record
+    recent, index_of, after = model.recent_record, classic_index, trust_after  # locals: 100,000 weeks
     both, history = model.both_complied.append, model.index_history.append
     us_ai, cn_ai = not us.human, not cn.human
     us_own = not us_ai and (m := moves.get("us")) is not None and m.accuse
@@ -81,13 +81,13 @@ def record_rounds(model: TradeModel, week: int, codes: list[int], moves: dict[st
             ut = trust_when_accused(ut)
         us_last, cn_last = not code & 2, not code & 1
         us_seen, cn_seen = not code & 16, not code & 32
-        ut, ct = trust_after(ut, us_seen), trust_after(ct, cn_seen)
+        ut, ct = after(ut, us_seen), after(ct, cn_seen)
         both(us_last and cn_last)
         us_pay, cn_pay = pays[code & 3]
         us_total += us_pay
         cn_total += cn_pay
         accusations, cooperation = recent(week)
-        index = classic_index((ut + ct) / 2.0, accusations, cooperation)
+        index = index_of((ut + ct) / 2.0, accusations, cooperation)
         history(index)
         week += 1
     for code in codes[-RECENT_WEEKS:]:  # the governments keep only the last few weeks

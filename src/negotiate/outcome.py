@@ -65,12 +65,20 @@ def _calm(accusations_recent: int) -> float:
     return 1.0 - min(1.0, accusations_recent / RECENT)
 
 
+# The calm term of the classic index for each count of accusations in RECENT weeks (both
+# sides: at most two a week), worked out once by the same expression.
+_CLASSIC_CALM = tuple(_W_CALM * _calm(n) for n in range(2 * RECENT + 1))
+
+
 def classic_index(trust: float, accusations_recent: int, cooperation: float) -> float:
     """D of the classic game from mean trust, accusations in the last ``RECENT`` weeks and
     the share of those weeks in which both complied."""
-    calm = _calm(accusations_recent)
+    if 0 <= accusations_recent <= 2 * RECENT:
+        calm_term = _CLASSIC_CALM[accusations_recent]
+    else:
+        calm_term = _W_CALM * _calm(accusations_recent)
     # sum(): CPython's compensated float sum, not a + b + c (the digits differ).
-    return float(sum((_W_TRUST * trust, _W_CALM * calm, _W_COOP * cooperation)))
+    return float(sum((_W_TRUST * trust, calm_term, _W_COOP * cooperation)))
 
 
 def trade_index(tariffs: float, flow: float, curbs: float, trust: float, calm: float,
