@@ -172,7 +172,7 @@ class TradeScenario(Scenario):
 
     def params(self) -> dict[str, Any]:
         """Every parameter by dotted key (what a sweep row or a JSON summary records)."""
-        return {dotted_key(name): getattr(self, name) for name in FIELDS if name != "events"}
+        return {field.key: getattr(self, name) for name, field in FIELDS.items() if name != "events"}
 
 
 @dataclass(frozen=True, slots=True)
