@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import mesa
@@ -135,8 +136,11 @@ class TradeModel(mesa.Model):
             week = event.week(s.start)
             if 1 <= week <= s.weeks:
                 self.calendar[week].append(event)
+        # Mesa holds a scheduled callable weakly, a bound method through a WeakMethod that
+        # costs about four plain references; one partial kept here is referenced plainly.
+        self._calendar_callback = partial(TradeModel._apply_calendar, self)
         for week in sorted(self.calendar):
-            self.schedule_event(self._apply_calendar, at=week - 0.5)
+            self.schedule_event(self._calendar_callback, at=week - 0.5)
         # Government data are model reporters (us_*, cn_*); government_table() reshapes them.
         self.datacollector = BatchRunRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
         self.running = True
