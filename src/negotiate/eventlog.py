@@ -54,7 +54,7 @@ class EventLog:
     """The run's records, kept as one flat list of fields, a record every six entries.
 
     A classic game logs about one accusation a week, and 100,000 weeks of record tuples
-    would make the garbage collector sweep the whole heap more than once; plain fields
+    make the garbage collector sweep the whole heap (a tenth of a second or more); plain fields
     in one list add no object it tracks. :attr:`records` builds the records when read.
     """
 
