@@ -22,7 +22,6 @@ weekly tables in one call of that kernel (``classic.play_game``).
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from dataclasses import replace
 from typing import Any
 
 import mesa
@@ -308,7 +307,7 @@ class TradeModel(mesa.Model):
         if self.talks_this_week and week >= s.talks_earliest_week and not exchanged:
             negotiation.hold_talks(self, week)
         # Only instruments can have moved since (a deal or a snapback).
-        state = replace(state, **payoffs.instrument_fields(self.us, self.cn))
+        state = payoffs.with_instruments(state, self.us, self.cn)
         self.us.welfare, self.cn.welfare = payoffs.welfare(state, self.payoff_scales)
 
     def request_talks(self, side: str, week: int) -> None:
