@@ -593,13 +593,15 @@ class Supplier(mesa.Agent):
     def ramping(self) -> bool:
         return self._gap > 0 and self.capacity_tpy < self.target_tpy
 
-    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> None:
+    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> bool:
+        """One week of ramp-up; True while it is still ramping afterwards."""
         if not self.ramping:
-            return
+            return False
         push = support + self.extra_investment
         effective = ramp_weeks / (1.0 + speedup * (push if push < 1.0 else 1.0))
         grown = self.capacity_tpy + self._gap / effective
         self.capacity_tpy = grown if grown < self.target_tpy else self.target_tpy
+        return grown < self.target_tpy
 
     @property
     def capacity_tpw(self) -> float:
