@@ -9,7 +9,7 @@ game: domestic pressure shifts the win-set).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 from .errors import MoveError
@@ -106,8 +106,12 @@ def parse_offer(data: Any) -> Offer:
     return Offer(**{name: parse_offer_field(name, value) for name, value in data.items()})
 
 
+_KIND_RANK = {kind: i for i, kind in enumerate(LICENCE_KINDS)}
+_KIND_SCORES = {kind: i / (len(LICENCE_KINDS) - 1) for kind, i in _KIND_RANK.items()}
+
+
 def _kind_score(kind: str) -> float:
-    return LICENCE_KINDS.index(kind) / (len(LICENCE_KINDS) - 1)
+    return _KIND_SCORES[kind]
 
 
 def utility(side: str, offer: Offer) -> float:
@@ -131,7 +135,8 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
     """The offer a share ``t`` of the way from ``a`` to ``b``."""
     t = min(1.0, max(0.0, t))
     kinds = LICENCE_KINDS
-    k = round(kinds.index(a.licence_kind) + t * (kinds.index(b.licence_kind) - kinds.index(a.licence_kind)))
+    ka, kb = _KIND_RANK[a.licence_kind], _KIND_RANK[b.licence_kind]
+    k = round(ka + t * (kb - ka))
     return Offer(
         us_tariff_cap=a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
         cn_tariff_cap=a.cn_tariff_cap + t * (b.cn_tariff_cap - a.cn_tariff_cap),
@@ -145,25 +150,27 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """One delegation at the table: its ideal, its walk-away value and its pain."""
+    """One delegation at the table: its ideal, its walk-away value and its pain.
+
+    ``reservation`` and ``patience`` follow from the rest; they are worked out once, as a
+    round of talks reads them at every exchange.
+    """
 
     side: str
     ideal: Offer
     status_quo: Offer
     pressure: float
     trust: float
+    reservation: float = field(init=False)
+    patience: float = field(init=False)
 
-    @property
-    def reservation(self) -> float:
+    def __post_init__(self) -> None:
         # Pain at home lowers what a delegation holds out for; distrust raises it, because a
         # deal the other side may not keep is worth less.
         base = utility(self.side, self.status_quo)
-        return base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust)
-
-    @property
-    def patience(self) -> float:
-        """Rubinstein's discount factor: the more pain at home, the less a delay is worth."""
-        return 1.0 - 0.3 * self.pressure
+        object.__setattr__(self, "reservation", base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust))
+        # Rubinstein's discount factor: the more pain at home, the less a delay is worth.
+        object.__setattr__(self, "patience", 1.0 - 0.3 * self.pressure)
 
     def accepts(self, offer: Offer, own_next: Offer | None = None) -> bool:
         value = utility(self.side, offer)

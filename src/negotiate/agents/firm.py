@@ -126,7 +126,8 @@ class FirmPanel:
         self._flow = 1.0
         self.us_shortage = 0.0
         self.us_lobbying = 0.0
-        self._targets_stale = True
+        self._targets_stale = True  # a seat moved a lever (stockpile, lobbying, shares)
+        self._shares_stale = True  # the shares bought from China moved
         self._any_extra = False
         self._any_stockpile = False
         self._defence_key: float | None = None
@@ -222,6 +223,8 @@ class FirmPanel:
         demand = self.demand
         if self._targets_stale:
             self._refresh_targets()
+        elif self._shares_stale:
+            self._refresh_order_target()
         # Order on the inventory position (stock plus goods at sea) against the target cover
         # plus the goods a firm's lead time keeps at sea, so lead times do not make firms
         # reorder what is already on its way.
@@ -277,7 +280,7 @@ class FirmPanel:
                 self.china_share = np.where(short, self.china_share * (1.0 - switch_rate),
                                             self.china_share)
                 self.us_dependency = float(self.china_share @ self._us_heavy_weight)
-                self._targets_stale = True  # the goods to keep at sea follow the share
+                self._shares_stale = True  # the goods to keep at sea follow the share
 
         total_made = float(np.add.reduce(made))
         self.supply_nonchina = min(total_request, nonchina_capacity)
@@ -306,14 +309,18 @@ class FirmPanel:
         self.us_lobbying = float(effort @ self._us_weight)
 
     def _refresh_targets(self) -> None:
-        """Targets that change only with a seat's stockpile or lobbying, or with the shares."""
+        """Targets that change only with a seat's levers (stockpile, lobbying, shares)."""
         self._target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
         self._half_target = 0.5 * self._target
-        # Target cover plus the goods a firm's lead time keeps at sea.
-        self._order_target = self._target + self.demand * self.china_share * self.transit_weeks
         self._any_extra = bool(self.extra_lobbying.any())
         self._any_stockpile = bool(self.stockpile_weeks.any())
         self._targets_stale = False
+        self._refresh_order_target()
+
+    def _refresh_order_target(self) -> None:
+        # Target cover plus the goods a firm's lead time keeps at sea (at its China share).
+        self._order_target = self._target + self.demand * self.china_share * self.transit_weeks
+        self._shares_stale = False
 
     @property
     def home_shortage(self) -> np.ndarray:
