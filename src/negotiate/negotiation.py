@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
+from . import truce
 from .errors import MoveError
 from .params import (
     DEAL_WEEKS,
@@ -198,9 +199,13 @@ def alternating_offers(first: Party, second: Party, exchanges: int,
     def offer_of(party: Party, other: Party, k: int) -> Offer:
         return blend(party.ideal, other.ideal, party.concession(k, exchanges))
 
+    counter = None  # the responder's next offer, which it then makes if it refuses this one
     for k in range(exchanges):
         proposer, responder = parties[k % 2], parties[(k + 1) % 2]
-        offer = opening if (k == 0 and opening is not None) else offer_of(proposer, responder, k)
+        if k == 0:
+            offer = opening if opening is not None else offer_of(proposer, responder, k)
+        else:
+            offer = counter
         offers.append((proposer.side, offer))
         last = k == exchanges - 1
         counter = None if last else offer_of(responder, proposer, k + 1)
@@ -273,8 +278,6 @@ def ai_accepts(model: TradeModel, side: str, offer: Offer) -> bool:
 
 def hold_talks(model: TradeModel, week: int) -> None:
     """A round of talks this week: alternating offers between two AI delegations."""
-    from . import truce
-
     model.last_talks_week = week
     if any(gov.strategy.name == "scripted" for gov in model.governments):
         model.log.add(week, "both", "talks", "talks held (outcome scripted by the calendar)")
@@ -317,8 +320,6 @@ def human_exchanges(model: TradeModel, week: int) -> bool:
     Runs every week a human side holds a seat (an offer waits for its answer until it
     gives one); each answer and offer is an event in the log. True when one happened.
     """
-    from . import truce
-
     rounds = model.scenario.talks_rounds
     exchanged = False
     for gov in model.governments:
