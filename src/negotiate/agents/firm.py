@@ -130,7 +130,6 @@ class FirmPanel:
         self._shares_stale = True  # the shares bought from China moved
         self._any_extra = False
         self._any_stockpile = False
-        self._defence_key: float | None = None
         # Weekly totals the market and governments read.
         self.supply_china = 0.0  # shipped by China this week (t)
         self.delivered_china = 0.0  # arrived from China this week (t)
@@ -185,7 +184,7 @@ class FirmPanel:
         self._us_weight = self.demand * self._us_quantity_weight
         self._approval_factor = self.approval_factors[self.home] if self.n else np.zeros(0)
         self._defence = self.sector == DEFENCE
-        self._defence_key = None  # the defence factor per firm follows the sectors
+        self._approval_key: tuple[float, float] | None = None  # rates follow homes and sectors
         self._us_heavy_weight = self.demand * self._heavy_us * self._home_demand_inv[US_HOME]
         self.us_dependency = float(self.china_share @ self._us_heavy_weight) if self.n else 0.0
 
@@ -352,9 +351,7 @@ class FirmPanel:
         # As unsigned, -1 (nothing pending) is huge: one comparison finds 0 <= p <= week.
         due = (self._pending_u <= week).nonzero()[0] if week >= self._next_due else None
         if due is not None and due.size:
-            # China may treat homes apart, and defence customers apart again.
-            rate = approval_rate * self._approval_factor[due]
-            rate *= self._defence_rate(defence_factor)[due]
+            rate = self._approval_rates(approval_rate, defence_factor)[due]
             ok = rng.random(due.size) < rate
             self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
             pending[due] = -1
@@ -382,12 +379,15 @@ class FirmPanel:
         held &= self.heavy
         return held
 
-    def _defence_rate(self, defence_factor: float) -> np.ndarray:
-        """Each firm's factor on the approval rate for its sector (1 outside defence)."""
-        if self._defence_key != defence_factor:
-            self._defence_key = defence_factor
-            self._defence_factor = np.where(self._defence, defence_factor, 1.0)
-        return self._defence_factor
+    def _approval_rates(self, approval_rate: float, defence_factor: float) -> np.ndarray:
+        """Each firm's chance that an application is approved: China may treat homes
+        apart, and defence customers apart again (worked out again only when a rate moves)."""
+        key = (approval_rate, defence_factor)
+        if self._approval_key != key:
+            self._approval_key = key
+            rates = approval_rate * self._approval_factor
+            self._approval_by_firm = np.where(self._defence, rates * defence_factor, rates)
+        return self._approval_by_firm
 
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:
