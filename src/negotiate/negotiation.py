@@ -9,9 +9,10 @@ game: domestic pressure shifts the win-set).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Annotated, Any
 
+from . import truce
 from .errors import MoveError
 from .params import (
     DEAL_WEEKS,
@@ -106,8 +107,12 @@ def parse_offer(data: Any) -> Offer:
     return Offer(**{name: parse_offer_field(name, value) for name, value in data.items()})
 
 
+_KIND_RANK = {kind: i for i, kind in enumerate(LICENCE_KINDS)}
+_KIND_SCORES = {kind: i / (len(LICENCE_KINDS) - 1) for kind, i in _KIND_RANK.items()}
+
+
 def _kind_score(kind: str) -> float:
-    return LICENCE_KINDS.index(kind) / (len(LICENCE_KINDS) - 1)
+    return _KIND_SCORES[kind]
 
 
 def utility(side: str, offer: Offer) -> float:
@@ -131,7 +136,8 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
     """The offer a share ``t`` of the way from ``a`` to ``b``."""
     t = min(1.0, max(0.0, t))
     kinds = LICENCE_KINDS
-    k = round(kinds.index(a.licence_kind) + t * (kinds.index(b.licence_kind) - kinds.index(a.licence_kind)))
+    ka, kb = _KIND_RANK[a.licence_kind], _KIND_RANK[b.licence_kind]
+    k = round(ka + t * (kb - ka))
     return Offer(
         us_tariff_cap=a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
         cn_tariff_cap=a.cn_tariff_cap + t * (b.cn_tariff_cap - a.cn_tariff_cap),
@@ -145,25 +151,27 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """One delegation at the table: its ideal, its walk-away value and its pain."""
+    """One delegation at the table: its ideal, its walk-away value and its pain.
+
+    ``reservation`` and ``patience`` follow from the rest; they are worked out once, as a
+    round of talks reads them at every exchange.
+    """
 
     side: str
     ideal: Offer
     status_quo: Offer
     pressure: float
     trust: float
+    reservation: float = field(init=False)
+    patience: float = field(init=False)
 
-    @property
-    def reservation(self) -> float:
+    def __post_init__(self) -> None:
         # Pain at home lowers what a delegation holds out for; distrust raises it, because a
         # deal the other side may not keep is worth less.
         base = utility(self.side, self.status_quo)
-        return base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust)
-
-    @property
-    def patience(self) -> float:
-        """Rubinstein's discount factor: the more pain at home, the less a delay is worth."""
-        return 1.0 - 0.3 * self.pressure
+        object.__setattr__(self, "reservation", base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust))
+        # Rubinstein's discount factor: the more pain at home, the less a delay is worth.
+        object.__setattr__(self, "patience", 1.0 - 0.3 * self.pressure)
 
     def accepts(self, offer: Offer, own_next: Offer | None = None) -> bool:
         value = utility(self.side, offer)
@@ -191,9 +199,13 @@ def alternating_offers(first: Party, second: Party, exchanges: int,
     def offer_of(party: Party, other: Party, k: int) -> Offer:
         return blend(party.ideal, other.ideal, party.concession(k, exchanges))
 
+    counter = None  # the responder's next offer, which it then makes if it refuses this one
     for k in range(exchanges):
         proposer, responder = parties[k % 2], parties[(k + 1) % 2]
-        offer = opening if (k == 0 and opening is not None) else offer_of(proposer, responder, k)
+        if k == 0:
+            offer = opening if opening is not None else offer_of(proposer, responder, k)
+        else:
+            offer = counter
         offers.append((proposer.side, offer))
         last = k == exchanges - 1
         counter = None if last else offer_of(responder, proposer, k + 1)
@@ -266,8 +278,6 @@ def ai_accepts(model: TradeModel, side: str, offer: Offer) -> bool:
 
 def hold_talks(model: TradeModel, week: int) -> None:
     """A round of talks this week: alternating offers between two AI delegations."""
-    from . import truce
-
     model.last_talks_week = week
     if any(gov.strategy.name == "scripted" for gov in model.governments):
         model.log.add(week, "both", "talks", "talks held (outcome scripted by the calendar)")
@@ -310,8 +320,6 @@ def human_exchanges(model: TradeModel, week: int) -> bool:
     Runs every week a human side holds a seat (an offer waits for its answer until it
     gives one); each answer and offer is an event in the log. True when one happened.
     """
-    from . import truce
-
     rounds = model.scenario.talks_rounds
     exchanged = False
     for gov in model.governments:

@@ -8,7 +8,7 @@ sensitivity sweep can vary them like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from .agents.firm import US_HOME
 
@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     from .model import TradeModel
 
 
-@dataclass(frozen=True, slots=True)
-class WeekState:
-    """What pressure and welfare read from one week (shares in [0, 1] unless noted)."""
+class WeekState(NamedTuple):
+    """What pressure and welfare read from one week (shares in [0, 1] unless noted).
+
+    A named tuple: one is built every week, and a tuple costs a tenth of a dataclass.
+    """
 
     us_tariff_above_base: float  # U.S. trade-weighted average minus its pre-2025 base (pts)
     cn_tariff_above_base: float  # China's, likewise (pts)
@@ -33,22 +35,34 @@ class WeekState:
     mood: float  # market mood (negative is fear)
 
 
-def instrument_fields(us: Government, cn: Government) -> dict[str, Any]:
-    """The part of a :class:`WeekState` the governments' instruments give."""
-    return {"us_tariff_above_base": us.tariff_average - us.instruments.tariff_base,
-            "cn_tariff_above_base": cn.tariff_average - cn.instruments.tariff_base,
-            "us_curbs": us.tech_curbs, "cn_curbs": cn.tech_curbs}
+#: How many of a :class:`WeekState`'s fields, from the first, the instruments give.
+INSTRUMENT_FIELDS = 4
+
+
+def instrument_part(us: Government, cn: Government) -> tuple[float, float, float, float]:
+    """The part of a :class:`WeekState` the governments' instruments give (its first fields)."""
+    us_inst, cn_inst = us.instruments, cn.instruments
+    return (us_inst.tariff_average - us_inst.tariff_base, cn_inst.tariff_average - cn_inst.tariff_base,
+            us_inst.tech_curbs, cn_inst.tech_curbs)
 
 
 def week_state(model: TradeModel) -> WeekState:
     """The state pressure and welfare read, after firms and markets have moved."""
     firms, market = model.firms, model.market
     return WeekState(
-        **instrument_fields(model.us, model.cn),
-        us_shortage=firms.shortage(US_HOME), us_dependency=firms.dependency(US_HOME),
-        us_lobbying=firms.lobbying_of(US_HOME),
-        blocked=firms.blocked / firms.total_demand if firms.total_demand else 0.0,
-        price_pain=market.price_pain, mood=market.mood)
+        *instrument_part(model.us, model.cn),
+        firms.shortage(US_HOME), firms.dependency(US_HOME), firms.lobbying_of(US_HOME),
+        firms.blocked / firms.total_demand if firms.total_demand else 0.0,
+        market.price_pain, market.mood)
+
+
+def with_instruments(state: WeekState, us: Government, cn: Government) -> WeekState:
+    """``state`` with its instrument part read again (a deal or a snapback may have moved
+    the instruments since); the same state when nothing moved."""
+    part = instrument_part(us, cn)
+    if part == state[:INSTRUMENT_FIELDS]:
+        return state
+    return WeekState(*part, *state[INSTRUMENT_FIELDS:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +74,7 @@ class PayoffScales:
     trade_drag_scale: float = 163.0
 
 
-@dataclass(frozen=True, slots=True)
-class Pressures:
+class Pressures(NamedTuple):
     us_pressure: float
     cn_pressure: float
     us_leverage: float

@@ -24,46 +24,53 @@ def _production(m: TradeModel) -> float:
     return float(m.firms.production.sum()) / m.firms.n if m.firms.n else 1.0
 
 
-REPORTERS: dict[str, Reporter] = {
-    "week": attrgetter("steps"),
-    "us_tariff": attrgetter("us.instruments.tariff_headline"),
-    "cn_tariff": attrgetter("cn.instruments.tariff_headline"),
-    "us_tariff_average": attrgetter("us.instruments.tariff_average"),
-    "cn_tariff_average": attrgetter("cn.instruments.tariff_average"),
-    "us_curbs": attrgetter("us.instruments.tech_curbs"),
-    "cn_curbs": attrgetter("cn.instruments.tech_curbs"),
-    "controls_active": attrgetter("cn.instruments.controls_active"),
-    "approval_rate": attrgetter("cn.instruments.approval_rate"),
-    "review_weeks": attrgetter("cn.instruments.review_weeks"),
-    "diversification": attrgetter("us.instruments.diversification"),
-    "us_posture": attrgetter("us.posture.value"),
-    "cn_posture": attrgetter("cn.posture.value"),
-    "us_complied": attrgetter("us.complied"),
-    "cn_complied": attrgetter("cn.complied"),
-    "us_trust": attrgetter("us.trust"),
-    "cn_trust": attrgetter("cn.trust"),
-    "us_pressure": attrgetter("us.pressure"),
-    "cn_pressure": attrgetter("cn.pressure"),
-    "us_leverage": attrgetter("us.leverage"),
-    "cn_leverage": attrgetter("cn.leverage"),
+# Each reporter is a dotted attribute path of the model (a string) or a function of it.
+_SOURCES: dict[str, str | Reporter] = {
+    "week": "steps",
+    "us_tariff": "us.instruments.tariff_headline",
+    "cn_tariff": "cn.instruments.tariff_headline",
+    "us_tariff_average": "us.instruments.tariff_average",
+    "cn_tariff_average": "cn.instruments.tariff_average",
+    "us_curbs": "us.instruments.tech_curbs",
+    "cn_curbs": "cn.instruments.tech_curbs",
+    "controls_active": "cn.instruments.controls_active",
+    "approval_rate": "cn.instruments.approval_rate",
+    "review_weeks": "cn.instruments.review_weeks",
+    "diversification": "us.instruments.diversification",
+    "us_posture": "us.posture.value",
+    "cn_posture": "cn.posture.value",
+    "us_complied": "us.complied",
+    "cn_complied": "cn.complied",
+    "us_trust": "us.trust",
+    "cn_trust": "cn.trust",
+    "us_pressure": "us.pressure",
+    "cn_pressure": "cn.pressure",
+    "us_leverage": "us.leverage",
+    "cn_leverage": "cn.leverage",
     "rare_earth_flow": lambda m: m.firms.flow_share(),
     "production": _production,
     "inventory_weeks": lambda m: m.firms.mean_cover(),
     "nonchina_capacity_tpy": lambda m: sum(sup.capacity_tpy for sup in m.suppliers),
-    "price_china": attrgetter("market.price_china"),
-    "price_contract": attrgetter("market.price_contract"),
-    "price_spot": attrgetter("market.price_spot"),
-    "market_mood": attrgetter("market.mood"),
+    "price_china": "market.price_china",
+    "price_contract": "market.price_contract",
+    "price_spot": "market.price_spot",
+    "market_mood": "market.mood",
     "agreement_in_force": lambda m: m.truces.current is not None,
-    "accusations_us": attrgetter("us.accusations"),
-    "accusations_cn": attrgetter("cn.accusations"),
-    "false_accusations_us": attrgetter("us.false_accusations"),
-    "false_accusations_cn": attrgetter("cn.false_accusations"),
+    "accusations_us": "us.accusations",
+    "accusations_cn": "cn.accusations",
+    "false_accusations_us": "us.false_accusations",
+    "false_accusations_cn": "cn.false_accusations",
     "snapbacks": lambda m: len(m.truces.snapback_weeks),
-    "us_welfare": attrgetter("us.welfare"),
-    "cn_welfare": attrgetter("cn.welfare"),
-    "detente_index": attrgetter("detente_index"),
+    "us_welfare": "us.welfare",
+    "cn_welfare": "cn.welfare",
+    "detente_index": "detente_index",
 }
+#: Every reporter as a function of the model, in the model table's column order.
+REPORTERS: dict[str, Reporter] = {
+    name: attrgetter(source) if isinstance(source, str) else source
+    for name, source in _SOURCES.items()}
+#: The reporters that are attribute paths, by name (read together in one call).
+PATHS: dict[str, str] = {name: source for name, source in _SOURCES.items() if isinstance(source, str)}
 MODEL_REPORTERS = tuple(REPORTERS)
 #: The classic game has no instruments, firms or markets: only these mean anything there.
 CLASSIC_REPORTERS = (
@@ -79,9 +86,11 @@ class WeeklyRecord:
     """The weekly model table: one list per reporter (``model_vars``), as Mesa's
     ``DataCollector`` keeps it, so SolaraViz and the app read it alike.
 
-    A week is recorded as one row, read in one call (each reporter is also a model
-    attribute of its name); the columns are built when read. Every reporter returns a
-    number, a bool or a string, so nothing needs the defensive copy Mesa's collector makes.
+    A week is recorded as one row: the attribute-path reporters are read in one call of
+    one ``attrgetter`` (no Python frame per reporter), the few function reporters after
+    them; the columns are built, in the reporters' order, when read. Every reporter
+    returns a number, a bool or a string, so nothing needs the defensive copy Mesa's
+    collector makes.
     """
 
     def __init__(self, names: tuple[str, ...]) -> None:
@@ -89,12 +98,19 @@ class WeeklyRecord:
         self.model_reporters = {name: name for name in names}
         self.steps: list[float] = []
         self.rows: list[tuple[Any, ...]] = []
-        self._read_row = attrgetter(*self.names)
+        paths = [name for name in self.names if name in PATHS]
+        calls = [name for name in self.names if name not in PATHS]
+        getter = attrgetter(*(PATHS[name] for name in paths)) if paths else (lambda _m: ())
+        # attrgetter gives a bare value, not a tuple, for a single path.
+        self._read_paths = getter if len(paths) != 1 else (lambda m: (getter(m),))
+        self._calls = tuple(REPORTERS[name] for name in calls)
+        order = paths + calls  # a row's order; each column's place in it
+        self._place = {name: order.index(name) for name in self.names}
         self._columns: dict[str, list[Any]] = {name: [] for name in self.names}
 
     def collect(self, model: TradeModel) -> None:
         self.steps.append(model.time)
-        self.rows.append(self._read_row(model))
+        self.rows.append(self._read_paths(model) + tuple([call(model) for call in self._calls]))
 
     @property
     def model_vars(self) -> dict[str, list[Any]]:
@@ -102,9 +118,9 @@ class WeeklyRecord:
         columns = self._columns
         done = len(next(iter(columns.values()), ()))
         if done < len(self.rows):
-            for column, values in zip(columns.values(), zip(*self.rows[done:], strict=True),
-                                      strict=True):
-                column.extend(values)
+            values = list(zip(*self.rows[done:], strict=True))
+            for name, column in columns.items():
+                column.extend(values[self._place[name]])
         return columns
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:

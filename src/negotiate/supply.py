@@ -27,14 +27,16 @@ def apply_firm_action(model: TradeModel, index: int, action: FirmAction) -> None
 def supply_week(model: TradeModel, week: int) -> None:
     """Firms apply and get licences, buy, stock and produce; suppliers ramp; markets move."""
     s, cn = model.scenario, model.cn.instruments
-    for index, action in model.pending_firm_actions.items():
-        apply_firm_action(model, index, action)
-    model.pending_firm_actions.clear()
-    for index, action in model.pending_supplier_actions.items():
-        if action.invest is not None:
-            model.suppliers[index].extra_investment = action.invest
-    model.pending_supplier_actions.clear()
-    capacity = sum(sup.capacity_tpw for sup in model.suppliers)
+    if model.pending_firm_actions:
+        for index, action in model.pending_firm_actions.items():
+            apply_firm_action(model, index, action)
+        model.pending_firm_actions.clear()
+    if model.pending_supplier_actions:
+        for index, action in model.pending_supplier_actions.items():
+            if action.invest is not None:
+                model.suppliers[index].extra_investment = action.invest
+        model.pending_supplier_actions.clear()
+    capacity = sum([sup.capacity_tpw for sup in model.suppliers])
     firms = model.firms
     firms.step(week, model.rng, controls=cn.controls_active, approval_rate=cn.approval_rate,
                defence_factor=s.cn_defence_approval_factor, review_weeks=cn.review_weeks,
@@ -47,11 +49,12 @@ def supply_week(model: TradeModel, week: int) -> None:
     if firms.new_stoppages:
         model.log.add(week, "firms", "plant_stoppage",
                       f"{firms.new_stoppages} firms below half production")
-    support = model.us.instruments.diversification
-    for supplier in model.ramping:
-        supplier.ramp(support, s.supply_ramp_weeks, s.supply_support_speedup)
-    if model.ramping and not all(sup.ramping for sup in model.ramping):
-        model.ramping = [sup for sup in model.ramping if sup.ramping]
+    if model.ramping:
+        support, ramp_weeks, speedup = (model.us.instruments.diversification, s.supply_ramp_weeks,
+                                        s.supply_support_speedup)
+        still = [sup for sup in model.ramping if sup.ramp(support, ramp_weeks, speedup)]
+        if len(still) < len(model.ramping):
+            model.ramping = still
     wanted = firms.total_demand
     blocked_share = firms.blocked / wanted if wanted else 0.0
     received = firms.delivered_china + firms.supply_nonchina

@@ -144,3 +144,29 @@ def test_run_out_writes_the_firm_columns(tmp_path):
     agents = next(p for p in written if p.name.startswith("agents") and p.suffix == ".csv")
     header = agents.read_text().splitlines()[0].split(",")
     assert header == ["scenario", "seed", *FIRM_COLUMNS]
+
+
+def test_a_seat_s_levers_change_later_weeks_of_the_firm_table_but_never_earlier_ones():
+    # The weekly table keeps the panel's arrays by reference: a lever that changed an array
+    # in place would rewrite the weeks already recorded.
+    model = TradeModel(load_scenario("rare-earth-2025", {"firms.count": 20, "weeks": 6}, seed=3))
+    action = negotiate.moves.FirmAction
+    model.submit_firm_action(0, action(stockpile_weeks=2.0, lobby=0.3))
+    for _ in range(3):
+        model.step()
+    before = model.firm_table()
+    model.submit_firm_action(0, action(stockpile_weeks=10.0, switch_share=0.5, lobby=1.0))
+    recast = 1 if model.firms.heavy[1] else 2  # a firm that needs a licence, cast as one that does not
+    model.firms.recast(recast, sector=0, home=1, heavy=False)
+    model.step()
+    after = model.firm_table()
+    # Home and sector are who a firm is: the table reads them from the panel as cast now.
+    recorded = [c for c in FIRM_COLUMNS if c not in ("home", "sector")]
+    assert after[after["week"] <= 3].reset_index(drop=True)[recorded].equals(before[recorded])
+    week4 = after[(after["week"] == 4)].set_index("firm")
+    week3 = before[before["week"] == 3].set_index("firm")
+    assert week4.loc[0, "buffer_target_weeks"] == pytest.approx(week3.loc[0, "buffer_target_weeks"] + 8.0,
+                                                                rel=1e-6)
+    assert week4.loc[0, "china_share"] < week3.loc[0, "china_share"]
+    assert week4.loc[0, "lobbying"] == pytest.approx(1.0)
+    assert not week4.loc[recast, "needs_licence"]

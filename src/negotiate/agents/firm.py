@@ -42,6 +42,9 @@ LIGHT = ("Nd", "Pr")
 DYTB = ("Dy", "Tb")
 SMCO = ("Sm",)
 DYTB_PCT_RANGE = (1.0, 8.0)
+# ``pending_until`` read as unsigned: -1 (nothing pending) is the largest value, so the
+# minimum is the earliest decision due, and anything from here up means none is.
+_NONE_DUE = 2 ** 63
 #: Columns of the weekly firm table (``negotiate run --out``), in order.
 FIRM_COLUMNS = ("week", "firm", "home", "sector", "buffer_target_weeks", "demand_t",
                 "received_china_t", "received_other_t", "in_transit_t", "cover_weeks",
@@ -94,12 +97,19 @@ class FirmPanel:
         for ahead in range(1, self._slots):  # goods already at sea when the run starts
             self.pipeline[ahead % self._slots] = np.where(self.transit_weeks >= ahead, steady, 0.0)
         self.in_transit = self.pipeline.sum(axis=0)
-        self._firm_index = np.arange(n)
+        # Where this week's shipments land, as flat positions in the pipeline, for each
+        # week of the ring (one fancy index a week instead of building it from scratch).
+        self._pipeline_flat = self.pipeline.reshape(-1)
+        firm_index = np.arange(n)
+        self._arrival_index = [((r + self.transit_weeks) % self._slots) * n + firm_index
+                               for r in range(self._slots)]
         self.received_china = np.zeros(n)
         self.received_other = np.zeros(n)
         self.approval_factors = np.asarray(approval_factors, dtype=float)
         self.licence_until = np.full(n, -1, dtype=np.int64)
         self.pending_until = np.full(n, -1, dtype=np.int64)
+        self._pending_u = self.pending_until.view(np.uint64)
+        self._next_due = _NONE_DUE  # no decision falls due before this week
         self.production = np.ones(n)
         self._lobbying: np.ndarray | None = np.zeros(n)
         self.extra_lobbying = np.zeros(n)
@@ -116,8 +126,10 @@ class FirmPanel:
         self._flow = 1.0
         self.us_shortage = 0.0
         self.us_lobbying = 0.0
-        self._stockpile_changed = True
+        self._targets_stale = True  # a seat moved a lever (stockpile, lobbying, shares)
+        self._shares_stale = True  # the shares bought from China moved
         self._any_extra = False
+        self._any_stockpile = False
         # Weekly totals the market and governments read.
         self.supply_china = 0.0  # shipped by China this week (t)
         self.delivered_china = 0.0  # arrived from China this week (t)
@@ -171,6 +183,8 @@ class FirmPanel:
         self._us_quantity_weight = self._us * self._home_demand_inv[US_HOME]
         self._us_weight = self.demand * self._us_quantity_weight
         self._approval_factor = self.approval_factors[self.home] if self.n else np.zeros(0)
+        self._defence = self.sector == DEFENCE
+        self._approval_key: tuple[float, float] | None = None  # rates follow homes and sectors
         self._us_heavy_weight = self.demand * self._heavy_us * self._home_demand_inv[US_HOME]
         self.us_dependency = float(self.china_share @ self._us_heavy_weight) if self.n else 0.0
 
@@ -184,6 +198,7 @@ class FirmPanel:
         elif not heavy:
             self.dytb_pct[index] = 0.0
             self.contains[index, _element_mask(SMCO)] = False
+        self.heavy = self.heavy.copy()  # earlier snapshots keep the old array
         self.heavy[index] = heavy
         self._derive()
 
@@ -192,34 +207,40 @@ class FirmPanel:
              defence_factor: float, review_weeks: float, licence_kind: str,
              nonchina_capacity: float, switch_rate: float,
              controlled_elements: tuple[str, ...] = ()) -> None:
+        # At 40 firms numpy's cost per call, not per element, is the week's cost: each
+        # temporary is worked on in place and per-firm constants are cached (``_derive``,
+        # ``_refresh_targets``), so the week is as few calls as its arithmetic allows.
         if self.n == 0:
             return
         self.set_controlled(controlled_elements)
         if controls or self._pending:
-            china_ok = self._licensing(week, rng, controls, approval_rate, defence_factor,
-                                       review_weeks, licence_kind)
+            blocked_mask = self._licensing(week, rng, controls, approval_rate, defence_factor,
+                                           review_weeks, licence_kind)
         else:
-            china_ok = None  # no licensing this week: every order to China ships
+            blocked_mask = None  # no licensing this week: every order to China ships
             self.approved = self.denied = self.applied = 0
         demand = self.demand
-        if self._stockpile_changed:
+        if self._targets_stale:
             self._refresh_targets()
-        target = self._target
-        # Order on the inventory position (stock plus goods at sea), so lead times do not
-        # make firms reorder what is already on its way.
-        position = self.inventory + self.in_transit
-        pipeline_target = self.demand * self.china_share * self.transit_weeks
-        order = demand + np.maximum(target + pipeline_target - position, 0.0) * RESTOCK
+        elif self._shares_stale:
+            self._refresh_order_target()
+        # Order on the inventory position (stock plus goods at sea) against the target cover
+        # plus the goods a firm's lead time keeps at sea, so lead times do not make firms
+        # reorder what is already on its way.
+        order = self._order_target - (self.inventory + self.in_transit)
+        np.maximum(order, 0.0, out=order)
+        order *= RESTOCK
+        np.add(demand, order, out=order)
         to_china = order * self.china_share
         request = order - to_china
-        if china_ok is None:
+        if blocked_mask is None:
             blocked = None
             blocked_total = 0.0
         else:
-            blocked = np.where(china_ok, 0.0, to_china)
+            blocked = to_china * blocked_mask  # the orders China holds back (0 elsewhere)
             request += blocked * SPOT_SCRAMBLE
-            blocked_total = float(blocked.sum())
-        total_request = float(request.sum())
+            blocked_total = float(np.add.reduce(blocked))
+        total_request = float(np.add.reduce(request))
         if total_request <= nonchina_capacity:
             # The usual case: every non-China request is filled, and China (elastic, >200
             # kt/yr of magnets) ships the rest of every permitted order.
@@ -227,37 +248,43 @@ class FirmPanel:
             shipped = to_china if blocked is None else to_china - blocked
         else:
             got_nonchina = request * (nonchina_capacity / total_request)
-            shipped = np.maximum(order - got_nonchina, 0.0)
-            if china_ok is not None:
-                shipped *= china_ok
+            shipped = order - got_nonchina
+            np.maximum(shipped, 0.0, out=shipped)
+            if blocked_mask is not None:
+                np.copyto(shipped, 0.0, where=blocked_mask)
         # China's shipments join the pipeline; this week's slot arrives (lead 0 at once).
         slot = week % self._slots
-        self.pipeline[(week + self.transit_weeks) % self._slots, self._firm_index] += shipped
-        arrived = self.pipeline[slot].copy()
-        self.pipeline[slot] = 0.0
+        self._pipeline_flat[self._arrival_index[slot]] += shipped
+        row = self.pipeline[slot]
+        arrived = row.copy()
+        row.fill(0.0)
+        # New arrays, not updates in place: the weekly firm table keeps last week's.
         self.in_transit = self.in_transit + shipped - arrived
         self.received_china = arrived
         self.received_other = got_nonchina
         available = self.inventory + arrived + got_nonchina
-        production = np.minimum(1.0, available * self._inv_demand)
+        production = available * self._inv_demand
+        np.minimum(1.0, production, out=production)
         made = production * demand
         self.inventory = available - made
         stopped = production < 0.5
-        self.new_stoppages = int(np.count_nonzero(stopped & ~self.stopped))
+        self.new_stoppages = int(np.count_nonzero(stopped > self.stopped))  # newly stopped
         self.stopped = stopped
         self.production = production
 
         if switch_rate > 0.0:
-            short = (production < 1.0) | (self.inventory < self._half_target)
-            if short.any():
+            short = production < 1.0
+            short |= self.inventory < self._half_target
+            if np.logical_or.reduce(short):
                 self.china_share = np.where(short, self.china_share * (1.0 - switch_rate),
                                             self.china_share)
                 self.us_dependency = float(self.china_share @ self._us_heavy_weight)
+                self._shares_stale = True  # the goods to keep at sea follow the share
 
-        total_made = float(made.sum())
+        total_made = float(np.add.reduce(made))
         self.supply_nonchina = min(total_request, nonchina_capacity)
-        self.supply_china = float(shipped.sum())
-        self.delivered_china = float(arrived.sum())
+        self.supply_china = float(np.add.reduce(shipped))
+        self.delivered_china = float(np.add.reduce(arrived))
         self.blocked = blocked_total
         self.ordered_nonchina = total_request
         # Aggregates the governments read every week (only the U.S. ones are needed weekly).
@@ -267,17 +294,32 @@ class FirmPanel:
                             if self._has_home[US_HOME] else 0.0)
         self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
-        fear = np.clip(1.0 - self.inventory * self._inv_cover, 0.0, 1.0)
-        effort = (1.0 - production) + 0.5 * fear
+        # Fear of running out, clipped to 0..1, then effort (see _lobbying_of).
+        fear = self.inventory * self._inv_cover
+        np.subtract(1.0, fear, out=fear)
+        np.maximum(fear, 0.0, out=fear)
+        np.minimum(fear, 1.0, out=fear)
+        fear *= 0.5
+        effort = 1.0 - production
+        effort += fear
         if self._any_extra:
             effort += self.extra_lobbying
-        self.us_lobbying = float(np.minimum(effort, 1.0) @ self._us_weight)
+        np.minimum(effort, 1.0, out=effort)
+        self.us_lobbying = float(effort @ self._us_weight)
 
     def _refresh_targets(self) -> None:
+        """Targets that change only with a seat's levers (stockpile, lobbying, shares)."""
         self._target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
         self._half_target = 0.5 * self._target
         self._any_extra = bool(self.extra_lobbying.any())
-        self._stockpile_changed = False
+        self._any_stockpile = bool(self.stockpile_weeks.any())
+        self._targets_stale = False
+        self._refresh_order_target()
+
+    def _refresh_order_target(self) -> None:
+        # Target cover plus the goods a firm's lead time keeps at sea (at its China share).
+        self._order_target = self._target + self.demand * self.china_share * self.transit_weeks
+        self._shares_stale = False
 
     @property
     def home_shortage(self) -> np.ndarray:
@@ -302,14 +344,14 @@ class FirmPanel:
 
     def _licensing(self, week: int, rng: np.random.Generator, controls: bool,
                    approval_rate: float, defence_factor: float, review_weeks: float,
-                   licence_kind: str) -> np.ndarray:
-        """Decide due applications, file new ones; return which firms may buy from China."""
+                   licence_kind: str) -> np.ndarray | None:
+        """Decide due applications, file new ones; return which firms China holds back
+        this week (None when it holds back none)."""
         pending = self.pending_until
-        # -1 (nothing pending) reads as a huge unsigned number: one comparison finds 0 <= p <= week.
-        due = np.flatnonzero(pending.view(np.uint64) <= week)
-        if due.size:
-            rate = approval_rate * self._approval_factor[due]  # China may treat homes apart
-            rate = np.where(self.sector[due] == DEFENCE, rate * defence_factor, rate)
+        # As unsigned, -1 (nothing pending) is huge: one comparison finds 0 <= p <= week.
+        due = (self._pending_u <= week).nonzero()[0] if week >= self._next_due else None
+        if due is not None and due.size:
+            rate = self._approval_rates(approval_rate, defence_factor)[due]
             ok = rng.random(due.size) < rate
             self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
             pending[due] = -1
@@ -317,20 +359,35 @@ class FirmPanel:
             self.denied = int(due.size) - self.approved
         else:
             self.approved = self.denied = 0
+        self.applied = 0
         if controls:
             # Apply when unlicensed, or when the licence runs out before a new one could come.
-            apply_now = np.flatnonzero(self.heavy & (self.licence_until < week + review_weeks)
-                                       & (pending < 0))
-        else:
-            apply_now = due[:0]
-        self.applied = int(apply_now.size)
-        if apply_now.size:
-            jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
-            pending[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
-        self._pending = bool(pending.max() >= 0)
+            apply = self.licence_until < week + review_weeks
+            apply &= self.heavy
+            apply &= pending < 0
+            apply_now = apply.nonzero()[0]
+            self.applied = int(apply_now.size)
+            if apply_now.size:
+                jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
+                pending[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
+        earliest = int(self._pending_u.min())
+        self._next_due = earliest
+        self._pending = earliest < _NONE_DUE
         if not controls:
-            return np.ones(self.n, dtype=bool)
-        return self._light | (self.licence_until >= week)
+            return None
+        held = self.licence_until < week
+        held &= self.heavy
+        return held
+
+    def _approval_rates(self, approval_rate: float, defence_factor: float) -> np.ndarray:
+        """Each firm's chance that an application is approved: China may treat homes
+        apart, and defence customers apart again (worked out again only when a rate moves)."""
+        key = (approval_rate, defence_factor)
+        if self._approval_key != key:
+            self._approval_key = key
+            rates = approval_rate * self._approval_factor
+            self._approval_by_firm = np.where(self._defence, rates * defence_factor, rates)
+        return self._approval_by_firm
 
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:
@@ -359,7 +416,7 @@ class FirmPanel:
     def mean_cover(self) -> float:
         if self.n == 0:
             return 0.0
-        return float(self.inventory.sum() / self.total_demand)
+        return float(np.add.reduce(self.inventory) / self.total_demand)
 
     def receipts(self, home: int) -> tuple[float, float]:
         """Tonnes a home's firms received this week (from China, from others)."""
@@ -367,23 +424,24 @@ class FirmPanel:
         return float(self.received_china[mask].sum()), float(self.received_other[mask].sum())
 
     def snapshot(self, week: int) -> dict:
-        # Arrays that the next step replaces (not mutates) are kept by reference; cover and
+        # Arrays that are replaced, never changed in place (the step's results, the shares,
+        # the licence need and a seat's levers: see Firm), are kept by reference; cover and
         # lobbying are derived, and everything narrowed to float32, only when a table is built.
-        extra = self.extra_lobbying
-        stockpile = self.stockpile_weeks
+        if self._targets_stale:
+            self._refresh_targets()
         return {
             "week": week,
             "inventory": self.inventory,
             "production": self.production,
-            "china_share": self.china_share.copy(),
+            "china_share": self.china_share,
             "received_china": self.received_china,
             "received_other": self.received_other,
             "in_transit": self.in_transit,
-            "needs_licence": self.heavy.copy(),
+            "needs_licence": self.heavy,
             "licensed": self.licence_until >= week,
             "pending": self.pending_until >= 0,
-            "extra": extra.copy() if extra.any() else None,
-            "stockpile": stockpile.copy() if stockpile.any() else None,
+            "extra": self.extra_lobbying if self._any_extra else None,
+            "stockpile": self.stockpile_weeks if self._any_stockpile else None,
         }
 
     def panel_table(self, snapshots: list[dict]):
@@ -471,24 +529,34 @@ class Firm(mesa.Agent):
         return bool(self._panel.heavy[self.index])
 
     # Levers a classroom seat pulls; bounds are checked by the caller (negotiate.moves).
+    # Each replaces the panel's array rather than changing it in place: the weekly firm
+    # table keeps earlier weeks' arrays by reference (FirmPanel.snapshot).
     def stockpile(self, extra_weeks: float) -> None:
-        self._panel.stockpile_weeks[self.index] = float(np.clip(extra_weeks, 0, MAX_STOCKPILE_WEEKS))
-        self._panel._stockpile_changed = True
+        p = self._panel
+        p.stockpile_weeks = p.stockpile_weeks.copy()
+        p.stockpile_weeks[self.index] = float(np.clip(extra_weeks, 0, MAX_STOCKPILE_WEEKS))
+        p._targets_stale = True
 
     def switch_suppliers(self, share_moved: float) -> None:
         p = self._panel
+        p.china_share = p.china_share.copy()
         p.china_share[self.index] = float(np.clip(p.china_share[self.index] * (1 - share_moved), 0, 1))
+        p._targets_stale = True
 
     def lobby(self, effort: float) -> None:
-        self._panel.extra_lobbying[self.index] = float(np.clip(effort, 0, 1))
-        self._panel._stockpile_changed = True
+        p = self._panel
+        p.extra_lobbying = p.extra_lobbying.copy()
+        p.extra_lobbying[self.index] = float(np.clip(effort, 0, 1))
+        p._targets_stale = True
 
     def apply_for_licence(self) -> None:
         p = self._panel
         if p.pending_until[self.index] < 0 and p.heavy[self.index]:
             review = self.model.cn.instruments.review_weeks
-            p.pending_until[self.index] = self.model.week + max(1, round(review))
+            due = self.model.week + max(1, round(review))
+            p.pending_until[self.index] = due
             p._pending = True
+            p._next_due = min(p._next_due, due)
 
 
 @dataclass
@@ -532,13 +600,15 @@ class Supplier(mesa.Agent):
     def ramping(self) -> bool:
         return self._gap > 0 and self.capacity_tpy < self.target_tpy
 
-    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> None:
+    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> bool:
+        """One week of ramp-up; True while it is still ramping afterwards."""
         if not self.ramping:
-            return
+            return False
         push = support + self.extra_investment
         effective = ramp_weeks / (1.0 + speedup * (push if push < 1.0 else 1.0))
         grown = self.capacity_tpy + self._gap / effective
         self.capacity_tpy = grown if grown < self.target_tpy else self.target_tpy
+        return grown < self.target_tpy
 
     @property
     def capacity_tpw(self) -> float:
