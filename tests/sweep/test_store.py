@@ -24,6 +24,21 @@ def test_plan_covers_exactly_the_gaps_whatever_the_chunk_size():
         assert all(b - a <= size for a, b in chunks)
 
 
+def test_tapered_plan_covers_the_gaps_and_ends_in_small_chunks():
+    done = [(0, 10), (5_000, 5_020)]
+    chunks = list(plan_chunks(10_000, done, 300, taper_workers=2))
+    covered = [i for a, b in chunks for i in range(a, b)]
+    assert covered == list(range(10, 5_000)) + list(range(5_020, 10_000))
+    sizes = [b - a for a, b in chunks]
+    assert max(sizes) == 300 and sizes[0] == 300
+    # the last chunks, as the workers run out of work, are at most an eighth of the size
+    assert all(size <= 300 // 8 for size in sizes[-3:])
+    assert sizes[-4:-1] == sorted(sizes[-4:-1], reverse=True)
+    assert min(sizes[:-1]) >= 300 // 8
+    # without workers to balance, the plan is plain
+    assert [b - a for a, b in plan_chunks(1_000, [], 300)] == [300, 300, 300, 100]
+
+
 def test_overlapping_chunk_files_are_refused():
     with pytest.raises(NegotiateError, match="overlap"):
         list(missing_ranges(30, [(0, 10), (5, 15)]))

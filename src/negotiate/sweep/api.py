@@ -263,11 +263,14 @@ def _run_locked(store: Store, manifest: dict[str, Any], design: Design, spec: Sw
     done_ranges = store.verify(_say, quarantine=True, rerun=True)
     done = sum(b - a for a, b in done_ranges)
     remaining = total - done
-    if chunk_size is None:
-        chunk_size = max(1, min(MAX_CHUNK, math.ceil(remaining / (workers * CHUNKS_PER_WORKER))))
     began = time.perf_counter()
     # Connect before the manifest is written: a bad --scheduler leaves the folder untouched.
     runner = make_backend(backend, workers, scheduler, _say) if remaining else None
+    # An existing cluster has as many workers as it has, whatever --workers says.
+    taper = getattr(runner, "workers", 1) if chunk_size is None else 0
+    if chunk_size is None:
+        chunk_size = max(1, min(MAX_CHUNK, math.ceil(remaining / (max(1, taper)
+                                                                  * CHUNKS_PER_WORKER))))
     model_seconds = 0.0
     lost: list[Lost] = []
     ran = 0
@@ -278,8 +281,9 @@ def _run_locked(store: Store, manifest: dict[str, Any], design: Design, spec: Sw
                             interval=progress_interval)
         try:
             if runner is not None:
-                for result in runner.map(_tasks(plan_chunks(total, done_ranges, chunk_size),
-                                                design, spec)):
+                chunks = plan_chunks(total, done_ranges, chunk_size,
+                                     taper_workers=taper if taper > 1 else 0)
+                for result in runner.map(_tasks(chunks, design, spec)):
                     if isinstance(result, Lost):
                         lost.append(result)
                         continue

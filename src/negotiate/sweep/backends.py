@@ -127,6 +127,27 @@ class SchedulerLost(SweepIncomplete):
     """The Dask scheduler went away mid-sweep (exit 1; ``--resume`` finishes the sweep)."""
 
 
+#: Dask settings for a sweep's scheduler and workers. Dask's statistical profiler samples
+#: every running task every 10 ms, and each Dask process checks its event loop every 20 ms
+#: and its memory every 100 ms; a sweep uses none of that, yet on a machine whose cores all
+#: run chunks it costs several percent of them (benchmarks/sweep.py measures it). The
+#: LocalCluster gets these settings; an existing cluster gets them from its environment
+#: (:func:`quiet_dask_env`, documented in docs/researcher-guide.md).
+QUIET_DASK: dict[str, Any] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
+
+def quiet_dask_env() -> dict[str, str]:
+    """:data:`QUIET_DASK` as ``DASK_...`` environment variables for ``dask scheduler`` and
+    ``dask worker`` processes started by hand."""
+    return {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
+            for key, value in QUIET_DASK.items()}
+
+
 #: Seconds to wait for the first worker of an existing cluster before giving up.
 WORKER_WAIT = 60.0
 #: Seconds between checks of the cluster while no chunk finishes.
@@ -152,17 +173,24 @@ class DaskBackend:
         # line instead (and --resume recovers), so only its own line reaches the terminal.
         self._log_levels = _quieten("distributed")
         # The sweep bounds what is in flight itself; let the scheduler hand out all of it.
-        dask.config.set({"distributed.scheduler.worker-saturation": "inf"})
-        if scheduler:
-            self.address = scheduler
-            self.client = self._connect(Client, scheduler)
-        else:
-            self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None,
-                                         silence_logs=logging.ERROR)
-            self.client = Client(self._cluster)
-            self.address = self._cluster.scheduler_address
-        self.workers = max(1, sum(self.client.nthreads().values()))
+        # Set for this backend's lifetime only: a researcher's own Dask work keeps its config.
+        self._config = dask.config.set({"distributed.scheduler.worker-saturation": "inf",
+                                        **QUIET_DASK})
+        self.client = None
+        try:
+            if scheduler:
+                self.address = scheduler
+                self.client = self._connect(Client, scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                             processes=True, host="127.0.0.1",
+                                             dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self._cluster)
+                self.address = self._cluster.scheduler_address
+            self.workers = max(1, sum(self.client.nthreads().values()))
+        except BaseException:
+            self.close()  # give back the config and log levels this backend changed
+            raise
 
     def _connect(self, client_class: Any, scheduler: str) -> Any:
         allowed = "allowed: the address of a running 'dask scheduler', such as tcp://127.0.0.1:8786"
@@ -265,13 +293,15 @@ class DaskBackend:
 
     def close(self) -> None:
         # Closing after the scheduler is gone raises from inside distributed: nothing to save.
-        with contextlib.suppress(Exception):
-            self.client.close()
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
         if self._cluster is not None:
             with contextlib.suppress(Exception):
                 self._cluster.close()
         for name, level in self._log_levels.items():
             logging.getLogger(name).setLevel(level)
+        self._config.__exit__(None, None, None)
 
 
 def _quieten(prefix: str) -> dict[str, int]:

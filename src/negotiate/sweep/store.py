@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -275,8 +276,29 @@ def missing_ranges(total: int, done: list[tuple[int, int]]) -> Iterator[tuple[in
         yield cursor, total
 
 
-def plan_chunks(total: int, done: list[tuple[int, int]], chunk_size: int) -> Iterator[tuple[int, int]]:
-    """Chunks of at most ``chunk_size`` runs covering exactly the missing runs."""
-    for gap_start, gap_stop in missing_ranges(total, done):
-        for start in range(gap_start, gap_stop, chunk_size):
-            yield start, min(start + chunk_size, gap_stop)
+#: A tapered chunk is never smaller than this fraction of the chunk size (tiny chunks cost a
+#: task and a file each).
+TAPER_FLOOR = 8
+
+
+def plan_chunks(total: int, done: list[tuple[int, int]], chunk_size: int, *,
+                taper_workers: int = 0) -> Iterator[tuple[int, int]]:
+    """Chunks of at most ``chunk_size`` runs covering exactly the missing runs.
+
+    With ``taper_workers``, the last chunks shrink (each at most 1/(2 x workers) of the runs
+    not yet planned, down to ``chunk_size / TAPER_FLOOR``): the workers then finish within a
+    small chunk of each other, instead of all but one waiting for a last big chunk.
+    """
+    gaps = list(missing_ranges(total, done))
+    left = sum(stop - start for start, stop in gaps)
+    floor = max(1, chunk_size // TAPER_FLOOR)
+    for gap_start, gap_stop in gaps:
+        start = gap_start
+        while start < gap_stop:
+            size = chunk_size
+            if taper_workers:
+                size = min(chunk_size, max(floor, math.ceil(left / (2 * taper_workers))))
+            stop = min(start + size, gap_stop)
+            yield start, stop
+            left -= stop - start
+            start = stop
