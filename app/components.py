@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import ipyvuetify
 import solara
+import traitlets
 
 from negotiate.errors import NegotiateError
 from negotiate.eventlog import LogRecord
@@ -194,6 +196,68 @@ def ErrorLine(text: str) -> None:
                     attributes={"role": "alert"})  # type: ignore[call-arg]
 
 
+# Vuetify 2's autocomplete follows the ARIA 1.1 combobox pattern: role=combobox sits on a
+# wrapper <div>, and the visible <label for=…> names only the <input> inside it. A wrapper
+# div takes no name from a <label> or from its content, so a screen reader announced a
+# combobox without a name. Naming the wrapper too would give one label two fields. Vuetify
+# offers no way to set the wrapper's attributes, so this template moves the combobox role
+# and its state to the labelled <input> (the ARIA 1.2 pattern) each time Vuetify writes them.
+NAMED_COMBOBOX = """
+<template>
+  <v-autocomplete :label="label" :items="items" v-model="value" :disabled="disabled"
+                  auto-select-first hide-details="auto" :class="field_class"></v-autocomplete>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.moveRole();
+    this.observer = new MutationObserver(() => this.moveRole());
+    this.observer.observe(this.$el, {subtree: true, childList: true, attributes: true,
+                                     attributeFilter: ["role", "aria-expanded", "aria-owns"]});
+  },
+  beforeDestroy() {
+    if (this.observer) this.observer.disconnect();
+  },
+  methods: {
+    moveRole() {
+      const slot = this.$el.querySelector(".v-input__slot");
+      const input = this.$el.querySelector("input:not([type=hidden])");
+      if (!slot || !input) return;
+      const set = (el, name, value) => {
+        if (value === null) {
+          if (el.hasAttribute(name)) el.removeAttribute(name);
+        } else if (el.getAttribute(name) !== value) {
+          el.setAttribute(name, value);
+        }
+      };
+      const expanded = slot.getAttribute("aria-expanded");
+      const owns = slot.getAttribute("aria-owns");
+      if (expanded !== null) this.expanded = expanded;
+      if (owns !== null) this.owns = owns;
+      for (const name of ["role", "aria-haspopup", "aria-expanded", "aria-owns"]) set(slot, name, null);
+      const open = this.expanded === "true";
+      set(input, "role", "combobox");
+      set(input, "aria-autocomplete", "list");
+      set(input, "aria-expanded", open ? "true" : "false");
+      set(input, "aria-controls", open && this.owns ? this.owns : null);
+    },
+  },
+};
+</script>
+"""
+
+
+class NamedCombobox(ipyvuetify.VuetifyTemplate):
+    """A Vuetify autocomplete whose combobox is its labelled input (named by its label)."""
+
+    template = traitlets.Unicode(NAMED_COMBOBOX).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    items = traitlets.List().tag(sync=True)
+    value = traitlets.Any(None, allow_none=True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    field_class = traitlets.Unicode("").tag(sync=True)
+
+
 @solara.component
 def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
                    on_value: Callable[[Any], None], *, classes: list[str] | None = None,
@@ -202,12 +266,12 @@ def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
 
     An autocomplete, not v-select: Vuetify 2's select is a role=button holding a focusable
     input (nested-interactive, which screen readers cannot announce); this one is a combobox
-    that arrow keys open and move through, and typing filters.
+    that arrow keys open and move through, and typing filters. Its name is its label
+    (:class:`NamedCombobox`).
     """
-    solara.v.Autocomplete(label=label, items=[{"text": text, "value": v} for v, text in options],
-                          v_model=value, on_v_model=lambda v: v is not None and on_value(v),
-                          disabled=disabled, auto_select_first=True,
-                          class_=" ".join(["field", *(classes or [])]), hide_details="auto")
+    NamedCombobox.element(label=label, items=[{"text": text, "value": v} for v, text in options],
+                          value=value, on_value=lambda v: v is not None and on_value(v),
+                          disabled=disabled, field_class=" ".join(["field", *(classes or [])]))
 
 
 @solara.component
