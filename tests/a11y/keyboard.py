@@ -45,7 +45,9 @@ def tab_to(page, locator, limit: int = 150) -> None:
 def unnamed_comboboxes(page) -> list[str]:
     """The labels of the page's choice fields that ``get_by_role("combobox", name=label)``
     does not find (every one of them should be found by its visible label)."""
-    labels = page.locator(".v-autocomplete label").all_inner_texts()
+    # A field inside a closed section is hidden, and out of the accessibility tree too.
+    labels = [label.inner_text() for label in page.locator(".v-autocomplete label").all()
+              if label.is_visible()]
     missing = [label for label in labels
                if page.get_by_role("combobox", name=label.strip(), exact=True).count() == 0]
     if page.get_by_role("combobox").count() != len(labels):
