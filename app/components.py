@@ -15,6 +15,7 @@ import traitlets
 from negotiate.errors import NegotiateError
 from negotiate.eventlog import LogRecord
 from negotiate.outcome import Outcome
+from negotiate.params import BoundsError, Range, number, parse_number
 
 from .charts import CHART_ALT, IMAGE_FORMAT
 from .state import message
@@ -281,25 +282,71 @@ def Choice(label: str, value: Any, values: list, on_value: Callable[[Any], None]
     LabelledSelect(label, [(v, str(v)) for v in values], value, on_value, classes=classes)
 
 
+# The typed text lives in the browser, and travels to the server inside the message that
+# applies it (Enter, or leaving the field). Two ways a number typed in a solara.InputFloat was
+# lost, both seen in a classroom seat: the field's text reached the server only through a
+# state update, which the browser holds back while an earlier one is pending, so the Enter
+# event overtook it and applied the old text; and the page redraws whenever its room
+# changes, each redraw writing the last applied text back over what was being typed.
+NUMBER_FIELD = """
+<template>
+  <v-text-field :label="label" v-model="text" class="typed-number" hide-details="auto"
+                @keyup.enter="apply" @blur="apply"></v-text-field>
+</template>
+<script>
+module.exports = {
+  data() {
+    return {text: ""};
+  },
+  created() {
+    this.text = this.shown;
+  },
+  watch: {
+    // A new value from the server (the slider moved) replaces the text; a redraw that
+    // leaves the value as it was sends nothing, so the text being typed stays.
+    shown(now) {
+      this.text = now;
+    },
+  },
+  methods: {
+    apply() {
+      this.applied = [this.applied[0] + 1, this.text];
+    },
+  },
+};
+</script>
+"""
+
+
+class NumberField(ipyvuetify.VuetifyTemplate):
+    """A text field that keeps what is typed in the browser and sends it when applied."""
+
+    template = traitlets.Unicode(NUMBER_FIELD).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    shown = traitlets.Unicode("").tag(sync=True)
+    applied = traitlets.List([0, ""]).tag(sync=True)
+
+
 @solara.component
 def TypedNumber(label: str, value: float, min: float, max: float, on_value: Callable[[float], None],
                 *, integer: bool = False) -> None:
     """A number field beside a slider: a slider cannot be typed into (WCAG 2.1.1, 2.5.x).
 
-    A number outside ``min``..``max`` is refused with one line saying what is allowed.
+    The number applies on Enter or on leaving the field (:class:`NumberField`); one outside
+    ``min``..``max``, or not a number, is refused with one line saying what is allowed, and
+    the text stays for the reader to correct.
     """
+    bound = Range(min, max)
     error, set_error = solara.use_state("")
 
-    def typed(new: float | int | None) -> None:
-        if new is None:
-            return
-        if not min <= new <= max:
-            set_error(f"{label}: {new:g} is out of range; allowed: {min:g} to {max:g}")
+    def apply(applied: list) -> None:
+        try:
+            new = parse_number(label, applied[1], bound, whole=integer)
+        except BoundsError as exc:
+            set_error(str(exc))
             return
         set_error("")
-        on_value(int(new) if integer else float(new))
+        on_value(int(new) if integer else new)
 
-    field = solara.InputInt if integer else solara.InputFloat
-    field(label, value=int(value) if integer else float(value), on_value=typed,  # type: ignore[operator]
-          classes=["typed-number"])
+    NumberField.element(label=label, shown=number(value), on_applied=apply)
     ErrorLine(error)
