@@ -6,7 +6,7 @@ from typing import Any
 
 import solara
 
-from negotiate.app.components import Choice, Disclosure, TypedNumber
+from negotiate.app.components import Choice, Disclosure, KeepFocus, TypedNumber
 from negotiate.classroom.decisions import describe
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import FIRM_SEATS, SEATS
@@ -182,8 +182,10 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
                    " (effort, 0-1)", lambda v: put("invest", float(v)))
         Line(f"Your choice: {describe(view['seat'], draft)}")
         # Named with its turn, so a screen reader says which turn it submits for.
-        solara.Button("Submit decision", on_click=submit, color="primary",
+        solara.Button("Submit decision", on_click=submit, color="primary", classes=["btn-submit-decision"],
                       attributes={"aria-label": f"Submit decision for turn {view['turn']}"})
+        # This panel is rebuilt as each turn opens: focus lost with the old one comes here.
+        KeepFocus(".btn-submit-decision")
         if view["revision"]:
             solara.Text(f"Saved: version {view['revision']} for turn {view['turn']}",
                         classes=["saved-label"])

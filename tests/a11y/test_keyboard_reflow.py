@@ -59,6 +59,8 @@ def test_play_to_the_end_by_keyboard_alone(a11y_page, side, name):
     tab_to(page, start)
     page.keyboard.press("Enter")
     page.wait_for_selector(".week-status[data-week='0']")
+    # The start button went with the start panel; focus went to the first week's heading.
+    expect(page.get_by_role("heading", name="Week 1: your decisions")).to_be_focused()
     posture = page.get_by_role("combobox", name="Posture", exact=True)
     tab_to(page, posture)
     page.keyboard.press("ArrowDown")
@@ -73,13 +75,14 @@ def test_play_to_the_end_by_keyboard_alone(a11y_page, side, name):
     page.keyboard.press("Control+A")
     page.keyboard.type("20")
     page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="End week 1", exact=True))
     for week in range(1, 13):
-        end = page.get_by_role("button", name=f"End week {week}", exact=True)
-        # The week's panel is rebuilt when a week ends, so focus has to be brought back.
-        tab_to(page, end)
+        # The week's panel is rebuilt as a week ends; focus lands on the next week's button
+        # (no Tab back to it), and on the end screen's heading after the last week.
+        expect(page.get_by_role("button", name=f"End week {week}", exact=True)).to_be_focused()
         page.keyboard.press("Enter")
         page.wait_for_selector(f".week-status[data-week='{week}']", timeout=30_000)
-    page.get_by_role("heading", name="Game over").wait_for()
+    expect(page.get_by_role("heading", name="Game over")).to_be_focused()
     assert page.locator(".week-status").get_attribute("aria-live") == "polite"
     assert "Final outcome" in page.get_by_role("status").filter(has_text="Final outcome").inner_text()
     again = page.get_by_role("button", name="Play again with a new seed")
