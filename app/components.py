@@ -290,21 +290,24 @@ APPLIED_FIELD = """
 <script>
 module.exports = {
   data() {
-    return {text: "", sent: null};
+    return {text: "", known: ""};
   },
   created() {
-    this.text = this.shown;
+    this.text = this.known = this.shown;
   },
   watch: {
     // A new value from the server (a slider moved, a reset) replaces the text; the value
     // just applied coming back, or a redraw that changes nothing, leaves the text alone.
     shown(now) {
-      if (now !== this.sent) this.text = now;
+      if (now !== this.known) this.text = now;
+      this.known = now;
     },
   },
   methods: {
     send() {
-      this.sent = this.text;
+      // Only a change is applied: passing through a field by Tab applies nothing.
+      if (this.text === this.known) return;
+      this.known = this.text;
       this.apply(this.text);
     },
   },
@@ -323,7 +326,7 @@ class AppliedField(ipyvuetify.VuetifyTemplate):
     hint = traitlets.Unicode("").tag(sync=True)
     field_class = traitlets.Unicode("").tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
-    # (count, text): the count makes each apply a change, even of the same text.
+    # (count, text): the count makes each apply a change, even back to an earlier text.
     applied = traitlets.Tuple((0, "")).tag(sync=False)
 
     def vue_apply(self, text: Any) -> None:
