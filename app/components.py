@@ -8,11 +8,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import ipyvuetify
 import solara
+import traitlets
 
 from negotiate.errors import NegotiateError
 from negotiate.eventlog import LogRecord
 from negotiate.outcome import Outcome
+from negotiate.params import BoundsError, Range, number, parse_number
 
 from .charts import CHART_ALT, IMAGE_FORMAT
 from .state import message
@@ -153,20 +156,12 @@ def ChartGrid(images: dict[str, bytes], texts: dict[str, str],
 def TextField(label: str, value: str, parse: Callable[[str], Any], on_valid: Callable[[Any], None],
               *, hint: str = "", key_name: str = "", disabled: bool = False) -> None:
     """A typed field that applies its value only when it parses; otherwise it shows why,
-    inline, and nothing changes."""
-    text, set_text = solara.use_state(value, key="text")
+    inline, and nothing changes. A new ``value`` from outside (reset, new scenario) replaces
+    what was typed."""
     error, set_error = solara.use_state("", key="error")
+    solara.use_effect(lambda: set_error(""), [value])
 
-    # A new value from outside (reset, new scenario) replaces what was typed.
-    def sync() -> None:
-        set_text(value)
-        set_error("")
-
-    solara.use_effect(sync, [value])
-
-    def typed(new: str | None) -> None:
-        new = "" if new is None else new
-        set_text(new)
+    def typed(new: str) -> None:
         try:
             parsed = parse(new)
         except NegotiateError as exc:
@@ -175,16 +170,16 @@ def TextField(label: str, value: str, parse: Callable[[str], Any], on_valid: Cal
         set_error("")
         on_valid(parsed)
 
-    solara.InputText(label, value=text, on_value=typed, error=error or False,
-                     message=error or hint or None, disabled=disabled,
-                     classes=["field", f"field-{key_name}" if key_name else "field"],
-                     hide_details=False)
+    TypedField(label, value, typed, error=error, hint=hint, disabled=disabled,
+               classes=["field", f"field-{key_name}" if key_name else "field"])
 
 
 @solara.component
-def Heading(text: str, level: int = 2, classes: list[str] | None = None) -> None:
+def Heading(text: str, level: int = 2, classes: list[str] | None = None, *, focusable: bool = False) -> None:
+    """``focusable``: focus can be sent here (not reached by Tab), e.g. by :func:`KeepFocus`."""
     # Not solara.Markdown: it asks the CDN for KaTeX, which fails offline.
-    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), classes=classes or [])
+    solara.HTML(tag=f"h{level}", unsafe_innerHTML=html.escape(text), classes=classes or [],
+                attributes={"tabindex": "-1"} if focusable else {})  # type: ignore[call-arg]
 
 
 @solara.component
@@ -192,6 +187,68 @@ def ErrorLine(text: str) -> None:
     if text:
         solara.HTML(tag="div", classes=["error-line"], unsafe_innerHTML=html.escape(text),
                     attributes={"role": "alert"})  # type: ignore[call-arg]
+
+
+# Vuetify 2's autocomplete follows the ARIA 1.1 combobox pattern: role=combobox sits on a
+# wrapper <div>, and the visible <label for=…> names only the <input> inside it. A wrapper
+# div takes no name from a <label> or from its content, so a screen reader announced a
+# combobox without a name. Naming the wrapper too would give one label two fields. Vuetify
+# offers no way to set the wrapper's attributes, so this template moves the combobox role
+# and its state to the labelled <input> (the ARIA 1.2 pattern) each time Vuetify writes them.
+NAMED_COMBOBOX = """
+<template>
+  <v-autocomplete :label="label" :items="items" v-model="value" :disabled="disabled"
+                  auto-select-first hide-details="auto" :class="field_class"></v-autocomplete>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    this.moveRole();
+    this.observer = new MutationObserver(() => this.moveRole());
+    this.observer.observe(this.$el, {subtree: true, childList: true, attributes: true,
+                                     attributeFilter: ["role", "aria-expanded", "aria-owns"]});
+  },
+  beforeDestroy() {
+    if (this.observer) this.observer.disconnect();
+  },
+  methods: {
+    moveRole() {
+      const slot = this.$el.querySelector(".v-input__slot");
+      const input = this.$el.querySelector("input:not([type=hidden])");
+      if (!slot || !input) return;
+      const set = (el, name, value) => {
+        if (value === null) {
+          if (el.hasAttribute(name)) el.removeAttribute(name);
+        } else if (el.getAttribute(name) !== value) {
+          el.setAttribute(name, value);
+        }
+      };
+      const expanded = slot.getAttribute("aria-expanded");
+      const owns = slot.getAttribute("aria-owns");
+      if (expanded !== null) this.expanded = expanded;
+      if (owns !== null) this.owns = owns;
+      for (const name of ["role", "aria-haspopup", "aria-expanded", "aria-owns"]) set(slot, name, null);
+      const open = this.expanded === "true";
+      set(input, "role", "combobox");
+      set(input, "aria-autocomplete", "list");
+      set(input, "aria-expanded", open ? "true" : "false");
+      set(input, "aria-controls", open && this.owns ? this.owns : null);
+    },
+  },
+};
+</script>
+"""
+
+
+class NamedCombobox(ipyvuetify.VuetifyTemplate):
+    """A Vuetify autocomplete whose combobox is its labelled input (named by its label)."""
+
+    template = traitlets.Unicode(NAMED_COMBOBOX).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    items = traitlets.List().tag(sync=True)
+    value = traitlets.Any(None, allow_none=True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    field_class = traitlets.Unicode("").tag(sync=True)
 
 
 @solara.component
@@ -202,12 +259,12 @@ def LabelledSelect(label: str, options: list[tuple[Any, str]], value: Any,
 
     An autocomplete, not v-select: Vuetify 2's select is a role=button holding a focusable
     input (nested-interactive, which screen readers cannot announce); this one is a combobox
-    that arrow keys open and move through, and typing filters.
+    that arrow keys open and move through, and typing filters. Its name is its label
+    (:class:`NamedCombobox`).
     """
-    solara.v.Autocomplete(label=label, items=[{"text": text, "value": v} for v, text in options],
-                          v_model=value, on_v_model=lambda v: v is not None and on_value(v),
-                          disabled=disabled, auto_select_first=True,
-                          class_=" ".join(["field", *(classes or [])]), hide_details="auto")
+    NamedCombobox.element(label=label, items=[{"text": text, "value": v} for v, text in options],
+                          value=value, on_value=lambda v: v is not None and on_value(v),
+                          disabled=disabled, field_class=" ".join(["field", *(classes or [])]))
 
 
 @solara.component
@@ -217,25 +274,144 @@ def Choice(label: str, value: Any, values: list, on_value: Callable[[Any], None]
     LabelledSelect(label, [(v, str(v)) for v in values], value, on_value, classes=classes)
 
 
+# A typed field whose text lives in the browser and travels to the server inside the message
+# that applies it (Enter, or leaving the field). Solara's InputText/InputFloat lost typed
+# text in two ways, both seen under load: their text reaches the server only as a state
+# update, which the browser holds back while an earlier one is pending, so the Enter event
+# overtook it and applied the old text; and each redraw (a classroom page redraws whenever
+# its room changes) wrote the last applied text back over what was being typed.
+APPLIED_FIELD = """
+<template>
+  <v-text-field :label="label" v-model="text" :class="field_class" :disabled="disabled" :error="!!error"
+                :error-messages="error ? [error] : []" :messages="hint ? [hint] : []"
+                :hide-details="hint || error ? false : 'auto'"
+                @keyup.enter="send" @blur="send"></v-text-field>
+</template>
+<script>
+module.exports = {
+  data() {
+    return {text: "", known: ""};
+  },
+  created() {
+    this.text = this.known = this.shown;
+  },
+  watch: {
+    // A new value from the server (a slider moved, a reset) replaces the text; the value
+    // just applied coming back, or a redraw that changes nothing, leaves the text alone.
+    shown(now) {
+      if (now !== this.known) this.text = now;
+      this.known = now;
+    },
+  },
+  methods: {
+    send() {
+      // Only a change is applied: passing through a field by Tab applies nothing.
+      if (this.text === this.known) return;
+      this.known = this.text;
+      this.apply(this.text);
+    },
+  },
+};
+</script>
+"""
+
+
+class AppliedField(ipyvuetify.VuetifyTemplate):
+    """A text field that keeps what is typed in the browser and sends it when applied."""
+
+    template = traitlets.Unicode(APPLIED_FIELD).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    shown = traitlets.Unicode("").tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
+    field_class = traitlets.Unicode("").tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    # (count, text): the count makes each apply a change, even back to an earlier text.
+    applied = traitlets.Tuple((0, "")).tag(sync=False)
+
+    def vue_apply(self, text: Any) -> None:
+        # Sent as a message of its own, so it keeps its place among clicks and key presses.
+        self.applied = (self.applied[0] + 1, "" if text is None else str(text))
+
+
+@solara.component
+def TypedField(label: str, shown: str, on_apply: Callable[[str], None], *, error: str = "",
+               hint: str = "", classes: list[str] | None = None, disabled: bool = False) -> None:
+    """A text field that calls ``on_apply(text)`` on Enter or on leaving it (:class:`AppliedField`);
+    ``shown`` replaces the text only when it changes."""
+    AppliedField.element(label=label, shown=shown, error=error, hint=hint, disabled=disabled,
+                         field_class=" ".join(classes or []),
+                         on_applied=lambda applied: on_apply(applied[1]))
+
+
 @solara.component
 def TypedNumber(label: str, value: float, min: float, max: float, on_value: Callable[[float], None],
                 *, integer: bool = False) -> None:
     """A number field beside a slider: a slider cannot be typed into (WCAG 2.1.1, 2.5.x).
 
-    A number outside ``min``..``max`` is refused with one line saying what is allowed.
+    The number applies on Enter or on leaving the field (:class:`AppliedField`); one outside
+    ``min``..``max``, or not a number, is refused with one line saying what is allowed, and
+    the text stays for the reader to correct.
     """
+    bound = Range(min, max)
     error, set_error = solara.use_state("")
 
-    def typed(new: float | int | None) -> None:
-        if new is None:
-            return
-        if not min <= new <= max:
-            set_error(f"{label}: {new:g} is out of range; allowed: {min:g} to {max:g}")
+    def apply(text: str) -> None:
+        try:
+            new = parse_number(label, text, bound, whole=integer)
+        except BoundsError as exc:
+            set_error(str(exc))
             return
         set_error("")
-        on_value(int(new) if integer else float(new))
+        on_value(int(new) if integer else new)
 
-    field = solara.InputInt if integer else solara.InputFloat
-    field(label, value=int(value) if integer else float(value), on_value=typed,  # type: ignore[operator]
-          classes=["typed-number"])
+    TypedField(label, number(value), apply, classes=["typed-number"])
     ErrorLine(error)
+
+
+# When a redraw removes the control that had focus (a week's panel is rebuilt, a turn closes),
+# the browser drops focus to the top of the page (WCAG 2.4.3). Each KeepFocus notes the
+# control a reader was on; as it appears, if that control has gone and nothing holds focus,
+# it moves focus to its target. Focus that is still somewhere on the page is left alone.
+KEEP_FOCUS = """
+<template>
+  <span class="keep-focus" hidden></span>
+</template>
+<script>
+module.exports = {
+  mounted() {
+    if (!window.negotiateFocusWatch) {
+      window.negotiateFocusWatch = true;
+      document.addEventListener("focusin", (event) => { window.negotiateLastFocus = event.target; });
+    }
+    if (!this.target) return;
+    let frames = 0;
+    const settle = () => {
+      const last = window.negotiateLastFocus;
+      const now = document.activeElement;
+      const lost = last && !document.contains(last) && (!now || now === document.body);
+      const target = lost && document.querySelector(this.target);
+      if (target) {
+        target.focus();
+      } else if ((lost || (last && document.contains(last) && now === last)) && frames++ < 120) {
+        // The old control may leave, and the target arrive, a few frames after this mounts.
+        requestAnimationFrame(settle);
+      }
+    };
+    settle();
+  },
+};
+</script>
+"""
+
+
+class FocusKeeper(ipyvuetify.VuetifyTemplate):
+    template = traitlets.Unicode(KEEP_FOCUS).tag(sync=True)
+    target = traitlets.Unicode("").tag(sync=True)
+
+
+@solara.component
+def KeepFocus(target: str = "") -> None:
+    """Where focus goes (a CSS selector) if the control that had it is redrawn away; with no
+    target, it only starts noting where focus is."""
+    FocusKeeper.element(target=target)

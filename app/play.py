@@ -28,10 +28,12 @@ from .components import (
     ChartImage,
     ErrorLine,
     Heading,
+    KeepFocus,
     LabelledSelect,
     OutcomeBanner,
     Styles,
     Timeline,
+    TypedField,
 )
 from .fields import (
     MOVE_LABELS,
@@ -88,20 +90,15 @@ def offer_from_form(offer_form: dict[str, str]) -> dict[str, Any]:
 @solara.component
 def FormField(label: str, initial: str, check: Callable[[str], str], on_text: Callable[[str], None],
               *, name: str, hint: str = "") -> None:
-    """A field whose text is kept for the week's move; a bad value is flagged at once."""
-    text, set_text = solara.use_state(initial)
+    """A field whose text is kept for the week's move; a bad value is flagged as it is applied."""
     error, set_error = solara.use_state("")
 
-    def typed(new: str | None) -> None:
-        new = "" if new is None else new
-        set_text(new)
+    def typed(new: str) -> None:
         on_text(new)
         set_error(check(new))
 
-    # Always a message: with none, the widget could keep showing a cleared error.
-    solara.InputText(label, value=text, on_value=typed, error=error or False,
-                     message=error or hint or " ", classes=["field", f"field-{name}"],
-                     hide_details=False)
+    # Always a line under the field (a blank one at least), so it does not jump as errors come and go.
+    TypedField(label, initial, typed, error=error, hint=hint or " ", classes=["field", f"field-{name}"])
 
 
 @solara.component
@@ -204,7 +201,7 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
         on_played()
 
     with solara.Div(classes=["panel", "decision-panel"]):
-        Heading(f"Week {week + 1}: your decisions", 3)
+        Heading(f"Week {week + 1}: your decisions", 3, ["decision-heading"], focusable=True)
         TermsPanel(terms, side)
         with solara.Div(classes=["decision"]):
             for name in st.SIDE_FIELDS[side]:
@@ -251,6 +248,9 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
                             value=extend, on_value=set_extend)
         ErrorLine(error)
         solara.Button(f"End week {week + 1}", on_click=submit, color="primary", classes=["btn-end-week"])
+        # The panel is rebuilt each week, and the control that had focus goes with it: focus
+        # goes to the next week's "End week" button, or, as the game starts, to this heading.
+        KeepFocus(".decision-panel .btn-end-week" if week else ".decision-panel .decision-heading")
 
 
 def _warnings(model: Any, side: str, form: dict[str, str], defaults: dict[str, str],
@@ -305,9 +305,8 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
                            set_scenario, classes=["play-scenario"])
             LabelledSelect("Weeks to play", [(w, f"{w} weeks") for w in WEEK_CHOICES], weeks,
                            set_weeks, classes=["play-weeks"])
-            solara.InputText("Seed", value=seed_text, on_value=lambda t: set_seed_text(t or ""),
-                             error=bool(error), message=error or "a whole number; same seed, same noise",
-                             classes=["field", "field-seed"], hide_details=False)
+            TypedField("Seed", seed_text, set_seed_text, error=error,
+                       hint="a whole number; same seed, same noise", classes=["field", "field-seed"])
         ErrorLine(error)
         with solara.Div(classes=["toolbar"]):
             solara.Button("Play as the United States", on_click=lambda: start("us"), color="primary",
@@ -386,7 +385,8 @@ def EndScreen(game: st.PlayGame, noisy: list[sv.NoiseReport], on_again: Callable
     outcome = game.outcome()
     comparison = solara.use_memo(lambda: ReplayComparison.build(game), [id(game)])
     with solara.Div(classes=["panel", "end-screen"]):
-        Heading("Game over", 2)
+        Heading("Game over", 2, ["end-heading"], focusable=True)
+        KeepFocus(".end-screen .end-heading")  # "End week" is gone with the last week's panel
         mine = st.SIDE_NAMES[game.side]
         rows = (f"<tr><td>You ({mine})</td><td><strong>{scores[game.side]:.2f}</strong></td></tr>"
                 f"<tr><td>AI ({st.SIDE_NAMES[game.other]})</td><td>{scores[game.other]:.2f}</td></tr>")
@@ -492,6 +492,7 @@ def Page() -> None:
         set_game(st.PlayGame(side=old.side, scenario_name=old.scenario_name, seed=seed, weeks=old.weeks))
 
     with solara.Div(classes=["page", "play"]):
+        KeepFocus()  # from the first page on, so focus lost as a game starts is noticed
         if game is None:
             Start(start)
         else:

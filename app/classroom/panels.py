@@ -132,10 +132,16 @@ def Header(view: dict[str, Any], who: str) -> None:
     with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Room {view['pretty_code']}", classes=["room-title"])
         solara.Text(who)
-        solara.Text(f"Turn {view['turn']} of {view['total_turns']} (week of {view['date']})",
-                    classes=["turn-label"])
-        solara.Text(f"{STATUS_TEXT.get(view['status'], view['status'])}{clock}",
-                    classes=["status-label"])
+        # A new turn or status is announced (the page redraws when the teacher acts, and the
+        # decision form a keyboard user was in is replaced); the clock ticks outside it.
+        with solara.Div(classes=["turn-status"],
+                        attributes={"role": "status", "aria-live": "polite"}):  # type: ignore[call-arg]
+            solara.Text(f"Turn {view['turn']} of {view['total_turns']} (week of {view['date']})",
+                        classes=["turn-label"])
+            solara.Text(f" · {STATUS_TEXT.get(view['status'], view['status'])}",
+                        classes=["status-label"])
+        if clock:
+            solara.Text(clock.removeprefix(" · "), classes=["clock-label"])
     if view.get("broadcast"):
         solara.Info(f"Teacher: {view['broadcast']}")
 

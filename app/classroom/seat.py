@@ -6,7 +6,7 @@ from typing import Any
 
 import solara
 
-from negotiate.app.components import Choice, Disclosure, TypedNumber
+from negotiate.app.components import Choice, Disclosure, KeepFocus, TypedNumber
 from negotiate.classroom.decisions import describe
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import FIRM_SEATS, SEATS
@@ -181,7 +181,11 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
             Slider("Extra investment in ramping up", draft.get("invest", 0.0), 0, 1, 0.1,
                    " (effort, 0-1)", lambda v: put("invest", float(v)))
         Line(f"Your choice: {describe(view['seat'], draft)}")
-        solara.Button("Submit decision", on_click=submit, color="primary")
+        # Named with its turn, so a screen reader says which turn it submits for.
+        solara.Button("Submit decision", on_click=submit, color="primary", classes=["btn-submit-decision"],
+                      attributes={"aria-label": f"Submit decision for turn {view['turn']}"})
+        # This panel is rebuilt as each turn opens: focus lost with the old one comes here.
+        KeepFocus(".btn-submit-decision")
         if view["revision"]:
             solara.Text(f"Saved: version {view['revision']} for turn {view['turn']}",
                         classes=["saved-label"])
@@ -261,6 +265,7 @@ def TalksPanel(token: str, view: dict[str, Any]) -> None:
                             f"({o['status']}): {Offer(**o['offer']).describe()}")
                 if o["status"] == "open" and o["side"] != view["seat"]:
                     solara.Button("Accept", color="success",
+                                  attributes={"aria-label": f"Accept offer {o['id']}"},
                                   on_click=lambda o=o: act(lambda: get_service().accept_offer(token, o["id"])))
         with Disclosure("Make an offer"):
             Slider("U.S. tariff cap", offer["us_tariff_cap"], 0, 200, 5, " %",

@@ -7,23 +7,12 @@ without an accessible name fails the test.
 from __future__ import annotations
 
 import pytest
+from keyboard import tab_to, unnamed_comboboxes
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-FOCUSED = "() => document.activeElement ? document.activeElement.getAttribute('aria-label') " \
-          "|| document.activeElement.innerText || document.activeElement.id || '' : ''"
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def tab_to(page, locator, limit: int = 120) -> None:
-    """Press Tab until ``locator`` has focus, checking the focus ring each time."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if locator.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
-            ring = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-            assert ring != "none", "focus is not visible"
-            return
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def test_explore_to_the_end_by_keyboard_alone(a11y_page):
@@ -60,13 +49,19 @@ def test_explore_to_the_end_by_keyboard_alone(a11y_page):
 
 
 @pytest.mark.parametrize("side, name", [("us", "Play as the United States"), ("cn", "Play as China")])
-def test_play_weeks_by_keyboard_alone(a11y_page, side, name):
+def test_play_to_the_end_by_keyboard_alone(a11y_page, side, name):
+    """The shortest game the Play page offers (12 weeks), every week ended from the keyboard."""
     page = a11y_page("/play")
+    weeks = page.get_by_role("combobox", name="Weeks to play", exact=True)
+    expect(weeks).to_have_value("12 weeks")
+    assert unnamed_comboboxes(page) == []
     start = page.get_by_role("button", name=name)
     tab_to(page, start)
     page.keyboard.press("Enter")
     page.wait_for_selector(".week-status[data-week='0']")
-    posture = page.get_by_label("Posture", exact=True)
+    # The start button went with the start panel; focus went to the first week's heading.
+    expect(page.get_by_role("heading", name="Week 1: your decisions")).to_be_focused()
+    posture = page.get_by_role("combobox", name="Posture", exact=True)
     tab_to(page, posture)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -77,16 +72,21 @@ def test_play_weeks_by_keyboard_alone(a11y_page, side, name):
     page.keyboard.type("abc")
     page.keyboard.press("Enter")
     page.get_by_text("not a number").first.wait_for()
-    for week in (1, 2, 3):
-        end = page.get_by_role("button", name=f"End week {week}")
-        if week == 1:
-            page.keyboard.press("Control+A")
-            page.keyboard.type("20")
-            page.keyboard.press("Enter")
-        tab_to(page, end)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("20")
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_role("button", name="End week 1", exact=True))
+    for week in range(1, 13):
+        # The week's panel is rebuilt as a week ends; focus lands on the next week's button
+        # (no Tab back to it), and on the end screen's heading after the last week.
+        expect(page.get_by_role("button", name=f"End week {week}", exact=True)).to_be_focused()
         page.keyboard.press("Enter")
-        page.wait_for_selector(f".week-status[data-week='{week}']")
+        page.wait_for_selector(f".week-status[data-week='{week}']", timeout=30_000)
+    expect(page.get_by_role("heading", name="Game over")).to_be_focused()
     assert page.locator(".week-status").get_attribute("aria-live") == "polite"
+    assert "Final outcome" in page.get_by_role("status").filter(has_text="Final outcome").inner_text()
+    again = page.get_by_role("button", name="Play again with a new seed")
+    tab_to(page, again)
 
 
 @pytest.mark.parametrize("path", ["/", "/play"])

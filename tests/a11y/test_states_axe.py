@@ -10,6 +10,7 @@ import re
 
 import pytest
 from axe_check import axe_violations
+from keyboard import unnamed_comboboxes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +24,8 @@ class Scans:
     def __call__(self, state: str, page=None) -> None:
         self.states.append(state)
         page = page or self.page
-        found = axe_violations(page)
+        found = axe_violations(page) + [f"combobox without its name: {c}"
+                                         for c in unnamed_comboboxes(page)]
         if found:
             self.found[state] = found
 
@@ -115,27 +117,34 @@ def test_play_end_screen(a11y_page):
 
 
 def test_classroom_in_every_state(open_url, classroom_server, teacher_key):
+    """Join, seat and teacher pages through a whole short game, scanned at each state."""
     base = classroom_server.rstrip("/")
     teacher = open_url(base + "/teacher")
     teacher.get_by_role("button", name="Create room").wait_for()
     scan = Scans(teacher)
     scan("teacher: create")
-    teacher.get_by_label("Teacher key (printed when the classroom server started)").fill("wrong")
+    key = teacher.get_by_label("Teacher key (printed when the classroom server started)")
+    key.fill("wrong")
     teacher.get_by_role("button", name="Create room").click()
     teacher.get_by_text("the teacher key is wrong").wait_for()
     scan("teacher: error shown")
-    teacher.get_by_label("Teacher key (printed when the classroom server started)").fill(teacher_key)
+    key.fill(teacher_key)
     teacher.get_by_role("button", name="Create room").click()
     teacher.wait_for_url(re.compile(r"/teacher\?t="))
     code = teacher.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
-    scan("teacher: room open")
+    scan("teacher: room open, nobody in")
 
     seats = []
-    for name in ("Ann", "Bo"):
+    for name, seat in (("Ann", "U.S. delegation"), ("Bo", "China delegation")):
         student = open_url(base + "/")
         student.get_by_role("button", name="Join").wait_for()
         if not seats:
-            scan("join", student)
+            scan("join: start", student)
+            student.get_by_label("Room code").fill("ZZZ-ZZZ")
+            student.get_by_label("Your name (or your team's)").fill(name)
+            student.get_by_role("button", name="Join").click()
+            student.get_by_role("alert").first.wait_for()
+            scan("join: error shown", student)
         student.get_by_label("Room code").fill(code)
         student.get_by_label("Your name (or your team's)").fill(name)
         student.get_by_role("button", name="Join").click()
@@ -143,29 +152,51 @@ def test_classroom_in_every_state(open_url, classroom_server, teacher_key):
         student.get_by_role("button", name="Take this seat").wait_for()
         if not seats:
             scan("seat: pick a seat", student)
-        student.get_by_label("Empty seats").click()
-        student.get_by_role("option").first.click()
+        student.get_by_role("combobox", name="Empty seats").click()
+        student.get_by_role("option", name=seat).click()
         student.get_by_role("button", name="Take this seat").click()
-        student.get_by_role("button", name="Submit decision").wait_for()
+        student.get_by_role("button", name="Submit decision for turn 1").wait_for()
         seats.append(student)
     ann, bo = seats
     start = teacher.get_by_role("button", name="Start")
     if start.count():
+        ann.get_by_text("Waiting for the teacher to start").wait_for()
+        scan("seat: waiting for the start", ann)
+        scan("teacher: lobby, two seated")
         start.click()
-    ann.get_by_text("Turn 1 of").first.wait_for()
-    scan("seat: turn 1", ann)
+    ann.get_by_role("status").filter(has_text="Turn 1 of").wait_for()
+    scan("seat: turn open", ann)
     ann.locator("summary", has_text="Your briefing").click()
     ann.locator("summary", has_text="Make an offer").click()
     scan("seat: briefing and offer form open", ann)
+    cap = ann.get_by_role("textbox", name="U.S. tariff cap (%)")
+    cap.fill("1000")
+    cap.press("Enter")
+    ann.locator(".error-line").filter(has_text="out of range").wait_for()
+    scan("seat: error shown", ann)
     ann.get_by_role("button", name="Send offer").click()
-    bo.get_by_role("button", name="Accept").wait_for()
+    bo.get_by_role("button", name=re.compile(r"^Accept offer")).wait_for()
     scan("seat: an offer to answer", bo)
     scan("teacher: turn under way, an offer on the table")
+    ann.get_by_role("button", name="Submit decision for turn 1").click()
+    ann.get_by_role("alert").filter(has_text="Decision saved for turn 1").wait_for()
+    scan("seat: decision saved", ann)
+    for turn in (2, 3):
+        teacher.get_by_role("button", name="Close turn now").click()
+        ann.get_by_role("status").filter(has_text=f"Turn {turn} of").wait_for()
+    teacher.get_by_role("status").filter(has_text="Turn 3 of").wait_for()
+    scan("teacher: mid-game, turn 3")
+    scan("seat: mid-game, turn 3", bo)
     teacher.get_by_role("button", name="End game").click()
+    teacher.get_by_role("status").filter(has_text="Game over").wait_for()
+    scan("teacher: game over")
+    ann.get_by_role("link", name="Open the debrief").wait_for()
+    scan("seat: game over", ann)
     ann.get_by_role("link", name="Open the debrief").click()
-    ann.get_by_text("Scores: Firms and suppliers").first.wait_for()
+    ann.get_by_text("Scores: Delegations").first.wait_for()
     scan("debrief (student)", ann)
     teacher.get_by_role("button", name="Open debrief").click()
     teacher.get_by_text("Scores: Delegations").first.wait_for()
     scan("debrief (teacher)")
+    assert len(scan.states) == 20
     assert scan.found == {}, "\n".join(f"{k}: {v}" for k, v in scan.found.items())

@@ -55,7 +55,9 @@ def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
             w.page.get_by_text(f"Turn {turn} of 12").wait_for()
             if turn == 1:
                 phone_ok(w)
-            w.page.get_by_role("button", name="Submit decision").click()
+            # The header can show the new turn a moment before the old turn's panel is
+            # replaced; the button named with this turn is the new panel's.
+            w.page.get_by_role("button", name=f"Submit decision for turn {turn}", exact=True).click()
             w.page.get_by_text(f"Decision saved for turn {turn}").wait_for()
         if turn == 2:
             bo = students[1].page
