@@ -7,7 +7,8 @@ from typing import Any
 
 import solara
 
-from negotiate.app.components import Choice
+from negotiate.app.components import Choice, TypedField
+from negotiate.app.fields import seed as typed_seed
 from negotiate.classroom.rooms import SEATING_MODES
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import SEATS
@@ -54,7 +55,7 @@ def CreateRoom() -> None:
     scenario, set_scenario = solara.use_state(default)
     turns, set_turns = solara.use_state(12)
     timer, set_timer = solara.use_state(0)
-    seed, set_seed = solara.use_state(0)
+    seed_text, set_seed_text = solara.use_state("0")
     key, set_key = solara.use_state("")
     seating, set_seating = solara.use_state(SEATING_MODES["pick"])
     seats, set_seats = solara.use_state([s for s in SEATS])
@@ -64,6 +65,7 @@ def CreateRoom() -> None:
     def create() -> None:
         mode = next(k for k, v in SEATING_MODES.items() if v == seating)
         try:
+            seed = typed_seed(seed_text)
             room = get_service().create_room(key.strip(), scenario=scenarios.get(scenario),
                                              turns=int(turns), timer_s=float(timer) if timer else None,
                                              open_seats=list(seats), seed=int(seed), seating=mode)
@@ -79,7 +81,10 @@ def CreateRoom() -> None:
         Choice("Scenario", value=scenario, values=list(scenarios), on_value=set_scenario)
         Slider("Turns (one week each)", turns, 4, 16, 1, " turns", set_turns, integer=True)
         Slider("Turn timer, 0 = no timer", timer, 0, 600, 30, " seconds", set_timer, integer=True)
-        solara.InputInt("Seed (same seed and moves = same game)", value=seed, on_value=set_seed)
+        # The seed travels with the Enter or leave that applies it: a number field that
+        # sends on every key can apply stale text when a redraw overtakes it.
+        TypedField("Seed (same seed and moves = same game)", seed_text, set_seed_text,
+                   hint="a whole number; same seed, same game", classes=["field-seed"])
         Choice("Seats", value=seating, values=list(SEATING_MODES.values()), on_value=set_seating)
         Heading("Open seats (the AI plays the others)", 3)
         for seat_id, spec in SEATS.items():
