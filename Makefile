@@ -28,9 +28,12 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# Most of the suite waits (on browsers, servers, subprocesses), so it runs in parallel
+# workers even on 2 cores; each worker takes whole files, so a file's server starts once.
+TEST_WORKERS ?= 4
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check src app tests benchmarks
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src app tests benchmarks

@@ -29,3 +29,16 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files holding slow or browser tests first (a stable sort: order within a file kept).
+
+    ``make test`` hands whole files to parallel workers in collection order, so starting the
+    long files first keeps one of them from running alone at the end.
+    """
+    def slow_file(item: pytest.Item) -> bool:
+        return item.get_closest_marker("slow") is not None or item.get_closest_marker("browser") is not None
+
+    slow_files = {item.path for item in items if slow_file(item)}
+    items.sort(key=lambda item: item.path not in slow_files)

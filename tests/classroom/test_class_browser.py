@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .browsing import PAYLOADS, PHONE, Watch, join_page, phone_ok, take_seat
+from .browsing import PAYLOADS, PHONE, Watch, alerts, join_page, phone_ok, take_seat
 from .conftest import TEACHER_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+#: A debrief page draws its charts on the server before it shows; on a busy machine that
+#: takes longer than a click's 20 s, so its landmark gets a generous ceiling.
+DEBRIEF_DRAWN = 90_000
 
 
-def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
+def test_a_whole_class_plays_three_turns_on_phones(live, chromium):
+    """Six phones and a teacher: seats, re-joining, a broadcast, an injected event, talks
+    with an offer accepted in turn 2, a turn after it, the debrief and the CSV export."""
     teacher = Watch(chromium)
     t = teacher.page
     t.goto(live.base + "/teacher")
@@ -46,19 +52,16 @@ def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
     ann.get_by_role("link", name="Return to my seat").click()
     ann.get_by_text("Ann · U.S. delegation").wait_for()
 
-    t.get_by_label("Message to every seat").fill("Five turns today")
+    t.get_by_label("Message to every seat").fill("Three turns today")
     t.get_by_role("button", name="Broadcast").click()
     t.get_by_role("button", name="Inject").click()
     t.get_by_text("Queued:").wait_for()
-    for turn in range(1, 6):
+    for turn in range(1, 4):
         for w in students:
             w.page.get_by_text(f"Turn {turn} of 12").wait_for()
             if turn == 1:
                 phone_ok(w)
-            # The header can show the new turn a moment before the old turn's panel is
-            # replaced; the button named with this turn is the new panel's.
-            w.page.get_by_role("button", name=f"Submit decision for turn {turn}", exact=True).click()
-            w.page.get_by_text(f"Decision saved for turn {turn}").wait_for()
+            submit_for_turn(w, turn)
         if turn == 2:
             bo = students[1].page
             bo.get_by_label("Message (280 characters)").fill("shall we talk?")
@@ -73,18 +76,38 @@ def test_a_whole_class_plays_five_turns_on_phones(live, chromium):
     t.get_by_role("button", name="End game").click()
     for w in students[:2]:
         w.page.get_by_role("link", name="Open the debrief").click()
-        w.page.get_by_text("Scores: Firms and suppliers").first.wait_for()
+        w.page.get_by_text("Scores: Firms and suppliers").first.wait_for(timeout=DEBRIEF_DRAWN)
         w.page.get_by_role("link", name="Back to my seat").wait_for()
     t.get_by_role("button", name="Open debrief").click()
-    t.get_by_text("Scores: Delegations").first.wait_for()
+    t.get_by_text("Scores: Delegations").first.wait_for(timeout=DEBRIEF_DRAWN)
     with t.expect_download() as info:
         t.get_by_role("button", name=re.compile("Export CSV")).click()
     frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()))
-    assert sorted(frame["turn"].unique()) == [1, 2, 3, 4, 5]
-    assert (frame["source"] == "student").sum() == 30
+    assert sorted(frame["turn"].unique()) == [1, 2, 3]
+    assert (frame["source"] == "student").sum() == 6 * 3
     for w in [teacher, *students]:
         w.clean()
         w.close()
+
+
+def receipt(turn: int) -> re.Pattern:
+    return re.compile(rf"Decision saved for turn {turn} \(")
+
+
+def submit_for_turn(w: Watch, turn: int) -> None:
+    """Press Submit on this turn's decision panel and wait for its receipt.
+
+    The panel is rebuilt when a turn opens, and the page may show "Turn N" a moment before
+    last turn's panel (which still holds last turn's receipt) is gone; a press on that old
+    panel is not this turn's decision. So wait until last turn's receipt has left the page.
+    """
+    w.page.get_by_text(receipt(turn - 1)).wait_for(state="detached")
+    # The button named with this turn is the new panel's.
+    w.page.get_by_role("button", name=f"Submit decision for turn {turn}", exact=True).click()
+    try:
+        w.page.get_by_text(receipt(turn)).wait_for()
+    except PlaywrightTimeout as exc:  # say what the page showed, not just "timeout"
+        raise AssertionError(f"turn {turn}: no receipt; the page shows {alerts(w)}") from exc
 
 
 def test_injection_payloads_stay_text_on_every_page(live, chromium):
@@ -163,9 +186,9 @@ def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
         w.page.get_by_text(NAMES[0]).first.wait_for()
         w.clean()
     us.get_by_role("link", name="Open the debrief").click()
-    us.get_by_text("Scores: Delegations").first.wait_for()
+    us.get_by_text("Scores: Delegations").first.wait_for(timeout=DEBRIEF_DRAWN)
     t.get_by_role("button", name="Open debrief").click()
-    t.get_by_text("Scores: Delegations").first.wait_for()
+    t.get_by_text("Scores: Delegations").first.wait_for(timeout=DEBRIEF_DRAWN)
     for page in (t, us):
         page.get_by_text(NAMES[1]).first.wait_for()
         assert page.locator('figure.chart img[alt^="Line chart"]').count() >= 3
