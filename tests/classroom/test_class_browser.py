@@ -156,12 +156,20 @@ NAMES = ['<img src=x onerror=alert(1) data-pwn=1>', '[x](javascript:alert(5))',
 
 
 def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
-    """The teacher's forms (broadcast; a room has no title and events are picked, not typed)
+    """The teacher's forms (seed, broadcast; a room has no title and events are picked, not typed)
     and the students' (name, chat), typed by hand; every page stays clean, the CSV too."""
     teacher = Watch(chromium)
     t = teacher.page
     t.goto(live.base + "/teacher")
     t.get_by_label("Teacher key (printed when the classroom server started)").fill(TEACHER_KEY)
+    seed = t.get_by_label("Seed (same seed and moves = same game)")
+    seed.fill(NAMES[0])  # typed, then Create pressed at once: the text travels with the press
+    t.get_by_role("button", name="Create room").click()
+    t.get_by_text("is not a number; allowed: a whole number from 0").wait_for()
+    seed.fill("4,2")
+    t.get_by_role("button", name="Create room").click()
+    t.get_by_text("has a comma").wait_for()
+    seed.fill("42")
     t.get_by_role("button", name="Create room").click()
     t.wait_for_url(re.compile(r"/teacher\?t="))
     code = t.get_by_role("heading", name=re.compile("Room code")).inner_text().split(": ")[1]
@@ -198,6 +206,7 @@ def test_payloads_typed_into_every_form_stay_text_on_every_page(live, chromium):
     text = [str(c) for col in frame.columns if not pd.api.types.is_numeric_dtype(frame[col])
             for c in frame[col]]
     assert any(c == "'" + NAMES[2] for c in text)
+    assert set(frame["seed"]) == {42}  # the seed typed last, not an earlier text
     assert not [c for c in text if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     for w in (teacher, *students):
         w.clean()
