@@ -9,7 +9,9 @@ yielded as :class:`Lost` (its runs stay missing, so ``--resume`` can try them ag
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +56,11 @@ class ProcessBackend:
     Children come from a fork server that has imported the model once: plain fork is unsafe
     here (numpy and Arrow already run thread pools in the parent), and spawn would import the
     model again in every child.
+
+    That import takes the fork server about a second, and the first submit waits for it.
+    Rather than idle through it, this process hands the first chunks to the pool from a
+    starter thread and runs chunks itself until the pool is up: a short sweep then costs what
+    a serial one does, and a long one loses no second at its start.
     """
 
     name = "process"
@@ -74,6 +81,7 @@ class ProcessBackend:
         retry: deque[tuple[ChunkTask, int]] = deque()
         pending: dict[Future, tuple[ChunkTask, int]] = {}
         limit = 2 * self.workers + 1
+        yield from self._while_starting(todo, pending, limit)
         while True:
             while len(pending) < limit:
                 if retry:
@@ -110,6 +118,31 @@ class ProcessBackend:
                 pending.clear()
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._new_pool()
+
+    def _while_starting(self, todo: Iterator[ChunkTask],
+                        pending: dict[Future, tuple[ChunkTask, int]],
+                        limit: int) -> Iterator[ChunkOutput]:
+        """Submit the first ``limit`` chunks from a starter thread; run chunks here meanwhile."""
+        first = list(itertools.islice(todo, limit))
+        failure: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                for task in first:
+                    pending[self._pool.submit(run_chunk, task)] = (task, 0)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the sweep's thread
+                failure.append(exc)
+
+        starter = threading.Thread(target=start, name="negotiate-pool-start", daemon=True)
+        starter.start()
+        while starter.is_alive():
+            task = next(todo, None)
+            if task is None:
+                break
+            yield run_chunk(task)
+        starter.join()
+        if failure:
+            raise failure[0]
 
     @staticmethod
     def _retry_or_lose(task: ChunkTask, tries: int, exc: BaseException,
