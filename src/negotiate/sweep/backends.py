@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import signal
 import threading
 import time
 from collections import deque
@@ -71,10 +72,20 @@ class ProcessBackend:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         import multiprocessing
+        from multiprocessing import forkserver
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["negotiate.sweep.worker"])
-        return ProcessPoolExecutor(self.workers, mp_context=context)
+        # A Ctrl-C in the fork server's first second, while it imports, would print its
+        # traceback: it starts with SIGINT ignored (as it sets itself once imported), and
+        # each child takes Ctrl-C back, to stop as the sweep does.
+        if threading.current_thread() is threading.main_thread():
+            before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                forkserver.ensure_running()
+            finally:
+                signal.signal(signal.SIGINT, before)
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_take_ctrl_c)
 
     def map(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkOutput | Lost]:
         todo = iter(tasks)
@@ -154,6 +165,10 @@ class ProcessBackend:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _take_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class SchedulerLost(SweepIncomplete):
