@@ -10,6 +10,7 @@ from typing import Any
 import solara
 
 from negotiate.errors import NegotiateError, ScenarioError
+from negotiate.inputs import SEED_RANGE
 from negotiate.strategies import Posture
 
 from . import state as st
@@ -119,7 +120,7 @@ def Controls(run: st.ExploreRun, apply: Callable[[Callable[[], None]], None], ve
             apply(change)
 
         TextField("Seed", str(run.seed), seed, set_seed,
-                  hint=f"a whole number, 0 to {st.SEED_MAX}", key_name="seed")
+                  hint=SEED_RANGE, key_name="seed")
 
 
 @solara.component

@@ -15,6 +15,7 @@ from typing import Any
 import solara
 
 from negotiate.errors import MoveError, NegotiateError
+from negotiate.inputs import SEED_MAX
 from negotiate.moves import Move, parse_move
 from negotiate.policy import LICENCE_KINDS
 from negotiate.strategies import Posture
@@ -488,7 +489,7 @@ def Page() -> None:
 
     def again() -> None:
         old: st.PlayGame = game
-        seed = (old.seed + 1 + secrets.randbelow(1000)) % (st.SEED_MAX + 1)
+        seed = (old.seed + 1 + secrets.randbelow(1000)) % (SEED_MAX + 1)
         set_game(st.PlayGame(side=old.side, scenario_name=old.scenario_name, seed=seed, weeks=old.weeks))
 
     with solara.Div(classes=["page", "play"]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from negotiate import TradeModel, available_scenarios, branch, load_scenario
+from negotiate import TradeModel, available_scenarios, branch, inputs, load_scenario
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import Move, parse_move
 from negotiate.outcome import Outcome
@@ -22,7 +22,6 @@ from negotiate.scenario import BY_KEY, TradeScenario, coerce
 DEFAULT_SCENARIO = "rare-earth-2025"
 PLAY_SCENARIOS = ("classroom-short", "rare-earth-2025")
 REPLAY_SCENARIO = "rare-earth-2025-replay"
-SEED_MAX = 2**32 - 1
 SIDE_NAMES = {"us": "United States", "cn": "China"}
 
 # Strategies a person can pick for an AI side (``human`` and ``scripted`` need moves from
@@ -118,7 +117,7 @@ def parse_setting(key: str, text: str | bool) -> Any:
 
 def parse_seed(text: str) -> int:
     try:
-        return int(parse_number("seed", text, Range(0, SEED_MAX), whole=True))
+        return inputs.parse_seed(text)
     except BoundsError as err:
         raise ScenarioError(str(err)) from None
 

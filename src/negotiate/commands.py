@@ -12,15 +12,13 @@ from .errors import ScenarioError
 
 def seed_flag(text: str) -> int:
     """``--seed``: any seed accepted here works everywhere (tables store it as int64)."""
-    from .inputs import SEED_MAX, SEED_RANGE
+    from .inputs import parse_seed
+    from .params import BoundsError
 
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: {SEED_RANGE}") from None
-    if not 0 <= value <= SEED_MAX:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: {SEED_RANGE}")
-    return value
+        return parse_seed(text, "")
+    except BoundsError as err:
+        raise argparse.ArgumentTypeError(str(err).strip()) from None
 
 
 def _weeks(text: str) -> int:

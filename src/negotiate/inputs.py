@@ -12,10 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
+from .params import Range, parse_whole
 
-#: Seeds are stored in int64 columns (tables, sweep rows), so every seed fits in one.
-SEED_MAX = 2**63 - 1
-SEED_RANGE = f"a whole number from 0 to {SEED_MAX}"
+#: Seeds are stored in int64 columns (tables, sweep rows, the classroom's SQLite), so every
+#: seed fits in one. The one bound on a seed, wherever it is typed or passed.
+SEED = Range(0, 2**63 - 1, "", "random seed")
+SEED_MAX = SEED.hi
+SEED_RANGE = SEED.allowed(whole=True)
+
+
+def parse_seed(text: str | int, name: str = "seed") -> int:
+    """A seed typed or sent from outside, exactly (raises BoundsError naming ``name``)."""
+    return parse_whole(name, text, SEED)
 
 
 def check_seed(value: Any, source: str = "rng") -> int | None:

@@ -131,6 +131,19 @@ def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> 
     return float(value)
 
 
+def parse_whole(name: str, value: Any, spec: Range) -> int:
+    """:func:`parse_number` for a whole number, read exactly at any size: a seed such as
+    2**63 - 1 has no exact float, so integer text and ints never pass through one."""
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and text.lstrip("+-").isdigit() and text.isascii():
+        value = int(text)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not spec.lo <= value <= spec.hi:
+            raise BoundsError(f"{name} {value} is out of range; allowed: {spec.allowed(whole=True)}")
+        return value
+    return int(parse_number(name, value, spec, whole=True))
+
+
 def bounds_of(cls: type) -> dict[str, Range | Choice | Flag]:
     """The bound declared on each ``Annotated`` field of a dataclass, by field name."""
     hints = get_type_hints(cls, include_extras=True)

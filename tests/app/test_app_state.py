@@ -27,10 +27,17 @@ def test_good_settings_parse():
         st.parse_setting("truce.weeks", "2.5")
 
 
-@pytest.mark.parametrize("text", ["", "x", "-1", "1.5", str(2**40)])
+@pytest.mark.parametrize("text", ["", "x", "-1", "1.5", "4,2", str(2**63), "1e30"])
 def test_bad_seed(text):
-    with pytest.raises(ScenarioError):
+    with pytest.raises(ScenarioError, match="allowed: a whole number from 0 to 9223372036854775807"):
         st.parse_seed(text)
+
+
+def test_the_app_takes_every_seed_the_command_line_takes_exactly():
+    # 2**63 - 1 has no exact float: read through one, it would come back as 2**63.
+    assert st.parse_seed(" 9223372036854775807 ") == 2**63 - 1
+    assert st.parse_seed(str(2**40)) == 2**40
+    assert st.parse_seed("0") == 0
 
 
 def test_branch_overlays_from_the_fork_week():

@@ -303,3 +303,21 @@ def test_restart_rebuilds_every_room_exactly(tmp_path):
         assert again.seat_view(firm["token"])["seat"] == "auto_jp"
     finally:
         again.close()
+
+
+@pytest.mark.parametrize("seed", [-1, 2**63, 2.5, "7", None, True])
+def test_a_room_seed_outside_the_one_seed_range_is_refused(service, seed):
+    with pytest.raises(NegotiateError, match="allowed: a whole number from 0 to 9223372036854775807"):
+        service.create_room(service.teacher_key, turns=4, seed=seed)
+
+
+def test_the_largest_seed_survives_a_restart(tmp_path):
+    path = tmp_path / "r.sqlite"
+    svc = ClassroomService(path)
+    info = svc.create_room(svc.teacher_key, turns=4, seed=2**63 - 1)
+    svc.close()
+    again = ClassroomService(path)
+    try:
+        assert again.teacher_view(info["teacher_token"])["config"]["seed"] == 2**63 - 1
+    finally:
+        again.close()

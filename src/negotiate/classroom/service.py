@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
+from ..inputs import SEED_RANGE, check_seed
 from ..scenario import available_scenarios
 from . import events as injectable
 from .decisions import describe
@@ -154,8 +155,9 @@ class ClassroomService:
         unknown = [s for s in seats if s not in SEATS]
         if unknown:
             raise NegotiateError(f"seat {unknown[0]!r} is unknown; allowed: {', '.join(SEATS)}")
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise NegotiateError(f"seed {seed!r} is not allowed; allowed: a whole number, 0 or more")
+        if seed is None:
+            raise NegotiateError(f"seed is missing; allowed: {SEED_RANGE}")
+        check_seed(seed, "seed")  # the room's seed is stored as SQLite's 64-bit INTEGER
         # One model week per turn, whatever the scenario's own length.
         config = RoomConfig(name, {**base, **(overrides or {}), "weeks": turns}, seed, turns,
                             float(timer_s) if timer_s else None, seats, seating)
