@@ -8,6 +8,11 @@ import copy
 
 import dask.config
 
+# Loaded before the test's own dask.config.set: leaving that block removes whatever was
+# absent when it began, so distributed's defaults (first loaded on import) would go with it
+# and a later LocalCluster in this worker would find no 'distributed.comm'.
+import distributed  # noqa: F401
+
 from negotiate.sweep.backends import QUIET_DASK, DaskBackend, quiet_dask_env
 
 
