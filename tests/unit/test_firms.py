@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import negotiate
-from negotiate.agents.firm import DEFENCE, FIRM_COLUMNS, FirmPanel
+from negotiate.agents.firm import DEFENCE, FIRM_COLUMNS, FirmPanel, lobbying_effort
 from negotiate.calendar import HOMES
 from negotiate.model import TradeModel
 from negotiate.scenario import load_scenario
@@ -170,3 +170,27 @@ def test_a_seat_s_levers_change_later_weeks_of_the_firm_table_but_never_earlier_
     assert week4.loc[0, "china_share"] < week3.loc[0, "china_share"]
     assert week4.loc[0, "lobbying"] == pytest.approx(1.0)
     assert not week4.loc[recast, "needs_licence"]
+
+
+def test_lobbying_effort_worked_by_hand():
+    # Weekly demand 1 t and a 10-week buffer target for every firm: cover scale 1/10.
+    production = np.array([1.0, 0.8, 0.4, 1.0])
+    inventory = np.array([10.0, 5.0, 0.0, 30.0])
+    scale = np.full(4, 0.1)
+    # At target: nothing. Half short of stock (fear 0.5, counted half) and 20% of output lost:
+    # 0.2 + 0.25. Out of stock and 60% lost: 0.6 + 0.5, capped at 1. Overstocked: fear 0.
+    assert lobbying_effort(production, inventory, scale, None) == pytest.approx([0.0, 0.45, 1.0, 0.0])
+    pushed = lobbying_effort(production, inventory, scale, np.array([0.0, 0.0, 0.5, 0.3]))
+    assert pushed == pytest.approx([0.0, 0.45, 1.0, 0.3])
+    assert inventory.tolist() == [10.0, 5.0, 0.0, 30.0]  # its inputs are left as they were
+
+
+def test_the_firm_table_shows_the_lobbying_the_week_used():
+    model = TradeModel(load_scenario("rare-earth-2025", {"weeks": 8, "firms.count": 40}, seed=3))
+    model.play_to_end()
+    table = model.firm_table()
+    last = table[table["week"] == table["week"].max()]
+    us = (last["home"] == "US").to_numpy()
+    demand = model.firms.demand[us]
+    from_table = float(last["lobbying"].to_numpy()[us].astype(float) @ demand) / demand.sum()
+    assert from_table == pytest.approx(model.firms.lobbying_of(HOMES.index("US")), abs=1e-6)

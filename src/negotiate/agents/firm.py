@@ -51,6 +51,29 @@ FIRM_COLUMNS = ("week", "firm", "home", "sector", "buffer_target_weeks", "demand
                 "production", "china_share", "needs_licence", "licensed", "pending", "lobbying")
 
 
+def lobbying_effort(production: np.ndarray, inventory: np.ndarray, inv_cover: np.ndarray,
+                    extra: np.ndarray | None) -> np.ndarray:
+    """Lobbying effort, 0..1 a firm: lost production, plus half the fear of running out (how
+    far stock is below the buffer target, 0..1), plus a classroom seat's extra push.
+
+    ``inv_cover`` is 1 / (weekly demand x buffer weeks). The one definition, used by the
+    week (U.S. lobbying feeds the government's pressure), the per-firm view and the firm
+    table; it works on its own temporaries in place, as the week's cost at 40 firms is
+    numpy's cost per call.
+    """
+    fear = inventory * inv_cover
+    np.subtract(1.0, fear, out=fear)
+    np.maximum(fear, 0.0, out=fear)
+    np.minimum(fear, 1.0, out=fear)
+    fear *= 0.5
+    effort = 1.0 - production
+    effort += fear
+    if extra is not None:
+        effort += extra
+    np.minimum(effort, 1.0, out=effort)
+    return effort
+
+
 def _element_mask(elements: tuple[str, ...] | list[str]) -> np.ndarray:
     return np.isin(np.array(ELEMENTS), list(elements))
 
@@ -115,10 +138,9 @@ class FirmPanel:
         self.extra_lobbying = np.zeros(n)
         self.stopped = np.zeros(n, dtype=bool)
         self.total_demand = float(self.demand.sum())
-        self._buffer_floor = np.maximum(self.buffer_weeks, 1e-9)
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
-        self._inv_cover = self._inv_demand / self._buffer_floor
+        self._inv_cover = self._inv_demand / np.maximum(self.buffer_weeks, 1e-9)
         self._derive()
         self._pending = False
         self._made = None
@@ -294,17 +316,8 @@ class FirmPanel:
                             if self._has_home[US_HOME] else 0.0)
         self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
-        # Fear of running out, clipped to 0..1, then effort (see _lobbying_of).
-        fear = self.inventory * self._inv_cover
-        np.subtract(1.0, fear, out=fear)
-        np.maximum(fear, 0.0, out=fear)
-        np.minimum(fear, 1.0, out=fear)
-        fear *= 0.5
-        effort = 1.0 - production
-        effort += fear
-        if self._any_extra:
-            effort += self.extra_lobbying
-        np.minimum(effort, 1.0, out=effort)
+        effort = lobbying_effort(production, self.inventory, self._inv_cover,
+                                 self.extra_lobbying if self._any_extra else None)
         self.us_lobbying = float(effort @ self._us_weight)
 
     def _refresh_targets(self) -> None:
@@ -330,16 +343,12 @@ class FirmPanel:
             self._home_shortage = (1.0 - by_home * self._home_demand_inv) * self._has_home
         return self._home_shortage
 
-    def _lobbying_of(self, mask: np.ndarray) -> np.ndarray:
-        """Lobbying effort, 0..1: lost production plus fear of running out, plus a seat's push."""
-        demand = self.demand[mask]
-        fear = np.clip(1.0 - self.inventory[mask] / (demand * self._buffer_floor[mask]), 0.0, 1.0)
-        return np.minimum(1.0, (1.0 - self.production[mask]) + 0.5 * fear + self.extra_lobbying[mask])
-
     @property
     def lobbying(self) -> np.ndarray:
+        """Each firm's lobbying effort this week (:func:`lobbying_effort`)."""
         if self._lobbying is None:
-            self._lobbying = self._lobbying_of(slice(None))
+            self._lobbying = lobbying_effort(self.production, self.inventory, self._inv_cover,
+                                             self.extra_lobbying)
         return self._lobbying
 
     def _licensing(self, week: int, rng: np.random.Generator, controls: bool,
@@ -461,8 +470,8 @@ class FirmPanel:
 
         inventory, production = stack("inventory"), stack("production")
         demand = np.tile(self.demand, weeks)
-        extra = stack_or_zero("extra")
-        fear = np.clip(1.0 - inventory / (demand * np.tile(self._buffer_floor, weeks)), 0.0, 1.0)
+        lobbying = lobbying_effort(production, inventory, np.tile(self._inv_cover, weeks),
+                                   stack_or_zero("extra"))
         return pd.DataFrame({
             "week": np.repeat(np.array([snap["week"] for snap in snapshots], dtype=np.int32), n),
             "firm": np.tile(np.arange(n, dtype=np.int32), weeks),
@@ -480,7 +489,7 @@ class FirmPanel:
             "needs_licence": stack("needs_licence"),
             "licensed": stack("licensed"),
             "pending": stack("pending"),
-            "lobbying": np.minimum(1.0, (1.0 - production) + 0.5 * fear + extra).astype(np.float32),
+            "lobbying": lobbying.astype(np.float32),
         }, columns=list(FIRM_COLUMNS))
 
 
