@@ -33,6 +33,9 @@ chromium:
 TEST_WORKERS ?= 4
 test: $(STAMP) chromium
 	$(VENV)/bin/ruff check src app tests benchmarks
+	@# The suite starts hundreds of Python processes (CLI, servers, workers); bytecode written
+	@# once spares each of them compiling the project again (PYTHONDONTWRITEBYTECODE may be set).
+	$(PY) -m compileall -q -j 0 src app tests > /dev/null
 	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -15,6 +17,21 @@ def negotiate(*args: str, cwd: Path | None = None, timeout: float = 120) -> subp
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     return subprocess.run([sys.executable, "-m", "negotiate.cli", *args], capture_output=True,
                           text=True, cwd=cwd, timeout=timeout, env=env)
+
+
+def negotiate_here(*args: str) -> subprocess.CompletedProcess:
+    """The command line's ``main`` in this process (exit code, stdout, stderr as a process
+    would give them): for the many bad-flag cases, which each cost a process start, a second
+    of imports, otherwise. ``negotiate`` runs the real process for the rest."""
+    from negotiate.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse's usage errors
+            code = stop.code if isinstance(stop.code, int) else 1
+    return subprocess.CompletedProcess(["negotiate", *args], code, out.getvalue(), err.getvalue())
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from negotiate.errors import NegotiateError, ScenarioError
 
-from .helpers import assert_one_line_error, negotiate
+from .helpers import assert_one_line_error, negotiate, negotiate_here
 
 SUMMARY_KEYS = {"scenario", "seed", "weeks", "outcome", "detente_index", "accusations",
                 "false_accusations", "snapbacks", "mean_payoff", "cooperation_share"}
@@ -101,7 +101,13 @@ def test_scenarios_check_accepts_good_and_rejects_bad(tmp_path):
     (["frobnicate"], ["frobnicate"]),
 ])
 def test_bad_flags_get_one_line_and_exit_2(args, needles):
-    assert_one_line_error(negotiate(*args), *needles)
+    assert_one_line_error(negotiate_here(*args), *needles)
+
+
+def test_bad_flags_in_a_real_process_are_one_line_too():
+    assert_one_line_error(negotiate("run", "rare-earth-2025", "--seed", "18446744073709551616"),
+                          "--seed", "9223372036854775807")
+    assert_one_line_error(negotiate("frobnicate"), "frobnicate")
 
 
 def test_a_run_too_big_to_hold_is_refused_before_it_starts(tmp_path):

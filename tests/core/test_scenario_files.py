@@ -41,7 +41,7 @@ def write(tmp_path, text: str | bytes, name: str = "s.toml"):
     return path
 
 
-@pytest.mark.parametrize("text, needles", [
+BAD_FILES = [
     ('weeks = "many"\n', ["weeks", "whole number"]),
     ("weeks = 0\n", ["weeks", "out of range"]),
     ("weeks = -3\n", ["weeks"]),
@@ -66,8 +66,24 @@ def write(tmp_path, text: str | bytes, name: str = "s.toml"):
     ("extends = \"nowhere\"\n", ["extends", "not a scenario"]),
     ("remove_events = [\"x\"]\n", ["remove_events", "extends"]),
     ("title = = 3\n", ["not valid TOML"]),
-])
-def test_bad_files_name_file_key_and_allowed(tmp_path, text, needles):
+]
+
+
+@pytest.fixture(scope="module")
+def check_lines(tmp_path_factory) -> list[list[str]]:
+    """Every bad file through the real command line in one process (``scenarios --check``
+    takes many files): the lines it printed about each, in BAD_FILES order."""
+    folder = tmp_path_factory.mktemp("bad-files")
+    paths = [write(folder, text, f"bad{i}.toml") for i, (text, _) in enumerate(BAD_FILES)]
+    proc = negotiate("scenarios", "--check", *map(str, paths))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    return [[line for line in lines if f"{path}:" in line] for path in paths]
+
+
+@pytest.mark.parametrize("case", range(len(BAD_FILES)), ids=[text for text, _ in BAD_FILES])
+def test_bad_files_name_file_key_and_allowed(tmp_path, check_lines, case):
+    text, needles = BAD_FILES[case]
     path = write(tmp_path, text)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
@@ -75,8 +91,15 @@ def test_bad_files_name_file_key_and_allowed(tmp_path, text, needles):
     assert str(path) in message
     for needle in needles:
         assert needle in message, (needle, message)
-    # ... and the CLI says the same in one line with exit code 2.
-    assert_one_line_error(negotiate("run", str(path)), str(path))
+    # ... and the command line says the same of that file, in one line.
+    [line] = check_lines[case]
+    for needle in needles:
+        assert needle in line, (needle, line)
+
+
+def test_run_on_a_bad_file_is_one_line_with_exit_2(tmp_path):
+    path = write(tmp_path, BAD_FILES[0][0])
+    assert_one_line_error(negotiate("run", str(path)), str(path), *BAD_FILES[0][1])
 
 
 def test_not_utf8_missing_and_directory(tmp_path):
