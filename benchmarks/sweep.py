@@ -7,17 +7,21 @@ projection to a million runs.
 same dictionary as JSON. Everything runs ``classroom-short`` (14 weeks, 20 firms) without
 weekly tables, the way a sweep runs it.
 
-- Same work: every sweep uses the same root seed, so the serial baseline's runs are the
-  first runs of each parallel sweep, and every sweep is timed the same way (a whole
-  ``run_sweep`` call: checks, lock, backend, runs, files). The serial baseline is measured
-  before and after the parallel sweeps and the two are pooled, so a change in the
-  machine's load during the benchmark hits the baseline as much as the parallel figures.
+- Rounds: the benchmark runs ``ROUNDS`` rounds; each is a serial sweep, then the process
+  pool, the LocalCluster and the external cluster, then a serial sweep again, and each
+  parallel figure is set against the mean of its own round's two serial sweeps. Every
+  figure reported is the median over the rounds (each round's are in ``detail``): a burst
+  of load from elsewhere on a shared machine moves one round, not the result.
+- Same work: within a round every sweep uses the same root seed, so the serial baseline's
+  runs are the first runs of each parallel sweep, and every sweep is timed the same way (a
+  whole ``run_sweep`` call: checks, lock, backend, runs, files).
 - ``overhead``: a serial sweep's wall time against the time its runs spent inside
   ``negotiate.run`` (timed around each call, in the same process at the same moment, so
   other load on the machine hits both alike): ``sweep time / model time - 1``. Everything
   else -- building each run's scenario, seeds, rows, Parquet, files, progress -- is
   overhead. ``detail.overhead_vs_plain_loop`` cross-checks against a plain loop of
-  ``negotiate.run`` on the same runs, alternating with the sweeps (noisier under load).
+  ``negotiate.run`` on the same runs as the first round's serial sweeps (noisier under
+  load).
 - ``efficiency``: parallel runs/s divided by (workers x serial runs/s). Start-up (pool,
   LocalCluster) is included: it is part of what a researcher waits for. The external
   cluster is already running when its sweep starts (as on a real cluster); its start-up is
@@ -28,8 +32,8 @@ weekly tables, the way a sweep runs it.
   checks); ``detail.external_dask_defaults`` repeats its sweep on a cluster with Dask's
   default settings, for comparison, and ``*_background_cores`` is the CPU the scheduler
   and nanny processes used during each sweep, in cores.
-- ``projected_1m_runs_h``: hours for 1,000,000 runs at the rate of a measured 20,000-run
-  sweep on the fastest parallel backend.
+- ``projected_1m_runs_h``: hours for 1,000,000 runs at the median rate of the fastest
+  parallel backend.
 
 The machine has 2 cores; anything else running skews the parallel figures, so the load
 average before and after is reported too.
@@ -41,18 +45,24 @@ import contextlib
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 SCENARIO = "classroom-short"
-SERIAL_RUNS = 2_000  # per half; two halves, one before and one after the parallel sweeps
-PROJECTION_RUNS = 20_000
-DASK_RUNS = 10_000
+#: Rounds of paired measurements; every figure is the median over the rounds, so a burst of
+#: load from elsewhere on a shared machine moves one round, not the result.
+ROUNDS = 3
+SERIAL_RUNS = 1_000  # per side of a round: one before and one after its parallel sweeps
+PROCESS_RUNS = 6_000  # per round
+DASK_RUNS = 4_000  # per round, on the LocalCluster and on the external cluster alike
 WORKERS = 2
+BACKENDS = ("process", "dask", "dask_external")
 #: One root seed for every sweep: the serial runs are the first runs of each parallel sweep.
 SEED = 3
 
@@ -138,96 +148,116 @@ def external_cluster(workers: int, quiet: bool) -> Iterator[tuple[str, float, di
                 proc.kill()
 
 
-def _external(tmp_path: Path, quiet: bool) -> dict[str, float]:
+def _external(tmp_path: Path, quiet: bool, seed: int, tag: str) -> dict[str, float]:
     """One DASK_RUNS sweep on a fresh external cluster (start-up and warm-up not timed)."""
     with external_cluster(WORKERS, quiet) as (address, start_s, pids):
-        _sweep(tmp_path / f"external-warm-{quiet}", 50, 0, scheduler=address)  # imports
+        _sweep(tmp_path / f"external-warm-{tag}", 50, 0, scheduler=address)  # imports
         background = _cpu_seconds(pids["background"])
         cpu = _cpu_seconds(pids["workers"]) + time.process_time()
-        wall, model = _sweep(tmp_path / f"external-{quiet}", DASK_RUNS, SEED, scheduler=address)
+        wall, model = _sweep(tmp_path / f"external-{tag}", DASK_RUNS, seed, scheduler=address)
         background = _cpu_seconds(pids["background"]) - background
         cpu = _cpu_seconds(pids["workers"]) + time.process_time() - cpu + background
     return {"rps": DASK_RUNS / wall, "seconds": wall, "model": model, "start_s": start_s,
             "background_cores": background / wall, "cpu_ms_per_run": 1000 * cpu / DASK_RUNS}
 
 
+def _round(tmp_path: Path, index: int) -> dict[str, Any]:
+    """One round: serial, process pool, LocalCluster, external cluster, serial again, all on
+    the same root seed (the serial runs are the first runs of each parallel sweep)."""
+    seed = SEED + index
+    serial, serial_cpu = [], 0.0
+    for side in ("before", "after"):
+        if side == "after":
+            process = _sweep(tmp_path / f"process-{index}", PROCESS_RUNS, seed,
+                             workers=WORKERS, backend="process")
+            dask = _sweep(tmp_path / f"dask-{index}", DASK_RUNS, seed, workers=WORKERS,
+                          backend="dask")
+            external = _external(tmp_path, True, seed, f"{index}")
+        cpu = time.process_time()
+        serial.append(_sweep(tmp_path / f"serial-{index}-{side}", SERIAL_RUNS, seed, workers=1))
+        serial_cpu += time.process_time() - cpu
+    serial_rps = 2 * SERIAL_RUNS / (serial[0][0] + serial[1][0])
+    rps = {"process": PROCESS_RUNS / process[0], "dask": DASK_RUNS / dask[0],
+           "dask_external": external["rps"]}
+    return {"serial": serial, "serial_rps": serial_rps, "serial_cpu": serial_cpu,
+            "process": process, "dask": dask, "external": external, "rps": rps,
+            "efficiency": {name: value / (WORKERS * serial_rps) for name, value in rps.items()}}
+
+
 def measure() -> dict:
-    """Measure once; returns runs/s, efficiency, overhead and the projection (see module doc)."""
+    """Measure ROUNDS rounds; returns medians of runs/s and efficiency, the overhead and the
+    projection (see module doc)."""
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="negotiate-bench-") as tmp:
         tmp_path = Path(tmp)
         _pure_loop(50, 0)  # warm imports and caches for both paths
         _sweep(tmp_path / "warm", 50, 0, workers=1)
-
-        serial: dict[str, tuple[float, float, float]] = {}
-
-        serial_cpu = [0.0]
-
-        def serial_half(name: str) -> None:
-            pure = _pure_loop(SERIAL_RUNS, SEED)
-            cpu = time.process_time()
-            wall, model = _sweep(tmp_path / f"serial-{name}", SERIAL_RUNS, SEED, workers=1)
-            serial_cpu[0] += time.process_time() - cpu
-            serial[name] = (pure, wall, model)
-
-        serial_half("before")
-        process_s, process_model = _sweep(tmp_path / "process", PROJECTION_RUNS, SEED,
-                                          workers=WORKERS, backend="process")
-        process_rps = PROJECTION_RUNS / process_s
-        dask_s, dask_model = _sweep(tmp_path / "dask", DASK_RUNS, SEED, workers=WORKERS,
-                                    backend="dask")
-        dask_rps = DASK_RUNS / dask_s
-        external = _external(tmp_path, quiet=True)
-        defaults = _external(tmp_path, quiet=False)
-        serial_half("after")
+        rounds = [_round(tmp_path, index) for index in range(ROUNDS)]
+        pure = _pure_loop(SERIAL_RUNS, SEED)  # the same runs as round 0's serial sweeps
+        defaults = _external(tmp_path, False, SEED, "defaults")
         load_after = os.getloadavg()
 
-    pure = sum(half[0] for half in serial.values())
-    sweep_serial = sum(half[1] for half in serial.values())
-    model_serial = sum(half[2] for half in serial.values())
-    serial_rps = 2 * SERIAL_RUNS / sweep_serial
-    serial_cpu_ms = 1000 * serial_cpu[0] / (2 * SERIAL_RUNS)
+    serial_wall = sum(wall for r in rounds for wall, _ in r["serial"])
+    serial_model = sum(model for r in rounds for _, model in r["serial"])
+    serial_runs = 2 * SERIAL_RUNS * ROUNDS
+    process_wall = sum(r["process"][0] for r in rounds)
+    process_model = sum(r["process"][1] for r in rounds)
+    dask_wall = sum(r["dask"][0] for r in rounds)
+    dask_model = sum(r["dask"][1] for r in rounds)
+    external_wall = sum(r["external"]["seconds"] for r in rounds)
+    external_model = sum(r["external"]["model"] for r in rounds)
 
-    def efficiency(rps: float) -> float:
-        return round(rps / (WORKERS * serial_rps), 3)
+    def median_of(path: Callable[[dict], float]) -> float:
+        return statistics.median(path(r) for r in rounds)
 
-    best = max(process_rps, dask_rps, external["rps"])
+    def each(path: Callable[[dict], float], digits: int = 3) -> list[float]:
+        return [round(path(r), digits) for r in rounds]
+
+    rps = {name: median_of(lambda r, n=name: r["rps"][n]) for name in BACKENDS}
+    efficiency = {name: round(median_of(lambda r, n=name: r["efficiency"][n]), 3)
+                  for name in BACKENDS}
+    serial_rps = median_of(lambda r: r["serial_rps"])
+    round0 = rounds[0]["serial"]
     return {
-        "runs_per_s": {"serial": round(serial_rps, 1), "process_2": round(process_rps, 1),
-                       "dask_2": round(dask_rps, 1),
-                       "dask_external_2": round(external["rps"], 1)},
-        "efficiency": {"process": efficiency(process_rps), "dask": efficiency(dask_rps),
-                       "dask_external": efficiency(external["rps"])},
-        "overhead": round(sweep_serial / model_serial - 1, 4),
-        "projected_1m_runs_h": round(1_000_000 / best / 3600, 3),
+        "runs_per_s": {"serial": round(serial_rps, 1), "process_2": round(rps["process"], 1),
+                       "dask_2": round(rps["dask"], 1),
+                       "dask_external_2": round(rps["dask_external"], 1)},
+        "efficiency": efficiency,
+        "overhead": round(serial_wall / serial_model - 1, 4),
+        "projected_1m_runs_h": round(1_000_000 / max(rps.values()) / 3600, 3),
         "detail": {
             "scenario": SCENARIO,
-            "model_ms_per_run": round(1000 * model_serial / (2 * SERIAL_RUNS), 3),
-            "serial_runs_per_s_before_after": [round(SERIAL_RUNS / serial[h][1], 1)
-                                               for h in ("before", "after")],
-            "overhead_vs_plain_loop": round(sweep_serial / pure - 1, 4),
+            "rounds": ROUNDS,
+            "efficiency_by_round": {name: each(lambda r, n=name: r["efficiency"][n])
+                                    for name in BACKENDS},
+            "serial_runs_per_s_by_round": each(lambda r: r["serial_rps"], 1),
+            "serial_runs_per_s_before_after": [[round(SERIAL_RUNS / wall, 1)
+                                                for wall, _ in r["serial"]] for r in rounds],
+            "model_ms_per_run": round(1000 * serial_model / serial_runs, 3),
+            "overhead_vs_plain_loop": round((round0[0][0] + round0[1][0]) / 2 / pure - 1, 4),
             # wall x workers against model time: everything a parallel sweep loses
-            "process_overhead": round(process_s * WORKERS / process_model - 1, 4),
+            "process_overhead": round(process_wall * WORKERS / process_model - 1, 4),
             # model time per run inside the parallel workers: above model_ms_per_run means
             # the cores were shared (other load, or the parent), not sweep overhead
-            "process_model_ms_per_run": round(1000 * process_model / PROJECTION_RUNS, 3),
-            "dask_model_ms_per_run": round(1000 * dask_model / DASK_RUNS, 3),
-            "dask_overhead": round(dask_s * WORKERS / dask_model - 1, 4),
-            "serial_runs": 2 * SERIAL_RUNS,
-            "process_runs": PROJECTION_RUNS, "process_seconds": round(process_s, 2),
-            "dask_runs": DASK_RUNS, "dask_seconds": round(dask_s, 2),
-            "external_cluster_start_s": round(external["start_s"], 2),
-            "external_seconds": round(external["seconds"], 2),
-            "external_model_ms_per_run": round(1000 * external["model"] / DASK_RUNS, 3),
-            "external_overhead": round(external["seconds"] * WORKERS / external["model"] - 1, 4),
-            "external_background_cores": round(external["background_cores"], 3),
+            "process_model_ms_per_run": round(1000 * process_model / (ROUNDS * PROCESS_RUNS), 3),
+            "dask_model_ms_per_run": round(1000 * dask_model / (ROUNDS * DASK_RUNS), 3),
+            "dask_overhead": round(dask_wall * WORKERS / dask_model - 1, 4),
+            "external_model_ms_per_run": round(1000 * external_model / (ROUNDS * DASK_RUNS), 3),
+            "external_overhead": round(external_wall * WORKERS / external_model - 1, 4),
+            "serial_runs": serial_runs, "process_runs": ROUNDS * PROCESS_RUNS,
+            "dask_runs": ROUNDS * DASK_RUNS, "external_runs": ROUNDS * DASK_RUNS,
+            "external_cluster_start_s": each(lambda r: r["external"]["start_s"], 2),
+            "external_background_cores": round(median_of(
+                lambda r: r["external"]["background_cores"]), 3),
             # CPU of every process of the cluster and the client per run against the serial
             # sweep's: what the cluster costs in CPU, whoever else shares the cores
-            "serial_cpu_ms_per_run": round(serial_cpu_ms, 3),
-            "external_cpu_ms_per_run": round(external["cpu_ms_per_run"], 3),
+            "serial_cpu_ms_per_run": round(1000 * sum(r["serial_cpu"] for r in rounds)
+                                           / serial_runs, 3),
+            "external_cpu_ms_per_run": round(median_of(
+                lambda r: r["external"]["cpu_ms_per_run"]), 3),
             "external_dask_defaults": {
                 "runs_per_s": round(defaults["rps"], 1),
-                "efficiency": efficiency(defaults["rps"]),
+                "efficiency": round(defaults["rps"] / (WORKERS * serial_rps), 3),
                 "model_ms_per_run": round(1000 * defaults["model"] / DASK_RUNS, 3),
                 "overhead": round(defaults["seconds"] * WORKERS / defaults["model"] - 1, 4),
                 "background_cores": round(defaults["background_cores"], 3),
