@@ -7,6 +7,7 @@ read-only attribute of the same name (``model.us_tariff``), which is what Mesa's
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from operator import attrgetter
@@ -82,6 +83,22 @@ GOVERNMENT_COLUMNS = ("posture", "complied", "trust", "pressure", "leverage", "w
                       "tariff", "tariff_average", "curbs")
 
 
+@functools.lru_cache(maxsize=16)
+def _row_layout(names: tuple[str, ...]) -> tuple[Callable[[Any], tuple[Any, ...]],
+                                                 tuple[Reporter, ...], dict[str, int]]:
+    """How a week's row is read for these reporters: one ``attrgetter`` over the attribute
+    paths, the function reporters after them, and each column's place in the row (built
+    once per reporter list: every model of a sweep asks for the same)."""
+    paths = [name for name in names if name in PATHS]
+    calls = [name for name in names if name not in PATHS]
+    getter = attrgetter(*(PATHS[name] for name in paths)) if paths else (lambda _m: ())
+    # attrgetter gives a bare value, not a tuple, for a single path.
+    read_paths = getter if len(paths) != 1 else (lambda m: (getter(m),))
+    order = paths + calls  # a row's order; each column's place in it
+    return read_paths, tuple(REPORTERS[name] for name in calls), {
+        name: order.index(name) for name in names}
+
+
 class WeeklyRecord:
     """The weekly model table: one list per reporter (``model_vars``), as Mesa's
     ``DataCollector`` keeps it, so SolaraViz and the app read it alike.
@@ -98,14 +115,7 @@ class WeeklyRecord:
         self.model_reporters = {name: name for name in names}
         self.steps: list[float] = []
         self.rows: list[tuple[Any, ...]] = []
-        paths = [name for name in self.names if name in PATHS]
-        calls = [name for name in self.names if name not in PATHS]
-        getter = attrgetter(*(PATHS[name] for name in paths)) if paths else (lambda _m: ())
-        # attrgetter gives a bare value, not a tuple, for a single path.
-        self._read_paths = getter if len(paths) != 1 else (lambda m: (getter(m),))
-        self._calls = tuple(REPORTERS[name] for name in calls)
-        order = paths + calls  # a row's order; each column's place in it
-        self._place = {name: order.index(name) for name in self.names}
+        self._read_paths, self._calls, self._place = _row_layout(self.names)
         self._columns: dict[str, list[Any]] = {name: [] for name in self.names}
 
     def collect(self, model: TradeModel) -> None:

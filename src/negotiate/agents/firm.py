@@ -8,6 +8,7 @@ its row, so Mesa's agent API and the classroom seats still see ordinary agents.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -74,8 +75,12 @@ def lobbying_effort(production: np.ndarray, inventory: np.ndarray, inv_cover: np
     return effort
 
 
-def _element_mask(elements: tuple[str, ...] | list[str]) -> np.ndarray:
-    return np.isin(np.array(ELEMENTS), list(elements))
+@functools.lru_cache(maxsize=64)
+def _element_mask(elements: tuple[str, ...]) -> np.ndarray:
+    # Built once per element set (every model asks for the same few): read-only, shared.
+    mask = np.isin(np.array(ELEMENTS), list(elements))
+    mask.flags.writeable = False
+    return mask
 
 
 class FirmPanel:
