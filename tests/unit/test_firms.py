@@ -194,3 +194,50 @@ def test_the_firm_table_shows_the_lobbying_the_week_used():
     demand = model.firms.demand[us]
     from_table = float(last["lobbying"].to_numpy()[us].astype(float) @ demand) / demand.sum()
     assert from_table == pytest.approx(model.firms.lobbying_of(HOMES.index("US")), abs=1e-6)
+
+
+# Lead times by home as in rare-earth-2025: U.S. 6, EU 6, Japan 1, Korea 1, India 3 weeks.
+TRANSIT = (6, 6, 1, 1, 3)
+
+
+def _panel_with_a_japanese_firm() -> tuple[FirmPanel, int]:
+    panel = FirmPanel(40, np.random.default_rng(4), demand_tpy=52.0, buffer_weeks=8.0,
+                      jit_share=0.0, jit_buffer_weeks=3.0, china_share=1.0, heavy_share=0.0,
+                      transit_weeks=TRANSIT)
+    return panel, int(np.flatnonzero(panel.home == HOMES.index("JP"))[0])
+
+
+def _week(panel: FirmPanel, week: int) -> None:
+    panel.step(week, np.random.default_rng(week), controls=False, approval_rate=1.0,
+               defence_factor=1.0, review_weeks=9.0, licence_kind="single",
+               nonchina_capacity=0.0, switch_rate=0.0)
+
+
+def test_a_firm_cast_to_another_home_before_the_first_week_takes_that_home_s_lead_time():
+    panel, firm = _panel_with_a_japanese_firm()
+    steady = panel.demand[firm] * panel.china_share[firm]
+    assert panel.in_transit[firm] == pytest.approx(1 * steady)  # a week at sea from China
+    panel.recast(firm, sector=DEFENCE, home=HOMES.index("US"), heavy=True)
+    assert panel.transit_weeks[firm] == 6
+    assert panel.in_transit[firm] == pytest.approx(6 * steady)  # six weeks at sea, as a U.S. firm
+    for week in range(1, 13):  # steady shipments keep arriving, week after week
+        _week(panel, week)
+        assert panel.received_china[firm] == pytest.approx(steady, rel=0.05), week
+
+
+def test_a_firm_recast_mid_run_gets_what_was_at_sea_then_waits_the_new_lead_time():
+    panel, firm = _panel_with_a_japanese_firm()
+    for week in range(1, 4):
+        _week(panel, week)
+    at_sea = panel.in_transit[firm]
+    panel.recast(firm, sector=DEFENCE, home=HOMES.index("US"), heavy=True)
+    assert panel.in_transit[firm] == at_sea  # nothing at sea is lost or added
+    received = []
+    for week in range(4, 12):
+        _week(panel, week)
+        received.append(panel.received_china[firm])
+    # Week 4 brings what week 3 shipped on the 1-week lead; week 4's shipment, on the new
+    # 6-week lead, is the next to land: in week 10. Nothing comes from China in between.
+    assert received[0] > 0
+    assert received[1:6] == [0.0] * 5
+    assert received[6] > 0

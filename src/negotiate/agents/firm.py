@@ -116,21 +116,13 @@ class FirmPanel:
         self.contains[self.sector == DEFENCE] |= _element_mask(SMCO)
         self._controlled: tuple[str, ...] | None = None
         self.heavy = np.zeros(n, dtype=bool)  # needs a licence under the controlled set
-        # Goods in transit from China: a ring of weekly arrival slots, lead time by home.
-        self.transit_weeks = np.asarray(transit_weeks, dtype=np.int64)[self.home] if n else \
-            np.zeros(0, dtype=np.int64)
-        self._slots = int(self.transit_weeks.max()) + 1 if n else 1
-        self.pipeline = np.zeros((self._slots, n))
-        steady = self.demand * self.china_share
-        for ahead in range(1, self._slots):  # goods already at sea when the run starts
-            self.pipeline[ahead % self._slots] = np.where(self.transit_weeks >= ahead, steady, 0.0)
-        self.in_transit = self.pipeline.sum(axis=0)
-        # Where this week's shipments land, as flat positions in the pipeline, for each
-        # week of the ring (one fancy index a week instead of building it from scratch).
-        self._pipeline_flat = self.pipeline.reshape(-1)
-        firm_index = np.arange(n)
-        self._arrival_index = [((r + self.transit_weeks) % self._slots) * n + firm_index
-                               for r in range(self._slots)]
+        # Goods in transit from China: a ring of weekly arrival slots, lead time by home. The
+        # ring fits every home's lead time, so a firm recast to another home fits it too.
+        self._transit_by_home = np.asarray(transit_weeks, dtype=np.int64)
+        self.transit_weeks = self._transit_by_home[self.home] if n else np.zeros(0, dtype=np.int64)
+        self._slots = int(self._transit_by_home.max()) + 1 if n else 1
+        self._stepped = False
+        self._lay_pipeline()
         self.received_china = np.zeros(n)
         self.received_other = np.zeros(n)
         self.approval_factors = np.asarray(approval_factors, dtype=float)
@@ -183,6 +175,24 @@ class FirmPanel:
         panel.set_controlled(tuple(s.cn_controlled_elements))
         return panel
 
+    def _lay_pipeline(self) -> None:
+        """Goods at sea when the run starts (each firm's steady China shipments over its lead
+        time), and where each week's shipments land in the ring."""
+        n = self.n
+        self.pipeline = np.zeros((self._slots, n))
+        steady = self.demand * self.china_share
+        for ahead in range(1, self._slots):
+            self.pipeline[ahead % self._slots] = np.where(self.transit_weeks >= ahead, steady, 0.0)
+        self.in_transit = self.pipeline.sum(axis=0)
+        self._pipeline_flat = self.pipeline.reshape(-1)
+        self._land_where()
+
+    def _land_where(self) -> None:
+        # Flat positions in the ring for each week of it: one fancy index a week.
+        firm_index = np.arange(self.n)
+        self._arrival_index = [((r + self.transit_weeks) % self._slots) * self.n + firm_index
+                               for r in range(self._slots)]
+
     def set_controlled(self, elements: tuple[str, ...]) -> None:
         """Which firms need a licence: any contained element controlled, Dy/Tb only above the
         threshold (facts §2.4: magnets with Dy+Tb <= 0.1 % often ship without one)."""
@@ -227,6 +237,17 @@ class FirmPanel:
             self.contains[index, _element_mask(SMCO)] = False
         self.heavy = self.heavy.copy()  # earlier snapshots keep the old array
         self.heavy[index] = heavy
+        transit = self._transit_by_home[home]
+        if self.transit_weeks[index] != transit:
+            # The new home's lead time. Cast before the first week (as the classroom casts),
+            # its goods at sea are laid again; later, what is at sea lands when it was due.
+            self.transit_weeks = self.transit_weeks.copy()
+            self.transit_weeks[index] = transit
+            if self._stepped:
+                self._land_where()
+            else:
+                self._lay_pipeline()
+            self._shares_stale = True  # the goods kept at sea follow the lead time
         self._derive()
 
     # ------------------------------------------------------------------ weekly update
@@ -239,6 +260,7 @@ class FirmPanel:
         # ``_refresh_targets``), so the week is as few calls as its arithmetic allows.
         if self.n == 0:
             return
+        self._stepped = True
         self.set_controlled(controlled_elements)
         if controls or self._pending:
             blocked_mask = self._licensing(week, rng, controls, approval_rate, defence_factor,
