@@ -21,14 +21,14 @@ def seed_flag(text: str) -> int:
         raise argparse.ArgumentTypeError(str(err).strip()) from None
 
 
-def _weeks(text: str) -> int:
+def weeks_flag(text: str) -> int:
+    """``--weeks``: the scenario key ``weeks``'s own bound (params.WEEKS)."""
+    from .params import WEEKS, BoundsError, parse_whole
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; allowed: 1 to 1000000") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: 1 to 1000000")
-    return value
+        return parse_whole("", text, WEEKS)
+    except BoundsError as err:
+        raise argparse.ArgumentTypeError(str(err).strip()) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                          "(see 'negotiate scenarios') or a path to a .toml file.")
     run.add_argument("scenario", metavar="SCENARIO")
     run.add_argument("--seed", type=seed_flag, default=0, help="random seed (default 0)")
-    run.add_argument("--weeks", type=_weeks, default=None, help="override the number of weeks")
+    run.add_argument("--weeks", type=weeks_flag, default=None, help="override the number of weeks")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario key, e.g. us.strategy=tft (repeatable)")
     run.add_argument("--out", default=None, metavar="DIR",

@@ -94,6 +94,7 @@ INDEX = Range(0, 1, "index")
 SHARE = Range(0, 1, "share")
 REVIEW_WEEKS = Range(0, 52, "weeks", "licence review time")
 DEAL_WEEKS = Range(1, 156, "weeks", "length of an agreement")
+WEEKS = Range(1, 1_000_000, "weeks", "one step is one week")
 
 
 class BoundsError(ValueError):

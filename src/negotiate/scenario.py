@@ -25,7 +25,7 @@ from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
 from .inputs import check_seed
 from .oserrors import special_file_kind
-from .params import ELEMENTS, LICENCE_KINDS, Choice, Flag, Range, Subset, Text
+from .params import ELEMENTS, LICENCE_KINDS, WEEKS, Choice, Flag, Range, Subset, Text
 from .strategies import STRATEGY_NAMES, canonical_name
 
 SECTIONS: tuple[str, ...] = (
@@ -46,7 +46,7 @@ class TradeScenario(Scenario):
     description: Annotated[str, Text("one paragraph for the app and the classroom briefing")] = ""
     sources: Annotated[tuple[str, ...], Text("sources of the calibrated numbers")] = ()
     mode: Annotated[str, Choice(("trade", "classic"), "classic = iterated prisoner's dilemma")] = "trade"
-    weeks: Annotated[int, Range(1, 1_000_000, "weeks", "one step is one week")] = 52
+    weeks: Annotated[int, WEEKS] = 52
     start_date: Annotated[str, Text("Monday of week 1, YYYY-MM-DD", 10)] = "2025-01-06"
     events: Annotated[tuple[CalendarEvent, ...], Text("dated calendar")] = ()
 

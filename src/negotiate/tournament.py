@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Sequence
 
@@ -30,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import NegotiateError
+from .inputs import SEED
 from .ipd import DEFAULT_PAYOFFS, play
+from .params import BoundsError, Range, parse_number, parse_whole
 from .strategies import CATALOGUE, canonical_name, make_strategy
 
 NOISE_KINDS = ("execution", "perception")
@@ -75,20 +76,18 @@ def parse_strategies(spec: str | Sequence[str]) -> list[str]:
     return names
 
 
-def _number(flag: str, value: object, *, integer: bool, lo: float, hi: float, allowed: str):
+#: Bounds of a tournament's numbers (the seed's is the one every seed has: inputs.SEED).
+NOISE = Range(0.0, MAX_NOISE, "", "chance a move is flipped (execution) or misread (perception)")
+ROUNDS = Range(1, 10_000_000, "rounds", "rounds in each match")
+REPS = Range(1, 100_000, "", "repetitions of each match")
+
+
+def _number(flag: str, value: object, spec: Range, *, whole: bool) -> float | int:
+    """``value`` checked against ``spec`` by the one parser (params), named by its flag."""
     try:
-        if isinstance(value, bool):
-            raise ValueError
-        num = float(value)  # type: ignore[arg-type]
-        if integer:
-            if not num.is_integer():
-                raise ValueError
-            num = int(num)
-    except (TypeError, ValueError):
-        raise TournamentError(f"{flag} must be {allowed}, got {value!r}") from None
-    if math.isnan(num) or not lo <= num <= hi:
-        raise TournamentError(f"{flag} must be {allowed}, got {value!r}")
-    return num
+        return parse_whole(flag, value, spec) if whole else parse_number(flag, value, spec)
+    except BoundsError as err:
+        raise TournamentError(str(err)) from None
 
 
 def tournament(
@@ -114,14 +113,10 @@ def tournament(
     scored strictly more than a *different* opponent), ``matches``.
     """
     names = parse_strategies(strategies)
-    noise = float(_number("--noise", noise, integer=False, lo=0.0, hi=MAX_NOISE,
-                          allowed=f"a number from 0 to {MAX_NOISE:g}"))
-    rounds = int(_number("--rounds", rounds, integer=True, lo=1, hi=10_000_000,
-                         allowed="a whole number from 1 to 10000000"))
-    reps = int(_number("--reps", reps, integer=True, lo=1, hi=100_000,
-                       allowed="a whole number from 1 to 100000"))
-    seed = int(_number("--seed", seed, integer=True, lo=0, hi=2**63 - 1,
-                       allowed="a whole number from 0 upwards"))
+    noise = float(_number("--noise", noise, NOISE, whole=False))
+    rounds = int(_number("--rounds", rounds, ROUNDS, whole=True))
+    reps = int(_number("--reps", reps, REPS, whole=True))
+    seed = int(_number("--seed", seed, SEED, whole=True))
     if noise_kind not in NOISE_KINDS:
         raise TournamentError(
             f"--noise-kind must be one of {', '.join(NOISE_KINDS)}, got {noise_kind!r}"

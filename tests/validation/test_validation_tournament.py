@@ -8,6 +8,7 @@ import functools
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from negotiate import theory
@@ -268,3 +269,13 @@ def test_command_rejects_bad_input_with_one_sentence(argv, flag) -> None:
     msg = str(info.value)
     assert flag in msg and "\n" not in msg
     assert any(word in msg for word in ("allowed", "must be", "needs", "twice", "give"))
+
+
+def test_a_seed_is_read_exactly_or_refused_with_the_one_seed_range() -> None:
+    # 2**62 + 1 has no exact float: read through one, the tournament played seed 2**62.
+    field = {"strategies": "tft,gtft,alld", "noise": 0.1, "rounds": 50, "reps": 2}
+    typed = tournament(seed=str(2**62 + 1), **field)
+    pd.testing.assert_frame_equal(typed, tournament(seed=2**62 + 1, **field))
+    assert not typed.equals(tournament(seed=2**62, **field))
+    with pytest.raises(TournamentError, match="allowed: a whole number from 0 to 9223372036854775807"):
+        tournament(seed=str(2**63), **field)

@@ -10,7 +10,7 @@ import argparse
 import shlex
 from collections.abc import Callable
 
-from ..commands import seed_flag
+from ..commands import seed_flag, weeks_flag
 
 
 def _whole(low: int, what: str) -> Callable[[str], int]:
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="replications per design point (default 1)")
     sw.add_argument("--seed", type=seed_flag, default=0, metavar="ROOT",
                     help="root seed; each run's seed is spawned from it (default 0)")
-    sw.add_argument("--weeks", type=_whole(1, "1 to 1000000"), default=None, metavar="N",
+    sw.add_argument("--weeks", type=weeks_flag, default=None, metavar="N",
                     help="override the scenario's number of weeks")
     sw.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                     help="fix a scenario key for every run (repeatable)")
