@@ -60,8 +60,9 @@ class ProcessBackend:
 
     That import takes the fork server about a second, and the first submit waits for it.
     Rather than idle through it, this process hands the first chunks to the pool from a
-    starter thread and runs chunks itself until the pool is up: a short sweep then costs what
-    a serial one does, and a long one loses no second at its start.
+    starter thread and runs chunks itself until the pool is up: a sweep of a few hundred runs
+    then costs about what a serial one does, and a long one loses no second at its start (the
+    first chunks still wait for the pool, so a sweep of a few runs does not gain).
     """
 
     name = "process"
