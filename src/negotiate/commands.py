@@ -5,30 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from .errors import ScenarioError
+from .inputs import SEED
+from .params import WEEKS, BoundsError, Range, parse_whole
 
 
-def seed_flag(text: str) -> int:
-    """``--seed``: any seed accepted here works everywhere (tables store it as int64)."""
-    from .inputs import parse_seed
-    from .params import BoundsError
+def whole_flag(spec: Range) -> Callable[[str], int]:
+    """An argparse type: a whole number within ``spec``, read by the one parser (exactly, at
+    any size), its refusal one line naming what is allowed."""
+    def parse(text: str) -> int:
+        try:
+            return parse_whole("", text, spec)
+        except BoundsError as err:
+            raise argparse.ArgumentTypeError(str(err).strip()) from None
 
-    try:
-        return parse_seed(text, "")
-    except BoundsError as err:
-        raise argparse.ArgumentTypeError(str(err).strip()) from None
+    return parse
 
 
-def weeks_flag(text: str) -> int:
-    """``--weeks``: the scenario key ``weeks``'s own bound (params.WEEKS)."""
-    from .params import WEEKS, BoundsError, parse_whole
-
-    try:
-        return parse_whole("", text, WEEKS)
-    except BoundsError as err:
-        raise argparse.ArgumentTypeError(str(err).strip()) from None
+#: ``--seed``: any seed accepted here works everywhere (tables store it as int64).
+seed_flag = whole_flag(SEED)
+#: ``--weeks``: the scenario key ``weeks``'s own bound.
+weeks_flag = whole_flag(WEEKS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
