@@ -18,6 +18,14 @@ import numpy as np
 from ..calendar import HOMES, SECTORS
 from ..params import ELEMENTS
 from ..policy import LICENCE_WEEKS
+from .firm_week import (
+    WEEK_ROWS,
+    decide_and_find,
+    file_and_hold,
+    firm_week,
+    licences_due,
+    lobbying_into,
+)
 
 if TYPE_CHECKING:
     from ..model import TradeModel
@@ -29,10 +37,6 @@ SECTOR_WEIGHTS = dict(zip(SECTORS, (0.40, 0.10, 0.08, 0.22, 0.20), strict=True))
 HOME_WEIGHTS = dict(zip(HOMES, (0.35, 0.30, 0.15, 0.10, 0.10), strict=True))
 DEFENCE = SECTORS.index("defence")
 US_HOME = HOMES.index("US")
-# Share of a blocked Chinese order that firms try to buy on the thin non-China spot market.
-SPOT_SCRAMBLE = 0.5
-# Part of the gap to target cover that firms reorder each week.
-RESTOCK = 0.25
 MAX_STOCKPILE_WEEKS = 26.0
 # What a firm's magnets contain (facts §0, §1.2, §2.4). Every firm uses NdFeB (Nd, Pr); a
 # heavy-RE-bearing grade adds Dy and Tb, whose combined content (% by weight) decides under
@@ -43,9 +47,12 @@ LIGHT = ("Nd", "Pr")
 DYTB = ("Dy", "Tb")
 SMCO = ("Sm",)
 DYTB_PCT_RANGE = (1.0, 8.0)
-# ``pending_until`` read as unsigned: -1 (nothing pending) is the largest value, so the
-# minimum is the earliest decision due, and anything from here up means none is.
+# No licence decision falls due before this week (nothing is pending).
 _NONE_DUE = 2 ** 63
+# What the compiled week is given for "no order held back" and "no seat pushes".
+_NO_MASK = np.zeros(0, dtype=bool)
+_NO_EXTRA = np.zeros(0)
+_NO_DRAWS = np.zeros(0)
 #: Columns of the weekly firm table (``negotiate run --out``), in order.
 FIRM_COLUMNS = ("week", "firm", "home", "sector", "buffer_target_weeks", "demand_t",
                 "received_china_t", "received_other_t", "in_transit_t", "cover_weeks",
@@ -54,24 +61,10 @@ FIRM_COLUMNS = ("week", "firm", "home", "sector", "buffer_target_weeks", "demand
 
 def lobbying_effort(production: np.ndarray, inventory: np.ndarray, inv_cover: np.ndarray,
                     extra: np.ndarray | None) -> np.ndarray:
-    """Lobbying effort, 0..1 a firm: lost production, plus half the fear of running out (how
-    far stock is below the buffer target, 0..1), plus a classroom seat's extra push.
-
-    ``inv_cover`` is 1 / (weekly demand x buffer weeks). The one definition, used by the
-    week (U.S. lobbying feeds the government's pressure), the per-firm view and the firm
-    table; it works on its own temporaries in place, as the week's cost at 40 firms is
-    numpy's cost per call.
-    """
-    fear = inventory * inv_cover
-    np.subtract(1.0, fear, out=fear)
-    np.maximum(fear, 0.0, out=fear)
-    np.minimum(fear, 1.0, out=fear)
-    fear *= 0.5
-    effort = 1.0 - production
-    effort += fear
-    if extra is not None:
-        effort += extra
-    np.minimum(effort, 1.0, out=effort)
+    """Each firm's lobbying effort, 0..1 (the rule is :func:`firm_week.lobbying_into`), for
+    the per-firm view and the firm table; ``extra`` is a classroom seat's push, or None."""
+    effort = np.empty(production.shape)
+    lobbying_into(effort, production, inventory, inv_cover, _NO_EXTRA if extra is None else extra)
     return effort
 
 
@@ -128,12 +121,18 @@ class FirmPanel:
         self.approval_factors = np.asarray(approval_factors, dtype=float)
         self.licence_until = np.full(n, -1, dtype=np.int64)
         self.pending_until = np.full(n, -1, dtype=np.int64)
-        self._pending_u = self.pending_until.view(np.uint64)
+        self._due = np.empty(n, dtype=np.int64)  # the licensing steps' working lists
+        self._applicants = np.empty(n, dtype=np.int64)
         self._next_due = _NONE_DUE  # no decision falls due before this week
         self.production = np.ones(n)
         self._lobbying: np.ndarray | None = np.zeros(n)
         self.extra_lobbying = np.zeros(n)
         self.stopped = np.zeros(n, dtype=bool)
+        # The compiled week's working rows (order, to China, held back, shipped, made), its
+        # lobbying efforts and its totals: reused each week, never kept.
+        self._scratch = np.zeros((5, n))
+        self._effort = np.empty(n)
+        self._totals = np.zeros(7)
         self.total_demand = float(self.demand.sum())
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
@@ -184,14 +183,6 @@ class FirmPanel:
         for ahead in range(1, self._slots):
             self.pipeline[ahead % self._slots] = np.where(self.transit_weeks >= ahead, steady, 0.0)
         self.in_transit = self.pipeline.sum(axis=0)
-        self._pipeline_flat = self.pipeline.reshape(-1)
-        self._land_where()
-
-    def _land_where(self) -> None:
-        # Flat positions in the ring for each week of it: one fancy index a week.
-        firm_index = np.arange(self.n)
-        self._arrival_index = [((r + self.transit_weeks) % self._slots) * self.n + firm_index
-                               for r in range(self._slots)]
 
     def set_controlled(self, elements: tuple[str, ...]) -> None:
         """Which firms need a licence: any contained element controlled, Dy/Tb only above the
@@ -243,9 +234,7 @@ class FirmPanel:
             # its goods at sea are laid again; later, what is at sea lands when it was due.
             self.transit_weeks = self.transit_weeks.copy()
             self.transit_weeks[index] = transit
-            if self._stepped:
-                self._land_where()
-            else:
+            if not self._stepped:
                 self._lay_pipeline()
             self._shares_stale = True  # the goods kept at sea follow the lead time
         self._derive()
@@ -255,9 +244,8 @@ class FirmPanel:
              defence_factor: float, review_weeks: float, licence_kind: str,
              nonchina_capacity: float, switch_rate: float,
              controlled_elements: tuple[str, ...] = ()) -> None:
-        # At 40 firms numpy's cost per call, not per element, is the week's cost: each
-        # temporary is worked on in place and per-firm constants are cached (``_derive``,
-        # ``_refresh_targets``), so the week is as few calls as its arithmetic allows.
+        # The week's arithmetic is one compiled pass (``firm_week``); here it is only
+        # sequenced, and the arrays it makes are kept (new each week: see ``snapshot``).
         if self.n == 0:
             return
         self._stepped = True
@@ -268,84 +256,40 @@ class FirmPanel:
         else:
             blocked_mask = None  # no licensing this week: every order to China ships
             self.approved = self.denied = self.applied = 0
-        demand = self.demand
         if self._targets_stale:
             self._refresh_targets()
         elif self._shares_stale:
             self._refresh_order_target()
-        # Order on the inventory position (stock plus goods at sea) against the target cover
-        # plus the goods a firm's lead time keeps at sea, so lead times do not make firms
-        # reorder what is already on its way.
-        order = self._order_target - (self.inventory + self.in_transit)
-        np.maximum(order, 0.0, out=order)
-        order *= RESTOCK
-        np.add(demand, order, out=order)
-        to_china = order * self.china_share
-        request = order - to_china
-        if blocked_mask is None:
-            blocked = None
-            blocked_total = 0.0
-        else:
-            blocked = to_china * blocked_mask  # the orders China holds back (0 elsewhere)
-            request += blocked * SPOT_SCRAMBLE
-            blocked_total = float(np.add.reduce(blocked))
-        total_request = float(np.add.reduce(request))
-        if total_request <= nonchina_capacity:
-            # The usual case: every non-China request is filled, and China (elastic, >200
-            # kt/yr of magnets) ships the rest of every permitted order.
-            got_nonchina = request
-            shipped = to_china if blocked is None else to_china - blocked
-        else:
-            got_nonchina = request * (nonchina_capacity / total_request)
-            shipped = order - got_nonchina
-            np.maximum(shipped, 0.0, out=shipped)
-            if blocked_mask is not None:
-                np.copyto(shipped, 0.0, where=blocked_mask)
-        # China's shipments join the pipeline; this week's slot arrives (lead 0 at once).
-        slot = week % self._slots
-        self._pipeline_flat[self._arrival_index[slot]] += shipped
-        row = self.pipeline[slot]
-        arrived = row.copy()
-        row.fill(0.0)
-        # New arrays, not updates in place: the weekly firm table keeps last week's.
-        self.in_transit = self.in_transit + shipped - arrived
-        self.received_china = arrived
-        self.received_other = got_nonchina
-        available = self.inventory + arrived + got_nonchina
-        production = available * self._inv_demand
-        np.minimum(1.0, production, out=production)
-        made = production * demand
-        self.inventory = available - made
-        stopped = production < 0.5
-        self.new_stoppages = int(np.count_nonzero(stopped > self.stopped))  # newly stopped
+        made = np.empty((len(WEEK_ROWS), self.n))
+        stopped = np.empty(self.n, dtype=bool)
+        totals = self._totals
+        firm_week(week % self._slots, self.demand, self._inv_demand, self._inv_cover,
+                  self._order_target, self._half_target, self.china_share, self.transit_weeks,
+                  self.inventory, self.in_transit, self.stopped,
+                  _NO_MASK if blocked_mask is None else blocked_mask,
+                  self.extra_lobbying if self._any_extra else _NO_EXTRA, self.pipeline,
+                  nonchina_capacity, switch_rate, made, stopped, self._scratch, self._effort,
+                  totals)
+        (self.inventory, self.production, self.in_transit, self.received_china,
+         self.received_other, shares) = made
         self.stopped = stopped
-        self.production = production
-
-        if switch_rate > 0.0:
-            short = production < 1.0
-            short |= self.inventory < self._half_target
-            if np.logical_or.reduce(short):
-                self.china_share = np.where(short, self.china_share * (1.0 - switch_rate),
-                                            self.china_share)
-                self.us_dependency = float(self.china_share @ self._us_heavy_weight)
-                self._shares_stale = True  # the goods to keep at sea follow the share
-
-        total_made = float(np.add.reduce(made))
+        total_request, self.blocked, self.supply_china, self.delivered_china, total_made, \
+            new_stoppages, switched = totals.tolist()
+        self.new_stoppages = int(new_stoppages)
+        if switched:
+            self.china_share = shares
+            self.us_dependency = float(shares @ self._us_heavy_weight)
+            self._shares_stale = True  # the goods to keep at sea follow the share
         self.supply_nonchina = min(total_request, nonchina_capacity)
-        self.supply_china = float(np.add.reduce(shipped))
-        self.delivered_china = float(np.add.reduce(arrived))
-        self.blocked = blocked_total
         self.ordered_nonchina = total_request
         # Aggregates the governments read every week (only the U.S. ones are needed weekly).
-        self._made = made
+        self._made = self._scratch[4]
         self._home_shortage = None
-        self.us_shortage = (max(0.0, 1.0 - float(made @ self._us_quantity_weight))
+        self.us_shortage = (max(0.0, 1.0 - float(self._made @ self._us_quantity_weight))
                             if self._has_home[US_HOME] else 0.0)
         self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
-        effort = lobbying_effort(production, self.inventory, self._inv_cover,
-                                 self.extra_lobbying if self._any_extra else None)
-        self.us_lobbying = float(effort @ self._us_weight)
+        self.us_lobbying = float(self._effort @ self._us_weight)
 
     def _refresh_targets(self) -> None:
         """Targets that change only with a seat's levers (stockpile, lobbying, shares)."""
@@ -383,37 +327,22 @@ class FirmPanel:
                    licence_kind: str) -> np.ndarray | None:
         """Decide due applications, file new ones; return which firms China holds back
         this week (None when it holds back none)."""
-        pending = self.pending_until
-        # As unsigned, -1 (nothing pending) is huge: one comparison finds 0 <= p <= week.
-        due = (self._pending_u <= week).nonzero()[0] if week >= self._next_due else None
-        if due is not None and due.size:
-            rate = self._approval_rates(approval_rate, defence_factor)[due]
-            ok = rng.random(due.size) < rate
-            self.licence_until[due[ok]] = week + LICENCE_WEEKS[licence_kind]
-            pending[due] = -1
-            self.approved = int(np.count_nonzero(ok))
-            self.denied = int(due.size) - self.approved
-        else:
-            self.approved = self.denied = 0
-        self.applied = 0
-        if controls:
-            # Apply when unlicensed, or when the licence runs out before a new one could come.
-            apply = self.licence_until < week + review_weeks
-            apply &= self.heavy
-            apply &= pending < 0
-            apply_now = apply.nonzero()[0]
-            self.applied = int(apply_now.size)
-            if apply_now.size:
-                jitter = rng.uniform(0.7, 1.3, size=apply_now.size)  # bureaucracy varies by province
-                pending[apply_now] = week + np.maximum(1, np.rint(review_weeks * jitter)).astype(np.int64)
-        earliest = int(self._pending_u.min())
-        self._next_due = earliest
-        self._pending = earliest < _NONE_DUE
-        if not controls:
-            return None
-        held = self.licence_until < week
-        held &= self.heavy
-        return held
+        due = self._due
+        count = licences_due(self.pending_until, week, due) if week >= self._next_due else 0
+        draws = rng.random(count) if count else _NO_DRAWS
+        approved, applying = decide_and_find(
+            due, count, draws, self._approval_rates(approval_rate, defence_factor),
+            self.licence_until, self.pending_until, week + LICENCE_WEEKS[licence_kind], controls,
+            week + review_weeks, self.heavy, self._applicants)
+        self.approved, self.denied, self.applied = approved, count - approved, applying
+        # Bureaucracy varies by province.
+        jitter = rng.uniform(0.7, 1.3, size=applying) if applying else _NO_DRAWS
+        held = np.empty(self.n, dtype=bool) if controls else _NO_MASK
+        earliest = file_and_hold(self._applicants, applying, jitter, review_weeks, week,
+                                 self.pending_until, self.licence_until, self.heavy, held)
+        self._pending = earliest >= 0
+        self._next_due = earliest if self._pending else _NONE_DUE
+        return held if controls else None
 
     def _approval_rates(self, approval_rate: float, defence_factor: float) -> np.ndarray:
         """Each firm's chance that an application is approved: China may treat homes

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..agents import firm_week
 from ..runner import run
 from ..scenario import FIELDS, TradeScenario, build_scenario, load_scenario, validate
 from .rows import RowBuffer, failed_row, flatten_summary, summary_schema, table_bytes
@@ -116,6 +117,11 @@ def run_chunk(task: ChunkTask) -> ChunkOutput:
     timeseries = {name: table_bytes(pa.concat_tables(tables, promote_options="permissive"))
                   for name, tables in weekly.items() if tables}
     return ChunkOutput(task.start, task.stop, failed, rows.to_parquet(), timeseries, model_seconds)
+
+
+# A process pool's fork server imports this module first: the firms' compiled week is loaded
+# there once, and every child forked from it starts with it in memory.
+firm_week.load()
 
 
 def _version() -> str:
