@@ -37,6 +37,8 @@ test: $(STAMP) chromium
 	@# The suite starts hundreds of Python processes (CLI, servers, workers); bytecode written
 	@# once spares each of them compiling the project again (PYTHONDONTWRITEBYTECODE may be set).
 	$(PY) -m compileall -q -j 0 src app tests > /dev/null
+	@# Likewise the firms' compiled week: numba's cache is written once, before the workers start.
+	$(PY) -c "from negotiate.agents import firm_week; firm_week.load()"
 	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)

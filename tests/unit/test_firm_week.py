@@ -99,3 +99,22 @@ def test_licences_due_decided_filed_and_held_worked_by_hand():
     assert pending.tolist() == [8, -1, 5, -1]
     assert held.tolist() == [True, False, False, False]
     assert earliest == 5
+
+
+def test_every_scenario_plays_on_one_compilation_of_each_kernel():
+    # numba compiles a kernel again for each new set of argument types, which costs seconds
+    # in every process; the panel passes one set whatever the scenario or seat does.
+    import negotiate
+    from negotiate.agents import firm_week as kernels
+    from negotiate.moves import FirmAction
+
+    kernels.load()
+    for name in ("rare-earth-2025", "rare-earth-2025-replay", "classroom-short"):
+        negotiate.run(name, seed=1, weeks=30)
+    model = negotiate.TradeModel(negotiate.load_scenario("classroom-short", {"firms.count": 3,
+                                                                             "supply.nonchina_tpy": 0}))
+    model.submit_firm_action(0, FirmAction(stockpile_weeks=2, lobby=1, apply_licence=True))
+    model.play_to_end()
+    for kernel in (kernels.firm_week, kernels.licences_due, kernels.decide_and_find,
+                   kernels.file_and_hold, kernels.lobbying_into):
+        assert len(kernel.signatures) == 1, kernel

@@ -260,18 +260,19 @@ class FirmPanel:
             self._refresh_targets()
         elif self._shares_stale:
             self._refresh_order_target()
-        made = np.empty((len(WEEK_ROWS), self.n))
+        rows = np.empty((len(WEEK_ROWS), self.n))
         stopped = np.empty(self.n, dtype=bool)
         totals = self._totals
+        # Scalars go in as floats: numba compiles a kernel once for each set of argument types.
         firm_week(week % self._slots, self.demand, self._inv_demand, self._inv_cover,
                   self._order_target, self._half_target, self.china_share, self.transit_weeks,
                   self.inventory, self.in_transit, self.stopped,
                   _NO_MASK if blocked_mask is None else blocked_mask,
                   self.extra_lobbying if self._any_extra else _NO_EXTRA, self.pipeline,
-                  nonchina_capacity, switch_rate, made, stopped, self._scratch, self._effort,
-                  totals)
+                  float(nonchina_capacity), float(switch_rate), rows, stopped, self._scratch,
+                  self._effort, totals)
         (self.inventory, self.production, self.in_transit, self.received_china,
-         self.received_other, shares) = made
+         self.received_other, shares) = rows
         self.stopped = stopped
         total_request, self.blocked, self.supply_china, self.delivered_china, total_made, \
             new_stoppages, switched = totals.tolist()
@@ -333,12 +334,12 @@ class FirmPanel:
         approved, applying = decide_and_find(
             due, count, draws, self._approval_rates(approval_rate, defence_factor),
             self.licence_until, self.pending_until, week + LICENCE_WEEKS[licence_kind], controls,
-            week + review_weeks, self.heavy, self._applicants)
+            float(week + review_weeks), self.heavy, self._applicants)
         self.approved, self.denied, self.applied = approved, count - approved, applying
         # Bureaucracy varies by province.
         jitter = rng.uniform(0.7, 1.3, size=applying) if applying else _NO_DRAWS
         held = np.empty(self.n, dtype=bool) if controls else _NO_MASK
-        earliest = file_and_hold(self._applicants, applying, jitter, review_weeks, week,
+        earliest = file_and_hold(self._applicants, applying, jitter, float(review_weeks), week,
                                  self.pending_until, self.licence_until, self.heavy, held)
         self._pending = earliest >= 0
         self._next_due = earliest if self._pending else _NONE_DUE
