@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from negotiate.agents.firm_week import (
+    REVIEW_JITTER,
     TOTALS,
     WEEK_ROWS,
     decide_and_find,
-    file_and_hold,
+    earliest_due,
+    file_applications,
     firm_week,
     licences_due,
     pairwise_total,
@@ -29,25 +31,28 @@ def test_totals_are_numpy_s_sum_bit_for_bit():
         assert got == expected and np.signbit(got) == np.signbit(expected), n
 
 
-def _two_firms(capacity: float, blocked: list[bool] | None):
+def _two_firms(capacity: float, held: list[bool] | None):
     """Firm 0 (demand 1 t, half from China, no lead time, low stock); firm 1 (demand 2 t,
-    all from China, one week at sea, 1 t landing now)."""
+    all from China, one week at sea, 1 t landing now). ``held``: firms China holds back
+    (needing a licence, none in force), or None for no controls."""
     pipeline = np.zeros((2, 2))
     pipeline[0, 1] = 1.0
     week = np.full((len(WEEK_ROWS), 2), np.nan)
     stopped_now = np.zeros(2, dtype=bool)
     effort, totals = np.full(2, np.nan), np.full(len(TOTALS), np.nan)
-    firm_week(0, np.array([1.0, 2.0]), np.array([1.0, 0.5]), np.array([0.25, 0.125]),
-              np.array([4.0, 9.0]), np.array([2.0, 4.0]), np.array([0.5, 1.0]),
-              np.array([0, 1]), np.array([2.0, 8.0]), np.array([0.0, 1.0]),
-              np.array([False, False]),
-              np.zeros(0, dtype=bool) if blocked is None else np.array(blocked), np.zeros(0),
-              pipeline, capacity, 0.0, week, stopped_now, np.zeros((5, 2)), effort, totals)
+    # Rows of TERMS: demand, 1 / demand, 1 / (demand x 4 weeks' buffer), target cover, half
+    # of it. Firm 1 also keeps a week's shipments at sea: it orders up to 7 + 2 x 1 x 1 = 9 t.
+    terms = np.array([[1.0, 2.0], [1.0, 0.5], [0.25, 0.125], [4.0, 7.0], [2.0, 3.5]])
+    heavy = np.array(held if held is not None else [False, False])
+    firm_week(10, 0, held is not None, terms, np.array([0.5, 1.0]), np.array([0, 1]),
+              np.array([2.0, 8.0]), np.array([0.0, 1.0]), np.array([False, False]),
+              np.array([-1, 9]), heavy, np.array([-1, 12]), np.zeros(0), pipeline, capacity, 0.0,
+              week, stopped_now, np.zeros((5, 2)), effort, totals)
     return dict(zip(WEEK_ROWS, week, strict=True)), pipeline, effort, dict(zip(TOTALS, totals, strict=True))
 
 
 def test_a_week_with_room_on_the_non_china_market_worked_by_hand():
-    rows, pipeline, effort, totals = _two_firms(capacity=100.0, blocked=None)
+    rows, pipeline, effort, totals = _two_firms(capacity=100.0, held=None)
     # Firm 0 orders demand plus a quarter of its gap to target: 1 + 0.25 * (4 - 2) = 1.5,
     # half of it (0.75) from China, landing at once; firm 1 needs only its demand, 2 t,
     # all from China, a week at sea, while last week's 1 t lands.
@@ -61,12 +66,13 @@ def test_a_week_with_room_on_the_non_china_market_worked_by_hand():
     assert effort == pytest.approx([0.5 * (1 - 2.5 / 4), 0.5 * (1 - 7.0 / 8)])
     assert totals == pytest.approx({"total_request": 0.75, "blocked": 0.0, "shipped": 2.75,
                                     "arrived": 1.75, "made": 3.0, "new_stoppages": 0,
-                                    "switched": 0})
+                                    "switched": 0, "earliest_due": 12})
 
 
 def test_a_week_with_a_held_order_and_a_short_non_china_market_worked_by_hand():
-    rows, pipeline, _, totals = _two_firms(capacity=0.5, blocked=[False, True])
-    # China holds firm 1's 2 t; it asks the spot market for half of it. Requests 0.75 + 1.0
+    rows, pipeline, _, totals = _two_firms(capacity=0.5, held=[False, True])
+    # Firm 1 needs a licence and its last ran out in week 9: China holds its 2 t in week 10,
+    # and it asks the spot market for half of it. Requests 0.75 + 1.0
     # meet 0.5 t of capacity, so each gets 2/7 of its request; China ships firm 0 the rest
     # of its order, and firm 1 nothing.
     assert rows["received_other"] == pytest.approx([0.75 * 2 / 7, 1.0 * 2 / 7])
@@ -92,13 +98,20 @@ def test_licences_due_decided_filed_and_held_worked_by_hand():
     assert (approved, applying) == (1, 1)
     assert licence_until.tolist() == [-1, 29, 10, -1]
     assert applicants[:1].tolist() == [0]
-    held = np.empty(4, dtype=bool)
-    earliest = file_and_hold(applicants, 1, np.array([1.3]), 4.0, 3, pending, licence_until,
-                             heavy, held)
-    # Review 4 weeks stretched by 1.3 is 5.2, decided in week 3 + 5; only firm 0 is held.
+    # Review 4 weeks stretched by 0.7 + 0.6 x 0.75 = 1.15 is 4.6, decided in week 3 + 5.
+    file_applications(applicants, 1, np.array([0.75]), 4.0, 3, pending)
     assert pending.tolist() == [8, -1, 5, -1]
-    assert held.tolist() == [True, False, False, False]
-    assert earliest == 5
+    assert earliest_due(pending) == 5
+    assert earliest_due(np.array([-1, -1])) == -1
+
+
+def test_review_jitter_is_numpy_s_uniform_draw_exactly():
+    draws = np.random.default_rng(3).random(1000)
+    expected = np.random.default_rng(3).uniform(*REVIEW_JITTER, size=1000)
+    for review in (1.0, 2.5, 4.0, 7.3):
+        pending = np.full(1000, -1, dtype=np.int64)
+        file_applications(np.arange(1000), 1000, draws, review, 0, pending)
+        assert pending.tolist() == np.maximum(1, np.rint(review * expected)).astype(int).tolist()
 
 
 def test_every_scenario_plays_on_one_compilation_of_each_kernel():
@@ -116,5 +129,5 @@ def test_every_scenario_plays_on_one_compilation_of_each_kernel():
     model.submit_firm_action(0, FirmAction(stockpile_weeks=2, lobby=1, apply_licence=True))
     model.play_to_end()
     for kernel in (kernels.firm_week, kernels.licences_due, kernels.decide_and_find,
-                   kernels.file_and_hold, kernels.lobbying_into):
+                   kernels.file_applications, kernels.lobbying_into):
         assert len(kernel.signatures) == 1, kernel

@@ -19,9 +19,10 @@ from ..calendar import HOMES, SECTORS
 from ..params import ELEMENTS
 from ..policy import LICENCE_WEEKS
 from .firm_week import (
+    TOTALS,
     WEEK_ROWS,
     decide_and_find,
-    file_and_hold,
+    file_applications,
     firm_week,
     licences_due,
     lobbying_into,
@@ -49,8 +50,7 @@ SMCO = ("Sm",)
 DYTB_PCT_RANGE = (1.0, 8.0)
 # No licence decision falls due before this week (nothing is pending).
 _NONE_DUE = 2 ** 63
-# What the compiled week is given for "no order held back" and "no seat pushes".
-_NO_MASK = np.zeros(0, dtype=bool)
+# What the compiled steps are given for "no seat pushes" and "nothing drawn".
 _NO_EXTRA = np.zeros(0)
 _NO_DRAWS = np.zeros(0)
 #: Columns of the weekly firm table (``negotiate run --out``), in order.
@@ -132,7 +132,7 @@ class FirmPanel:
         # lobbying efforts and its totals: reused each week, never kept.
         self._scratch = np.zeros((5, n))
         self._effort = np.empty(n)
-        self._totals = np.zeros(7)
+        self._totals = np.zeros(len(TOTALS))
         self.total_demand = float(self.demand.sum())
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
@@ -144,8 +144,7 @@ class FirmPanel:
         self._flow = 1.0
         self.us_shortage = 0.0
         self.us_lobbying = 0.0
-        self._targets_stale = True  # a seat moved a lever (stockpile, lobbying, shares)
-        self._shares_stale = True  # the shares bought from China moved
+        self._targets_stale = True  # a seat moved a lever (stockpile, lobbying)
         self._any_extra = False
         self._any_stockpile = False
         # Weekly totals the market and governments read.
@@ -236,7 +235,6 @@ class FirmPanel:
             self.transit_weeks[index] = transit
             if not self._stepped:
                 self._lay_pipeline()
-            self._shares_stale = True  # the goods kept at sea follow the lead time
         self._derive()
 
     # ------------------------------------------------------------------ weekly update
@@ -251,23 +249,19 @@ class FirmPanel:
         self._stepped = True
         self.set_controlled(controlled_elements)
         if controls or self._pending:
-            blocked_mask = self._licensing(week, rng, controls, approval_rate, defence_factor,
-                                           review_weeks, licence_kind)
+            self._licensing(week, rng, controls, approval_rate, defence_factor, review_weeks,
+                            licence_kind)
         else:
-            blocked_mask = None  # no licensing this week: every order to China ships
             self.approved = self.denied = self.applied = 0
         if self._targets_stale:
             self._refresh_targets()
-        elif self._shares_stale:
-            self._refresh_order_target()
         rows = np.empty((len(WEEK_ROWS), self.n))
         stopped = np.empty(self.n, dtype=bool)
         totals = self._totals
         # Scalars go in as floats: numba compiles a kernel once for each set of argument types.
-        firm_week(week % self._slots, self.demand, self._inv_demand, self._inv_cover,
-                  self._order_target, self._half_target, self.china_share, self.transit_weeks,
-                  self.inventory, self.in_transit, self.stopped,
-                  _NO_MASK if blocked_mask is None else blocked_mask,
+        firm_week(week, week % self._slots, controls, self._terms, self.china_share,
+                  self.transit_weeks, self.inventory, self.in_transit, self.stopped,
+                  self.licence_until, self.heavy, self.pending_until,
                   self.extra_lobbying if self._any_extra else _NO_EXTRA, self.pipeline,
                   float(nonchina_capacity), float(switch_rate), rows, stopped, self._scratch,
                   self._effort, totals)
@@ -275,12 +269,13 @@ class FirmPanel:
          self.received_other, shares) = rows
         self.stopped = stopped
         total_request, self.blocked, self.supply_china, self.delivered_china, total_made, \
-            new_stoppages, switched = totals.tolist()
+            new_stoppages, switched, earliest = totals.tolist()
         self.new_stoppages = int(new_stoppages)
+        self._pending = earliest >= 0
+        self._next_due = int(earliest) if self._pending else _NONE_DUE
         if switched:
             self.china_share = shares
             self.us_dependency = float(shares @ self._us_heavy_weight)
-            self._shares_stale = True  # the goods to keep at sea follow the share
         self.supply_nonchina = min(total_request, nonchina_capacity)
         self.ordered_nonchina = total_request
         # Aggregates the governments read every week (only the U.S. ones are needed weekly).
@@ -294,17 +289,12 @@ class FirmPanel:
 
     def _refresh_targets(self) -> None:
         """Targets that change only with a seat's levers (stockpile, lobbying, shares)."""
-        self._target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
-        self._half_target = 0.5 * self._target
+        target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
         self._any_extra = bool(self.extra_lobbying.any())
         self._any_stockpile = bool(self.stockpile_weeks.any())
         self._targets_stale = False
-        self._refresh_order_target()
-
-    def _refresh_order_target(self) -> None:
-        # Target cover plus the goods a firm's lead time keeps at sea (at its China share).
-        self._order_target = self._target + self.demand * self.china_share * self.transit_weeks
-        self._shares_stale = False
+        self._terms = np.stack((self.demand, self._inv_demand, self._inv_cover, target,
+                                0.5 * target))  # rows: firm_week.TERMS
 
     @property
     def home_shortage(self) -> np.ndarray:
@@ -325,9 +315,8 @@ class FirmPanel:
 
     def _licensing(self, week: int, rng: np.random.Generator, controls: bool,
                    approval_rate: float, defence_factor: float, review_weeks: float,
-                   licence_kind: str) -> np.ndarray | None:
-        """Decide due applications, file new ones; return which firms China holds back
-        this week (None when it holds back none)."""
+                   licence_kind: str) -> None:
+        """Decide the applications due, and file new ones under controls."""
         due = self._due
         count = licences_due(self.pending_until, week, due) if week >= self._next_due else 0
         draws = rng.random(count) if count else _NO_DRAWS
@@ -336,14 +325,9 @@ class FirmPanel:
             self.licence_until, self.pending_until, week + LICENCE_WEEKS[licence_kind], controls,
             float(week + review_weeks), self.heavy, self._applicants)
         self.approved, self.denied, self.applied = approved, count - approved, applying
-        # Bureaucracy varies by province.
-        jitter = rng.uniform(0.7, 1.3, size=applying) if applying else _NO_DRAWS
-        held = np.empty(self.n, dtype=bool) if controls else _NO_MASK
-        earliest = file_and_hold(self._applicants, applying, jitter, float(review_weeks), week,
-                                 self.pending_until, self.licence_until, self.heavy, held)
-        self._pending = earliest >= 0
-        self._next_due = earliest if self._pending else _NONE_DUE
-        return held if controls else None
+        if applying:
+            file_applications(self._applicants, applying, rng.random(applying),
+                              float(review_weeks), week, self.pending_until)
 
     def _approval_rates(self, approval_rate: float, defence_factor: float) -> np.ndarray:
         """Each firm's chance that an application is approved: China may treat homes
@@ -507,7 +491,6 @@ class Firm(mesa.Agent):
         p = self._panel
         p.china_share = p.china_share.copy()
         p.china_share[self.index] = float(np.clip(p.china_share[self.index] * (1 - share_moved), 0, 1))
-        p._targets_stale = True
 
     def lobby(self, effort: float) -> None:
         p = self._panel

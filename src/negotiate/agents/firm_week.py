@@ -26,8 +26,14 @@ _PAIRWISE_BLOCK = 128
 #: Rows of the block of arrays one week makes (new each week: the firm table keeps them).
 WEEK_ROWS = ("inventory", "production", "in_transit", "received_china", "received_other",
              "china_share")
-#: The week's totals, in the order :func:`firm_week` writes them.
-TOTALS = ("total_request", "blocked", "shipped", "arrived", "made", "new_stoppages", "switched")
+#: Per-firm terms the week reads, rows of one array (they change only with a seat's levers).
+TERMS = ("demand", "inv_demand", "inv_cover", "target", "half_target")
+#: The week's totals, in the order :func:`firm_week` writes them (``earliest_due``: the first
+#: week a licence decision falls due, -1 for none pending).
+TOTALS = ("total_request", "blocked", "shipped", "arrived", "made", "new_stoppages", "switched",
+          "earliest_due")
+# How far one province's review time may stretch or shrink the usual one.
+REVIEW_JITTER = (0.7, 1.3)
 
 
 @njit(cache=True)
@@ -130,32 +136,38 @@ def lobbying_into(out: np.ndarray, production: np.ndarray, inventory: np.ndarray
 
 
 @njit(cache=True)
-def firm_week(slot: int, demand: np.ndarray, inv_demand: np.ndarray, inv_cover: np.ndarray,
-              order_target: np.ndarray, half_target: np.ndarray, china_share: np.ndarray,
-              transit_weeks: np.ndarray, inventory: np.ndarray, in_transit: np.ndarray,
-              stopped: np.ndarray, blocked_mask: np.ndarray, extra: np.ndarray,
+def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
+              china_share: np.ndarray, transit_weeks: np.ndarray, inventory: np.ndarray,
+              in_transit: np.ndarray, stopped: np.ndarray, licence_until: np.ndarray,
+              heavy: np.ndarray, pending_until: np.ndarray, extra: np.ndarray,
               pipeline: np.ndarray, capacity: float, switch_rate: float, week: np.ndarray,
               stopped_now: np.ndarray, scratch: np.ndarray, effort: np.ndarray,
               totals: np.ndarray) -> None:  # pragma: no cover - compiled
-    """One week of every firm (docs/ODD.md §7, "Firms"). Reads last week's state, writes
-    this week's into ``week`` (rows :data:`WEEK_ROWS`; its last row takes the China shares
-    after switching, when any firm switched), ``stopped_now``, ``effort`` (lobbying) and
-    ``totals`` (:data:`TOTALS`); ``pipeline`` (goods at sea, a ring of weekly slots) is
-    updated in place. ``blocked_mask`` is empty when China holds back no order this week.
+    """One week of every firm (docs/ODD.md §7, "Firms"). Reads last week's state and the
+    per-firm ``terms`` (rows :data:`TERMS`), writes this week's state into ``week`` (rows
+    :data:`WEEK_ROWS`; its last row takes the China shares after switching, when any firm
+    switched), ``stopped_now``, ``effort`` (lobbying) and ``totals`` (:data:`TOTALS`);
+    ``pipeline`` (goods at sea, a ring of weekly slots) is updated in place.
 
-    Firms order on their inventory position (stock plus goods at sea) against the target
-    cover plus what their lead time keeps at sea, so lead times do not make them reorder
-    what is already on its way. The non-China market fills every request when it can, else
-    a share of each; China ships the rest of every permitted order.
+    Under ``controls`` China holds back the orders of firms that need a licence and have
+    none in force this week (``week_no``). Firms order on their inventory position (stock
+    plus goods at sea) against the target cover plus what their lead time keeps at sea, so
+    lead times do not make them reorder what is already on its way. The non-China market
+    fills every request when it can, else a share of each; China ships the rest of every
+    permitted order.
     """
+    demand, inv_demand, inv_cover = terms[0], terms[1], terms[2]
+    target, half_target = terms[3], terms[4]
     n = demand.size
     slots = pipeline.shape[0]
     inventory_now, production, transit_now = week[0], week[1], week[2]
     arrived, got_other, new_share = week[3], week[4], week[5]
     order, to_china, blocked, shipped, made = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
-    any_blocked = blocked_mask.size > 0
+    any_blocked = controls
     for i in range(n):
-        want = order_target[i] - (inventory[i] + in_transit[i])
+        # Target cover plus the goods its lead time keeps at sea at its China share.
+        order_target = target[i] + demand[i] * china_share[i] * transit_weeks[i]
+        want = order_target - (inventory[i] + in_transit[i])
         want = max(want, 0.0)
         want *= RESTOCK
         want = demand[i] + want
@@ -164,7 +176,7 @@ def firm_week(slot: int, demand: np.ndarray, inv_demand: np.ndarray, inv_cover: 
         to_china[i] = china
         request = want - china
         if any_blocked:
-            held = china * blocked_mask[i]
+            held = china * (licence_until[i] < week_no and heavy[i])
             blocked[i] = held
             request += held * SPOT_SCRAMBLE
         got_other[i] = request
@@ -179,7 +191,7 @@ def firm_week(slot: int, demand: np.ndarray, inv_demand: np.ndarray, inv_cover: 
             got_other[i] = got_other[i] * scale
             ship = order[i] - got_other[i]
             ship = max(ship, 0.0)
-            if any_blocked and blocked_mask[i]:
+            if any_blocked and licence_until[i] < week_no and heavy[i]:
                 ship = 0.0
             shipped[i] = ship
     # China's shipments join the pipeline; this week's slot arrives (lead 0 at once).
@@ -220,6 +232,7 @@ def firm_week(slot: int, demand: np.ndarray, inv_demand: np.ndarray, inv_cover: 
     totals[4] = pairwise_total(made)
     totals[5] = new_stoppages
     totals[6] = 1.0 if switched else 0.0
+    totals[7] = earliest_due(pending_until)
 
 
 # ------------------------------------------------------------------ licences (ODD §7)
@@ -262,18 +275,21 @@ def decide_and_find(due: np.ndarray, count: int, draws: np.ndarray, approval: np
 
 
 @njit(cache=True)
-def file_and_hold(applicants: np.ndarray, count: int, jitter: np.ndarray, review_weeks: float,
-                  week: int, pending_until: np.ndarray, licence_until: np.ndarray,
-                  heavy: np.ndarray, held: np.ndarray) -> int:  # pragma: no cover - compiled
-    """File the ``count`` applications (each decided after the review time, stretched by its
-    province's ``jitter``, at least a week), mark in ``held`` the firms China holds back this
-    week (needing a licence, without one in force; ``held`` may be empty), and return the
-    earliest week a decision falls due (-1: none pending)."""
+def file_applications(applicants: np.ndarray, count: int, draws: np.ndarray,
+                      review_weeks: float, week: int, pending_until: np.ndarray) -> None:
+    # pragma: no cover - compiled
+    """File the ``count`` applications: each is decided after the review time, stretched by
+    its province (bureaucracy varies; ``draws`` are uniform in [0, 1)), at least a week on."""
+    low, high = REVIEW_JITTER
     for k in range(count):
-        wait = np.rint(review_weeks * jitter[k])
+        jitter = low + (high - low) * draws[k]  # numpy's Generator.uniform(low, high), exactly
+        wait = np.rint(review_weeks * jitter)
         pending_until[applicants[k]] = week + np.int64(max(1.0, wait))
-    for i in range(held.size):
-        held[i] = licence_until[i] < week and heavy[i]
+
+
+@njit(cache=True)
+def earliest_due(pending_until: np.ndarray) -> int:  # pragma: no cover - compiled
+    """The first week a pending application is decided (-1: none pending)."""
     earliest = -1
     for i in range(pending_until.size):
         due = pending_until[i]
@@ -288,11 +304,11 @@ def load() -> None:
     children start with the kernels in memory."""
     one, none, index = np.ones(1), np.zeros(0), np.zeros(1, dtype=np.int64)
     flag = np.zeros(1, dtype=np.bool_)
-    firm_week(0, one, one, one, one, one, one, index, one, one, flag, flag, none,
-              np.zeros((1, 1)), 1.0, 0.0, np.zeros((len(WEEK_ROWS), 1)), flag.copy(),
-              np.zeros((5, 1)), np.zeros(1), np.zeros(len(TOTALS)))
-    due = np.full(1, -1, dtype=np.int64)
-    licences_due(due, 0, index)
-    decide_and_find(index, 0, none, one, index.copy(), due, 1, True, 1.0, flag, index.copy())
-    file_and_hold(index, 0, none, 1.0, 0, due, index.copy(), flag, flag.copy())
+    pending = np.full(1, -1, dtype=np.int64)
+    firm_week(1, 0, True, np.ones((len(TERMS), 1)), one, index, one, one, flag, index.copy(),
+              flag, pending, none, np.zeros((1, 1)), 1.0, 0.0, np.zeros((len(WEEK_ROWS), 1)),
+              flag.copy(), np.zeros((5, 1)), np.zeros(1), np.zeros(len(TOTALS)))
+    licences_due(pending, 0, index)
+    decide_and_find(index, 0, none, one, index.copy(), pending, 1, True, 1.0, flag, index.copy())
+    file_applications(index, 0, none, 1.0, 0, pending)
     lobbying_into(np.zeros(1), one, one, one, none)
