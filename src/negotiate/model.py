@@ -256,14 +256,15 @@ class TradeModel(mesa.Model):
         else:
             self._trade_week(week)
             self.score_week(week)
-        self.min_flow = min(self.min_flow, self.firms.flow_share())
+        flow = self.firms.flow_share()
+        if flow < self.min_flow:
+            self.min_flow = flow
         if self.collect_weekly:
             self.datacollector.collect(self)
             if not self.classic and self.scenario.collect_firms:
                 self.firm_panel.append(self.firms.snapshot(week))
         self.talks_this_week = False
-        for gov in self.governments:
-            gov.calendar_breach = False
+        self.us.calendar_breach = self.cn.calendar_breach = False
         self.running = week < self.weeks
         if not self.running:
             self.outcome = self.classify()
@@ -344,12 +345,13 @@ class TradeModel(mesa.Model):
         us.welfare_total += us.welfare
         cn.welfare_total += cn.welfare
         accusations, cooperation = self.recent_record(week)
-        self.detente_index = detente_index(
-            classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
-            flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
+        us_inst, cn_inst = us.instruments, cn.instruments
+        index = self.detente_index = detente_index(
+            classic=False, us_headline=us_inst.tariff_headline, cn_headline=cn_inst.tariff_headline,
+            flow=self.firms.flow_share(), us_curbs=us_inst.tech_curbs, cn_curbs=cn_inst.tech_curbs,
             trust=(us.trust + cn.trust) / 2.0, accusations_recent=accusations,
             cooperation_recent=cooperation)
-        self.index_history.append(self.detente_index)
+        self.index_history.append(index)
 
     def classify(self) -> Outcome:
         s = self.scenario
