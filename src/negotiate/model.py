@@ -93,7 +93,7 @@ class TradeModel(mesa.Model):
         self.both_complied: list[bool] = []
         self.accusation_weeks: deque[int] = deque()  # only the last few weeks are kept
         self.outcome: Outcome | None = None
-        self.collect_weekly = s.collect_weekly
+        self.collect_weekly, self.collect_firms = s.collect_weekly, s.collect_firms and not self.classic
         self.min_flow = 1.0
         self.detente_index = float("nan")
 
@@ -261,7 +261,7 @@ class TradeModel(mesa.Model):
             self.min_flow = flow
         if self.collect_weekly:
             self.datacollector.collect(self)
-            if not self.classic and self.scenario.collect_firms:
+            if self.collect_firms:
                 self.firm_panel.append(self.firms.snapshot(week))
         self.talks_this_week = False
         self.us.calendar_breach = self.cn.calendar_breach = False
@@ -333,8 +333,8 @@ class TradeModel(mesa.Model):
     # ------------------------------------------------------------------------ scores
     def recent_record(self, week: int) -> tuple[int, float]:
         """Accusations in the last ``RECENT`` weeks, and the share of them both complied."""
-        recent = self.accusation_weeks
-        while recent and recent[0] <= week - RECENT:
+        recent, oldest = self.accusation_weeks, week - RECENT
+        while recent and recent[0] <= oldest:
             recent.popleft()
         window = self.both_complied[-RECENT:]
         return len(recent), sum(window) / len(window) if window else 1.0
