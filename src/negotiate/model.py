@@ -93,7 +93,8 @@ class TradeModel(mesa.Model):
         self.both_complied: list[bool] = []
         self.accusation_weeks: deque[int] = deque()  # only the last few weeks are kept
         self.outcome: Outcome | None = None
-        self.collect_weekly, self.collect_firms = s.collect_weekly, s.collect_firms and not self.classic
+        self.collect_weekly = s.collect_weekly
+        self.collect_firms = s.collect_firms and not self.classic  # the firm panel is recorded
         self.min_flow = 1.0
         self.detente_index = float("nan")
 

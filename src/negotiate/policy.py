@@ -19,7 +19,8 @@ from .calendar import CN_MEASURES, US_MEASURES
 from .params import LICENCE_KINDS, TARIFF_MAX
 from .strategies import Posture
 
-__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms", "translate", "within_terms"]
+__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms", "translate",
+           "within_terms"]
 #: Weeks of supply one approved licence covers (single: one shipment; temporary: the 6-month
 #: licences of 2 June 2025; general: the one-year licences of December 2025).
 LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
@@ -28,6 +29,8 @@ LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
 # set China named on 2 June 2025 (AI-chip guidance, EDA halt, visas) plus entity listings.
 US_MEASURE_WEIGHTS = dict(zip(US_MEASURES, (0.35, 0.20, 0.25, 0.20), strict=True))
 CN_MEASURE_WEIGHTS = dict(zip(CN_MEASURES, (0.40, 0.30, 0.30), strict=True))
+# Every measure's weight: the two sides' measures have different names.
+MEASURE_WEIGHTS = US_MEASURE_WEIGHTS | CN_MEASURE_WEIGHTS
 
 # PIIE average (on top of the pre-2025 base) at given headline rates. U.S.: 14 May 2025
 # (30 % headline -> 51.1 % average) and early May (145 % -> 126.5 %), from Bown's chart; China:
@@ -53,18 +56,16 @@ def piie_average(side: str, headline: float, base: float) -> float:
 class CurbMeasures(dict):
     """The named measures of one side's tech-curb index (name -> level 0..1), with the index
     itself kept as ``index``: it is read about ten times a week and changes only when a
-    measure is set, so every change to the levels works it out again."""
+    measure is set, so every change to the levels works it out again. Built like a dict."""
 
-    __slots__ = ("weights", "index")
+    __slots__ = ("index",)
 
-    def __init__(self, weights: dict[str, float], levels: dict[str, float] | None = None) -> None:
-        super().__init__(levels or {})
-        self.weights = weights
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self._reindex()
 
     def _reindex(self) -> None:
-        weights = self.weights
-        self.index = sum([weights[m] * level for m, level in self.items()])
+        self.index = sum([MEASURE_WEIGHTS[m] * level for m, level in self.items()])
 
 
 def _reindexing(change):  # a dict method that changes the levels, then the index
@@ -106,7 +107,7 @@ class Instruments:
 
     def __post_init__(self) -> None:
         if not isinstance(self.measures, CurbMeasures):
-            self.measures = CurbMeasures(self.weights, self.measures)
+            self.measures = CurbMeasures(self.measures)
 
     @classmethod
     def with_curb_index(cls, side: str, index: float, **kwargs) -> Instruments:
@@ -126,7 +127,8 @@ class Instruments:
         # Read about six times a week, changed rarely: the last answer holds while the
         # headline and base are the very objects it was worked out from (a float is
         # immutable, so the same object is the same value; every write brings a new one).
-        if self.tariff_headline is not self._average_headline or self.tariff_base is not self._average_base:
+        if (self.tariff_headline is not self._average_headline
+                or self.tariff_base is not self._average_base):
             headline = self._average_headline = self.tariff_headline
             base = self._average_base = self.tariff_base
             self._average = piie_average(self.side, headline, base)
