@@ -19,8 +19,8 @@ from .calendar import CN_MEASURES, US_MEASURES
 from .params import LICENCE_KINDS, TARIFF_MAX
 from .strategies import Posture
 
-__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms", "translate",
-           "within_terms"]
+__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms",
+           "translate", "within_terms"]
 #: Weeks of supply one approved licence covers (single: one shipment; temporary: the 6-month
 #: licences of 2 June 2025; general: the one-year licences of December 2025).
 LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
