@@ -94,6 +94,7 @@ class TradeModel(mesa.Model):
         self.accusation_weeks: deque[int] = deque()  # only the last few weeks are kept
         self.outcome: Outcome | None = None
         self.collect_weekly = s.collect_weekly
+        self.collect_firms = s.collect_firms and not self.classic  # the firm panel is recorded
         self.min_flow = 1.0
         self.detente_index = float("nan")
 
@@ -256,14 +257,15 @@ class TradeModel(mesa.Model):
         else:
             self._trade_week(week)
             self.score_week(week)
-        self.min_flow = min(self.min_flow, self.firms.flow_share())
+        flow = self.firms.flow_share()
+        if flow < self.min_flow:
+            self.min_flow = flow
         if self.collect_weekly:
             self.datacollector.collect(self)
-            if not self.classic and self.scenario.collect_firms:
+            if self.collect_firms:
                 self.firm_panel.append(self.firms.snapshot(week))
         self.talks_this_week = False
-        for gov in self.governments:
-            gov.calendar_breach = False
+        self.us.calendar_breach = self.cn.calendar_breach = False
         self.running = week < self.weeks
         if not self.running:
             self.outcome = self.classify()
@@ -332,8 +334,8 @@ class TradeModel(mesa.Model):
     # ------------------------------------------------------------------------ scores
     def recent_record(self, week: int) -> tuple[int, float]:
         """Accusations in the last ``RECENT`` weeks, and the share of them both complied."""
-        recent = self.accusation_weeks
-        while recent and recent[0] <= week - RECENT:
+        recent, oldest = self.accusation_weeks, week - RECENT
+        while recent and recent[0] <= oldest:
             recent.popleft()
         window = self.both_complied[-RECENT:]
         return len(recent), sum(window) / len(window) if window else 1.0
@@ -344,12 +346,13 @@ class TradeModel(mesa.Model):
         us.welfare_total += us.welfare
         cn.welfare_total += cn.welfare
         accusations, cooperation = self.recent_record(week)
-        self.detente_index = detente_index(
-            classic=False, us_headline=us.tariff_headline, cn_headline=cn.tariff_headline,
-            flow=self.firms.flow_share(), us_curbs=us.tech_curbs, cn_curbs=cn.tech_curbs,
+        us_inst, cn_inst = us.instruments, cn.instruments
+        index = self.detente_index = detente_index(
+            classic=False, us_headline=us_inst.tariff_headline, cn_headline=cn_inst.tariff_headline,
+            flow=self.firms.flow_share(), us_curbs=us_inst.tech_curbs, cn_curbs=cn_inst.tech_curbs,
             trust=(us.trust + cn.trust) / 2.0, accusations_recent=accusations,
             cooperation_recent=cooperation)
-        self.index_history.append(self.detente_index)
+        self.index_history.append(index)
 
     def classify(self) -> Outcome:
         s = self.scenario

@@ -49,9 +49,14 @@ def detente_index(*, classic: bool, us_headline: float = 0.0, cn_headline: float
                   trust: float, accusations_recent: int, cooperation_recent: float) -> float:
     if classic:
         return classic_index(trust, accusations_recent, cooperation_recent)
-    tariffs = 1.0 - min(1.0, (us_headline + cn_headline) / 2.0 / TARIFF_SCALE)
+    tariff_level = (us_headline + cn_headline) / 2.0 / TARIFF_SCALE
+    tariffs = 1.0 - (tariff_level if tariff_level < 1.0 else 1.0)  # min(1.0, level), exactly
     curbs = 1.0 - (us_curbs + cn_curbs) / 2.0
-    return trade_index(tariffs, flow, curbs, trust, _calm(accusations_recent), cooperation_recent)
+    if 0 <= accusations_recent <= 2 * RECENT:
+        calm = _CALM[accusations_recent]
+    else:
+        calm = _calm(accusations_recent)
+    return trade_index(tariffs, flow, curbs, trust, calm, cooperation_recent)
 
 
 # The weights in the order the components are summed (the table above), read once: the
@@ -65,9 +70,10 @@ def _calm(accusations_recent: int) -> float:
     return 1.0 - min(1.0, accusations_recent / RECENT)
 
 
-# The calm term of the classic index for each count of accusations in RECENT weeks (both
-# sides: at most two a week), worked out once by the same expression.
-_CLASSIC_CALM = tuple(_W_CALM * _calm(n) for n in range(2 * RECENT + 1))
+# The calm component for each count of accusations in RECENT weeks (both sides: at most two
+# a week), and the classic index's calm term, worked out once by the same expressions.
+_CALM = tuple(_calm(n) for n in range(2 * RECENT + 1))
+_CLASSIC_CALM = tuple(_W_CALM * calm for calm in _CALM)
 
 
 def classic_index(trust: float, accusations_recent: int, cooperation: float) -> float:

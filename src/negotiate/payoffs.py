@@ -8,6 +8,7 @@ sensitivity sweep can vary them like any other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from .agents.firm import US_HOME
@@ -37,6 +38,9 @@ class WeekState(NamedTuple):
 
 #: How many of a :class:`WeekState`'s fields, from the first, the instruments give.
 INSTRUMENT_FIELDS = 4
+# A named tuple from one plain tuple of all its fields: the class's own constructor is a
+# Python function (a frame and keyword handling) and these are built every week.
+_week_state = partial(tuple.__new__, WeekState)
 
 
 def instrument_part(us: Government, cn: Government) -> tuple[float, float, float, float]:
@@ -49,11 +53,11 @@ def instrument_part(us: Government, cn: Government) -> tuple[float, float, float
 def week_state(model: TradeModel) -> WeekState:
     """The state pressure and welfare read, after firms and markets have moved."""
     firms, market = model.firms, model.market
-    return WeekState(
+    return _week_state((
         *instrument_part(model.us, model.cn),
         firms.shortage(US_HOME), firms.dependency(US_HOME), firms.lobbying_of(US_HOME),
         firms.blocked / firms.total_demand if firms.total_demand else 0.0,
-        market.price_pain, market.mood)
+        market.price_pain, market.mood))
 
 
 def with_instruments(state: WeekState, us: Government, cn: Government) -> WeekState:
@@ -62,7 +66,7 @@ def with_instruments(state: WeekState, us: Government, cn: Government) -> WeekSt
     part = instrument_part(us, cn)
     if part == state[:INSTRUMENT_FIELDS]:
         return state
-    return WeekState(*part, *state[INSTRUMENT_FIELDS:])
+    return _week_state(part + state[INSTRUMENT_FIELDS:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,27 +85,42 @@ class Pressures(NamedTuple):
     cn_leverage: float
 
 
+_pressures = partial(tuple.__new__, Pressures)  # as _week_state
+
+
 def pressures(state: WeekState, processing_share: float, scales: PayoffScales) -> Pressures:
     """Pain at home for each side, and each side's leverage over the other."""
-    mood_pain = min(1.0, max(0.0, -state.mood / 10.0))
-    us_tariff_pain = min(1.0, state.us_tariff_above_base / scales.tariff_pain_scale
-                         + state.cn_tariff_above_base / scales.tariff_pain_scale)
-    us_pressure = min(1.0, scales.shortage_weight * min(1.0, 2.0 * state.us_shortage)
-                      + 0.15 * state.price_pain + 0.15 * mood_pain + 0.2 * us_tariff_pain
-                      + 0.15 * state.us_lobbying)
+    (us_above, cn_above, us_curbs, _, us_shortage, us_dependency, us_lobbying, blocked,
+     price_pain, mood) = state
+    # Every ``x if x < 1.0 else 1.0`` is min(1.0, x) and every ``x if x > 0.0 else 0.0`` is
+    # max(0.0, x), exactly (NaN included): written out, as this runs every week.
+    mood_pain = -mood / 10.0
+    mood_pain = mood_pain if mood_pain > 0.0 else 0.0
+    mood_pain = mood_pain if mood_pain < 1.0 else 1.0
+    pain_scale = scales.tariff_pain_scale
+    us_tariff_pain = us_above / pain_scale + cn_above / pain_scale
+    us_tariff_pain = us_tariff_pain if us_tariff_pain < 1.0 else 1.0
+    shortage_pain = 2.0 * us_shortage
+    shortage_pain = shortage_pain if shortage_pain < 1.0 else 1.0
+    us_pressure = (scales.shortage_weight * shortage_pain + 0.15 * price_pain + 0.15 * mood_pain
+                   + 0.2 * us_tariff_pain + 0.15 * us_lobbying)
     # China feels U.S. tariffs at twice the rate: its exports to the U.S. weigh more in its GDP.
-    cn_tariff_pain = min(1.0, state.us_tariff_above_base / (scales.tariff_pain_scale / 2.0))
-    cn_pressure = min(1.0, 0.45 * cn_tariff_pain + 0.2 * state.us_curbs + 0.15 * mood_pain
-                      + 0.2 * min(1.0, state.blocked))
-    cn_leverage = processing_share * max(state.us_shortage, state.us_dependency)
-    us_leverage = min(1.0, 0.3 * state.us_curbs + 0.5 * cn_tariff_pain + 0.2)
-    return Pressures(us_pressure, cn_pressure, us_leverage, cn_leverage)
+    cn_tariff_pain = us_above / (pain_scale / 2.0)
+    cn_tariff_pain = cn_tariff_pain if cn_tariff_pain < 1.0 else 1.0
+    blocked = blocked if blocked < 1.0 else 1.0
+    cn_pressure = 0.45 * cn_tariff_pain + 0.2 * us_curbs + 0.15 * mood_pain + 0.2 * blocked
+    cn_leverage = processing_share * (us_dependency if us_dependency > us_shortage else us_shortage)
+    us_leverage = 0.3 * us_curbs + 0.5 * cn_tariff_pain + 0.2
+    return _pressures((us_pressure if us_pressure < 1.0 else 1.0,
+                       cn_pressure if cn_pressure < 1.0 else 1.0,
+                       us_leverage if us_leverage < 1.0 else 1.0, cn_leverage))
 
 
 def welfare(state: WeekState, scales: PayoffScales) -> tuple[float, float]:
     """Weekly welfare (U.S., China) in payoff units comparable with the iterated game."""
-    drag = (state.us_tariff_above_base + state.cn_tariff_above_base) / 2.0 / scales.trade_drag_scale
-    trade = 3.0 * (1.0 - min(1.0, drag))
-    us = trade - 3.0 * state.us_shortage - 0.5 * state.price_pain - 0.3 * state.us_curbs
-    cn = trade - 1.5 * min(1.0, state.blocked) - 1.0 * state.us_curbs - 0.3 * state.cn_curbs
+    (us_above, cn_above, us_curbs, cn_curbs, us_shortage, _, _, blocked, price_pain, _) = state
+    drag = (us_above + cn_above) / 2.0 / scales.trade_drag_scale
+    trade = 3.0 * (1.0 - (drag if drag < 1.0 else 1.0))  # min(1.0, drag), written out
+    us = trade - 3.0 * us_shortage - 0.5 * price_pain - 0.3 * us_curbs
+    cn = trade - 1.5 * (blocked if blocked < 1.0 else 1.0) - 1.0 * us_curbs - 0.3 * cn_curbs
     return us, cn

@@ -19,7 +19,8 @@ from .calendar import CN_MEASURES, US_MEASURES
 from .params import LICENCE_KINDS, TARIFF_MAX
 from .strategies import Posture
 
-__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "Instruments", "Steps", "Terms", "translate", "within_terms"]
+__all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms",
+           "translate", "within_terms"]
 #: Weeks of supply one approved licence covers (single: one shipment; temporary: the 6-month
 #: licences of 2 June 2025; general: the one-year licences of December 2025).
 LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
@@ -28,6 +29,8 @@ LICENCE_WEEKS = {"single": 8, "temporary": 26, "general": 52}
 # set China named on 2 June 2025 (AI-chip guidance, EDA halt, visas) plus entity listings.
 US_MEASURE_WEIGHTS = dict(zip(US_MEASURES, (0.35, 0.20, 0.25, 0.20), strict=True))
 CN_MEASURE_WEIGHTS = dict(zip(CN_MEASURES, (0.40, 0.30, 0.30), strict=True))
+# Every measure's weight: the two sides' measures have different names.
+MEASURE_WEIGHTS = US_MEASURE_WEIGHTS | CN_MEASURE_WEIGHTS
 
 # PIIE average (on top of the pre-2025 base) at given headline rates. U.S.: 14 May 2025
 # (30 % headline -> 51.1 % average) and early May (145 % -> 126.5 %), from Bown's chart; China:
@@ -50,9 +53,43 @@ def piie_average(side: str, headline: float, base: float) -> float:
     return base + y1 + (y1 - y0) / (x1 - x0) * (headline - x1)
 
 
+class CurbMeasures(dict):
+    """The named measures of one side's tech-curb index (name -> level 0..1), with the index
+    itself kept as ``index``: it is read about ten times a week and changes only when a
+    measure is set, so every change to the levels works it out again. Built like a dict."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self.index = sum([MEASURE_WEIGHTS[m] * level for m, level in self.items()])
+
+
+def _reindexing(change):  # a dict method that changes the levels, then the index
+    def changed(self, *args, **kwargs):
+        result = change(self, *args, **kwargs)
+        self._reindex()
+        return result
+    changed.__name__ = change.__name__
+    return changed
+
+
+for _change in ("__setitem__", "__delitem__", "__ior__", "update", "pop", "popitem", "setdefault",
+                "clear"):
+    setattr(CurbMeasures, _change, _reindexing(getattr(dict, _change)))
+del _change
+
+
 @dataclass
 class Instruments:
-    """One government's instruments (China's rare-earth fields are unused for the U.S.)."""
+    """One government's instruments (China's rare-earth fields are unused for the U.S.).
+
+    ``measures`` is kept as a :class:`CurbMeasures` (a plain dict given is wrapped), so
+    ``tech_curbs`` is read without summing the measures again.
+    """
 
     side: str
     tariff_headline: float = 0.0
@@ -64,10 +101,13 @@ class Instruments:
     approval_rate: float = 1.0
     review_weeks: float = 9.0
     licence_kind: str = "single"
-    _average_key: tuple[float, float] = field(default=(-1.0, -1.0), repr=False, compare=False)
+    _average_headline: object = field(default=None, repr=False, compare=False)
+    _average_base: object = field(default=None, repr=False, compare=False)
     _average: float = field(default=0.0, repr=False, compare=False)
-    _curbs_key: tuple = field(default=(), repr=False, compare=False)
-    _curbs: float = field(default=0.0, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.measures, CurbMeasures):
+            self.measures = CurbMeasures(self.measures)
 
     @classmethod
     def with_curb_index(cls, side: str, index: float, **kwargs) -> Instruments:
@@ -80,21 +120,18 @@ class Instruments:
 
     @property
     def tech_curbs(self) -> float:
-        # Read many times a week, changed rarely: recompute only when a level changed.
-        key = tuple(self.measures.values())
-        if key != self._curbs_key:
-            weights = self.weights
-            self._curbs_key = key
-            self._curbs = sum(weights[m] * level for m, level in self.measures.items())
-        return self._curbs
+        return self.measures.index  # type: ignore[attr-defined]
 
     @property
     def tariff_average(self) -> float:
-        # Read many times a week, changed rarely: remember the last answer.
-        key = (self.tariff_headline, self.tariff_base)
-        if key != self._average_key:
-            self._average_key = key
-            self._average = piie_average(self.side, self.tariff_headline, self.tariff_base)
+        # Read about six times a week, changed rarely: the last answer holds while the
+        # headline and base are the very objects it was worked out from (a float is
+        # immutable, so the same object is the same value; every write brings a new one).
+        if (self.tariff_headline is not self._average_headline
+                or self.tariff_base is not self._average_base):
+            headline = self._average_headline = self.tariff_headline
+            base = self._average_base = self.tariff_base
+            self._average = piie_average(self.side, headline, base)
         return self._average
 
     def hostility(self) -> tuple[float, float, float, float, int]:
@@ -104,21 +141,24 @@ class Instruments:
 
     def raise_curbs(self, amount: float) -> None:
         # The least-used measure is tightened first: a new front, as in May 2025.
-        name = min(self.measures, key=lambda m: (self.measures[m], m))
+        # The first by (level, name), as min with that key (tuples compare without a call).
+        name = min([(level, m) for m, level in self.measures.items()])[1]
         self.measures[name] = min(1.0, self.measures[name] + amount)
 
     def ease_curbs(self, amount: float) -> None:
-        name = max(self.measures, key=lambda m: (self.measures[m], m))
+        name = max([(level, m) for m, level in self.measures.items()])[1]
         self.measures[name] = max(0.0, self.measures[name] - amount)
 
     def cap_curbs(self, cap: float) -> None:
-        for _ in range(20):
-            if self.tech_curbs <= cap + 1e-9:
-                return
+        limit, eased = cap + 1e-9, 0
+        while self.tech_curbs > limit and eased < 20:
             self.ease_curbs(0.25)
+            eased += 1
 
     def set_tariff(self, headline: float) -> None:
-        self.tariff_headline = float(min(TARIFF_MAX, max(0.0, headline)))
+        # min(TARIFF_MAX, max(0.0, headline)) written out: builtin calls cost more here.
+        headline = headline if headline > 0.0 else 0.0
+        self.tariff_headline = float(headline if headline < TARIFF_MAX else TARIFF_MAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +234,18 @@ def within_terms(inst: Instruments, terms: Terms) -> bool:
 
 
 def _meet_terms(inst: Instruments, terms: Terms) -> None:
+    # Runs for both sides every week of an agreement: min and max are written out
+    # (x if x < y else y is min(y, x), exactly), and a term left already met is not set again.
     china = inst.side == "cn"
     cap = terms.cn_tariff_cap if china else terms.us_tariff_cap
-    inst.set_tariff(min(inst.tariff_headline, cap))
+    headline = inst.tariff_headline
+    inst.set_tariff(cap if cap < headline else headline)
     if china:
-        inst.approval_rate = max(inst.approval_rate, terms.approval_floor)
-        inst.review_weeks = min(inst.review_weeks, terms.review_cap)
-        if LICENCE_KINDS.index(inst.licence_kind) < LICENCE_KINDS.index(terms.licence_kind):
+        if terms.approval_floor > inst.approval_rate:
+            inst.approval_rate = terms.approval_floor
+        if terms.review_cap < inst.review_weeks:
+            inst.review_weeks = terms.review_cap
+        if _LICENCE_RANK[inst.licence_kind] < _LICENCE_RANK[terms.licence_kind]:
             inst.licence_kind = terms.licence_kind
     else:
         inst.cap_curbs(terms.curb_cap)
@@ -215,6 +260,9 @@ def _breach_terms(inst: Instruments, terms: Terms) -> None:
             inst.approval_rate = max(0.0, terms.approval_floor - 0.15)
     elif inst.tech_curbs <= terms.curb_cap:
         inst.raise_curbs(0.5)
+
+
+_LICENCE_RANK = {kind: rank for rank, kind in enumerate(LICENCE_KINDS)}
 
 
 def _next_kind(kind: str) -> str:

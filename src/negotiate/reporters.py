@@ -13,6 +13,7 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -22,7 +23,15 @@ Reporter = Callable[["TradeModel"], Any]
 
 
 def _production(m: TradeModel) -> float:
-    return float(m.firms.production.sum()) / m.firms.n if m.firms.n else 1.0
+    # np.add.reduce is what ndarray.sum runs, without its Python-level wrapper.
+    return float(np.add.reduce(m.firms.production)) / m.firms.n if m.firms.n else 1.0
+
+
+_capacity_tpy = attrgetter("capacity_tpy")
+
+
+def _nonchina_capacity(m: TradeModel) -> float:
+    return sum(map(_capacity_tpy, m.suppliers))
 
 
 # Each reporter is a dotted attribute path of the model (a string) or a function of it.
@@ -38,8 +47,10 @@ _SOURCES: dict[str, str | Reporter] = {
     "approval_rate": "cn.instruments.approval_rate",
     "review_weeks": "cn.instruments.review_weeks",
     "diversification": "us.instruments.diversification",
-    "us_posture": "us.posture.value",
-    "cn_posture": "cn.posture.value",
+    # ``_value_``: the enum member's documented value attribute, read as a plain attribute
+    # (``.value`` is a Python-level property; this is read every week).
+    "us_posture": "us.posture._value_",
+    "cn_posture": "cn.posture._value_",
     "us_complied": "us.complied",
     "cn_complied": "cn.complied",
     "us_trust": "us.trust",
@@ -51,7 +62,7 @@ _SOURCES: dict[str, str | Reporter] = {
     "rare_earth_flow": lambda m: m.firms.flow_share(),
     "production": _production,
     "inventory_weeks": lambda m: m.firms.mean_cover(),
-    "nonchina_capacity_tpy": lambda m: sum(sup.capacity_tpy for sup in m.suppliers),
+    "nonchina_capacity_tpy": _nonchina_capacity,
     "price_china": "market.price_china",
     "price_contract": "market.price_contract",
     "price_spot": "market.price_spot",

@@ -29,6 +29,9 @@ TRUST_LOSS = 0.25
 TRUST_HIT_WHEN_ACCUSED = 0.05
 RECENT_WEEKS = 4
 _SHOCKS = {Posture.ESCALATE: "escalation", Posture.RETALIATE: "retaliation"}
+# Postures an AI side accuses with (after a perceived breach), and those the log records.
+_HOSTILE = frozenset({Posture.ACCUSE, Posture.RETALIATE, Posture.ESCALATE})
+_LOGGED = frozenset({Posture.RETALIATE, Posture.ESCALATE, Posture.CONCEDE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class Government(mesa.Agent):
         self.false_accusations = 0
         self.ai_moved = False
         self.noise_changes: tuple[NoiseChange, ...] = ()
+        # One view, brought up to date each week: a new one every week costs more.
+        self._view = Perception(week=0)
         strategy.reset()
 
     @property
@@ -95,21 +100,26 @@ class Government(mesa.Agent):
         return self.instruments.tech_curbs
 
     def perception(self) -> Perception:
-        """What this government knows at the start of the week."""
+        """What this government knows at the start of the week.
+
+        The same object each week, brought up to date: a strategy reads it in ``decide``
+        and keeps nothing of it.
+        """
         model = self.model
+        week = model.week
         agreement = model.truces.current
-        return Perception(
-            week=model.week,
-            my_last=self.complied_last,
-            their_last=self.seen_other,
-            trust=self.trust,
-            pressure=self.pressure,
-            leverage=self.leverage,
-            agreement_in_force=agreement is not None,
-            weeks_to_lapse=None if agreement is None else agreement.end_week - model.week,
-            talks_open=model.talks_this_week,
-            perceived_violations_recent=self.seen_history.count(False),
-        )
+        view = self._view
+        view.week = week
+        view.my_last = self.complied_last
+        view.their_last = self.seen_other
+        view.trust = self.trust
+        view.pressure = self.pressure
+        view.leverage = self.leverage
+        view.agreement_in_force = agreement is not None
+        view.weeks_to_lapse = None if agreement is None else agreement.end_week - week
+        view.talks_open = model.talks_this_week
+        view.perceived_violations_recent = self.seen_history.count(False)
+        return view
 
     # ------------------------------------------------------------------ the week
     def decide(self, view: Perception, move: Move | None, week: int) -> None:
@@ -118,46 +128,47 @@ class Government(mesa.Agent):
         An AI side accuses when it answers a perceived breach with a hostile posture. A human
         side accuses only when its move says so.
         """
-        model = self.model
-        if self.human:
+        model, strategy = self.model, self.strategy
+        if strategy.external:
             if move is not None:
-                self.strategy.submit(move_rules.posture_of(move, self.instruments,
-                                                           model.truces.terms, self.steps))
-            self.intended = self.strategy.decide(view, model.rng)
+                strategy.submit(move_rules.posture_of(move, self.instruments,
+                                                      model.truces.terms, self.steps))
+            intended = self.intended = strategy.decide(view, model.rng)
             self.ai_moved = move is None
             if self.ai_moved:
-                model.log.add(week, self.side, "ai_move", f"AI chose {self.intended.value}")
+                model.log.add(week, self.side, "ai_move", f"AI chose {intended.value}")
             if move is not None and move.accuse:
                 self.accuse(week, "accused on its own judgement")
         else:
-            self.intended = self.strategy.decide(view, model.rng)
-            hostile = self.intended in (Posture.ACCUSE, Posture.RETALIATE, Posture.ESCALATE)
-            if view.their_last is False and hostile:
-                self.accuse(week, f"{self.intended.value}: saw a breach last week")
-        if self.intended is Posture.SEEK_TALKS:
+            intended = self.intended = strategy.decide(view, model.rng)
+            if view.their_last is False and intended in _HOSTILE:
+                self.accuse(week, f"{intended.value}: saw a breach last week")
+        if intended is Posture.SEEK_TALKS:
             model.request_talks(self.side, week)
 
     def act(self, move: Move | None, terms: Terms | None, week: int) -> None:
         """Carry out the decision: execution noise, then the instruments move."""
-        model = self.model
+        model, strategy = self.model, self.strategy
+        human = strategy.external
         self.noise_changes = ()
-        if self.human and move is not None and move.sets_instruments:
+        if human and move is not None and move.sets_instruments:
             self._act_on_move(move, terms, week)
             return
-        posture = self.intended
+        posture = intended = self.intended
+        moves_instruments = strategy.moves_instruments
         # The record is the executed move: a scripted side has no trembling hand.
-        trembles = model.execution_noise > 0.0 and self.strategy.moves_instruments
-        if trembles and model.rng.random() < model.execution_noise:
+        noise = model.execution_noise
+        if noise > 0.0 and moves_instruments and model.rng.random() < noise:
             posture = Posture.RETALIATE if posture.complies else Posture.COMPLY
-            if self.human and move is not None:
-                self.noise_changes = (NoiseChange("posture", self.intended.value, posture.value),)
+            if human and move is not None:
+                self.noise_changes = (NoiseChange("posture", intended.value, posture.value),)
                 model.log.add(week, self.side, "execution_noise",
-                              f"posture: intended {self.intended.value}, went out as "
+                              f"posture: intended {intended.value}, went out as "
                               f"{posture.value}", real=True)
-        if self.strategy.moves_instruments:
+        if moves_instruments:
             translate(self.instruments, posture, terms, self.steps)
         declared = move is None or (move.posture is not None and not self.noise_changes)
-        self._executed(posture, week, log_posture=not self.human or declared)
+        self._executed(posture, week, log_posture=not human or declared)
 
     def _act_on_move(self, move: Move, terms: Terms | None, week: int) -> None:
         """A human's instruments, each through its own trembling hand (docs/ODD.md)."""
@@ -177,8 +188,10 @@ class Government(mesa.Agent):
         self._executed(posture, week, log_posture=move.posture is not None and not changes)
 
     def _executed(self, posture: Posture, week: int, *, log_posture: bool) -> None:
-        model = self.model
         self.posture = posture
+        if posture is self.intended and posture.complies and posture not in _LOGGED:
+            return  # the common week: nothing moves the market and nothing is logged
+        model = self.model
         if posture is not self.intended or not posture.complies:
             kind = _SHOCKS.get(posture)
             if kind:
@@ -187,7 +200,7 @@ class Government(mesa.Agent):
             model.market.shock("concession")
         # A human side's posture is logged only when the player named one: a posture read
         # off its instruments is not something it declared.
-        if log_posture and posture in (Posture.RETALIATE, Posture.ESCALATE, Posture.CONCEDE):
+        if log_posture and posture in _LOGGED:
             model.log.add(week, self.side, "posture", posture.value,
                           real=posture.complies, perceived=None)
 
@@ -198,10 +211,11 @@ class Government(mesa.Agent):
         (facts §1.3). Bureaucratic politics (Allison 1971) makes such moves likely even when
         leaders mean to comply. Only an AI side that complies has agencies acting alone.
         """
-        model = self.model
-        ai_played = self.strategy.moves_instruments and not self.human
-        if rate <= 0.0 or not ai_played or not self.posture.complies:
+        strategy = self.strategy
+        if (rate <= 0.0 or not strategy.moves_instruments or strategy.external
+                or not self.posture.complies):
             return
+        model = self.model
         if model.rng.random() >= rate:
             return
         inst = self.instruments
@@ -222,7 +236,7 @@ class Government(mesa.Agent):
         self.seen_other = seen_other
         self.seen_history.append(seen_other)
         self.complied_history.append(complied)
-        self.update_trust(seen_other)
+        self.trust = trust_after(self.trust, seen_other)
 
     def accuse(self, week: int, why: str, *, real: bool | None = None) -> None:
         """Accuse the other side in public (real when it did breach last week)."""
@@ -243,9 +257,6 @@ class Government(mesa.Agent):
         model.market.shock("accusation")
         model.log.add(week, self.side, "accusation", f"accuses {self.accused_name} of breaching: {why}",
                       real=real, perceived=True)
-
-    def update_trust(self, seen_complied: bool) -> None:
-        self.trust = trust_after(self.trust, seen_complied)
 
 
 def trust_after(trust: float, seen_complied: bool) -> float:

@@ -54,21 +54,20 @@ class Pragmatic(Strategy):
 
     def decide(self, view: Perception, rng: np.random.Generator) -> Posture:
         draw = rng.random()
-        if view.pressure >= self.pain_limit:
-            return Posture.CONCEDE if view.talks_open else Posture.SEEK_TALKS
+        pressure, talks_open = view.pressure, view.talks_open
+        if pressure >= self.pain_limit:
+            return Posture.CONCEDE if talks_open else Posture.SEEK_TALKS
         if view.their_last is False:
             if view.perceived_violations_recent >= 2 or view.trust < 0.35:
                 if draw < self.forgiveness:
                     return Posture.COMPLY
-                if view.leverage > view.pressure and draw > 1.0 - self.hawkishness:
+                if view.leverage > pressure and draw > 1.0 - self.hawkishness:
                     return Posture.ESCALATE
                 return Posture.RETALIATE
             return Posture.ACCUSE
-        if view.talks_open and view.pressure >= self.talks_pressure:
-            return Posture.CONCEDE
-        if view.pressure >= self.talks_pressure and not view.talks_open:
-            return Posture.SEEK_TALKS
-        pressing = not view.agreement_in_force and view.leverage > view.pressure + 0.1
+        if pressure >= self.talks_pressure:
+            return Posture.CONCEDE if talks_open else Posture.SEEK_TALKS
+        pressing = not view.agreement_in_force and view.leverage > pressure + 0.1
         if pressing and draw < self.hawkishness:
             return Posture.ESCALATE
         # The top of the draw, so that the hawkish bottom and this never overlap.
