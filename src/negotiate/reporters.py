@@ -13,18 +13,12 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from .model import TradeModel
 
 Reporter = Callable[["TradeModel"], Any]
-
-
-def _production(m: TradeModel) -> float:
-    # np.add.reduce is what ndarray.sum runs, without its Python-level wrapper.
-    return float(np.add.reduce(m.firms.production)) / m.firms.n if m.firms.n else 1.0
 
 
 _capacity_tpy = attrgetter("capacity_tpy")
@@ -60,7 +54,7 @@ _SOURCES: dict[str, str | Reporter] = {
     "us_leverage": "us.leverage",
     "cn_leverage": "cn.leverage",
     "rare_earth_flow": lambda m: m.firms.flow_share(),
-    "production": _production,
+    "production": lambda m: m.firms.mean_production(),
     "inventory_weeks": lambda m: m.firms.mean_cover(),
     "nonchina_capacity_tpy": _nonchina_capacity,
     "price_china": "market.price_china",

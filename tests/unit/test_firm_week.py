@@ -66,7 +66,8 @@ def test_a_week_with_room_on_the_non_china_market_worked_by_hand():
     assert effort == pytest.approx([0.5 * (1 - 2.5 / 4), 0.5 * (1 - 7.0 / 8)])
     assert totals == pytest.approx({"total_request": 0.75, "blocked": 0.0, "shipped": 2.75,
                                     "arrived": 1.75, "made": 3.0, "new_stoppages": 0,
-                                    "switched": 0, "earliest_due": 12})
+                                    "switched": 0, "earliest_due": 12, "production": 2.0,
+                                    "inventory": 9.5})
 
 
 def test_a_week_with_a_held_order_and_a_short_non_china_market_worked_by_hand():

@@ -134,6 +134,9 @@ class FirmPanel:
         self._effort = np.empty(n)
         self._totals = np.zeros(len(TOTALS))
         self.total_demand = float(self.demand.sum())
+        # Totals the weekly table reads (numpy's sums; the compiled week keeps them after).
+        self.production_total = float(np.add.reduce(self.production))
+        self.inventory_total = float(np.add.reduce(self.inventory))
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
         self._inv_cover = self._inv_demand / np.maximum(self.buffer_weeks, 1e-9)
@@ -268,8 +271,8 @@ class FirmPanel:
         (self.inventory, self.production, self.in_transit, self.received_china,
          self.received_other, shares) = rows
         self.stopped = stopped
-        total_request, self.blocked, self.supply_china, self.delivered_china, total_made, \
-            new_stoppages, switched, earliest = totals.tolist()
+        (total_request, self.blocked, self.supply_china, self.delivered_china, total_made,
+         new_stoppages, switched, earliest, self.production_total, self.inventory_total) = totals.tolist()
         self.new_stoppages = int(new_stoppages)
         self._pending = earliest >= 0
         self._next_due = int(earliest) if self._pending else _NONE_DUE
@@ -364,9 +367,12 @@ class FirmPanel:
         return float(self.china_share[mask] @ self.demand[mask]) * self._home_demand_inv[home]
 
     def mean_cover(self) -> float:
-        if self.n == 0:
-            return 0.0
-        return float(np.add.reduce(self.inventory) / self.total_demand)
+        """Weeks of demand the firms hold, all together."""
+        return self.inventory_total / self.total_demand if self.n else 0.0
+
+    def mean_production(self) -> float:
+        """Share of capacity the firms produced this week, a firm's share counted once."""
+        return self.production_total / self.n if self.n else 1.0
 
     def receipts(self, home: int) -> tuple[float, float]:
         """Tonnes a home's firms received this week (from China, from others)."""

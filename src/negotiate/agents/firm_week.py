@@ -31,7 +31,7 @@ TERMS = ("demand", "inv_demand", "inv_cover", "target", "half_target")
 #: The week's totals, in the order :func:`firm_week` writes them (``earliest_due``: the first
 #: week a licence decision falls due, -1 for none pending).
 TOTALS = ("total_request", "blocked", "shipped", "arrived", "made", "new_stoppages", "switched",
-          "earliest_due")
+          "earliest_due", "production", "inventory")
 # How far one province's review time may stretch or shrink the usual one.
 REVIEW_JITTER = (0.7, 1.3)
 
@@ -233,6 +233,8 @@ def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
     totals[5] = new_stoppages
     totals[6] = 1.0 if switched else 0.0
     totals[7] = earliest_due(pending_until)
+    totals[8] = pairwise_total(production)
+    totals[9] = pairwise_total(inventory_now)
 
 
 # ------------------------------------------------------------------ licences (ODD §7)
