@@ -38,7 +38,6 @@ def _two_firms(capacity: float, held: list[bool] | None):
     pipeline = np.zeros((2, 2))
     pipeline[0, 1] = 1.0
     week = np.full((len(WEEK_ROWS), 2), np.nan)
-    stopped_now = np.zeros(2, dtype=bool)
     effort, totals = np.full(2, np.nan), np.full(len(TOTALS), np.nan)
     # Rows of TERMS: demand, 1 / demand, 1 / (demand x 4 weeks' buffer), target cover, half
     # of it. Firm 1 also keeps a week's shipments at sea: it orders up to 7 + 2 x 1 x 1 = 9 t.
@@ -47,7 +46,7 @@ def _two_firms(capacity: float, held: list[bool] | None):
     firm_week(10, 0, held is not None, terms, np.array([0.5, 1.0]), np.array([0, 1]),
               np.array([2.0, 8.0]), np.array([0.0, 1.0]), np.array([False, False]),
               np.array([-1, 9]), heavy, np.array([-1, 12]), np.zeros(0), pipeline, capacity, 0.0,
-              week, stopped_now, np.zeros((5, 2)), effort, totals)
+              week, np.zeros((5, 2)), effort, totals)
     return dict(zip(WEEK_ROWS, week, strict=True)), pipeline, effort, dict(zip(TOTALS, totals, strict=True))
 
 

@@ -127,10 +127,11 @@ class FirmPanel:
         self.production = np.ones(n)
         self._lobbying: np.ndarray | None = np.zeros(n)
         self.extra_lobbying = np.zeros(n)
-        self.stopped = np.zeros(n, dtype=bool)
+        self.stopped = np.zeros(n, dtype=bool)  # below half production (the week updates it)
         # The compiled week's working rows (order, to China, held back, shipped, made), its
         # lobbying efforts and its totals: reused each week, never kept.
         self._scratch = np.zeros((5, n))
+        self._made_row = self._scratch[4]
         self._effort = np.empty(n)
         self._totals = np.zeros(len(TOTALS))
         self.total_demand = float(self.demand.sum())
@@ -206,6 +207,7 @@ class FirmPanel:
             self._home_demand_inv = np.where(self._home_demand > 0, 1.0 / self._home_demand, 0.0)
         self._light = ~self.heavy
         self._has_home = self._home_demand > 0
+        self._has_us = bool(self._has_home[US_HOME])
         self._us = self.home == US_HOME
         self._heavy_us = self._us & self.heavy
         # Weights that turn a per-firm array into a U.S. share with one dot product: a rate
@@ -250,7 +252,8 @@ class FirmPanel:
         if self.n == 0:
             return
         self._stepped = True
-        self.set_controlled(controlled_elements)
+        if controlled_elements != self._controlled:
+            self.set_controlled(controlled_elements)
         if controls or self._pending:
             self._licensing(week, rng, controls, approval_rate, defence_factor, review_weeks,
                             licence_kind)
@@ -259,18 +262,16 @@ class FirmPanel:
         if self._targets_stale:
             self._refresh_targets()
         rows = np.empty((len(WEEK_ROWS), self.n))
-        stopped = np.empty(self.n, dtype=bool)
         totals = self._totals
         # Scalars go in as floats: numba compiles a kernel once for each set of argument types.
         firm_week(week, week % self._slots, controls, self._terms, self.china_share,
                   self.transit_weeks, self.inventory, self.in_transit, self.stopped,
                   self.licence_until, self.heavy, self.pending_until,
                   self.extra_lobbying if self._any_extra else _NO_EXTRA, self.pipeline,
-                  float(nonchina_capacity), float(switch_rate), rows, stopped, self._scratch,
+                  float(nonchina_capacity), float(switch_rate), rows, self._scratch,
                   self._effort, totals)
         (self.inventory, self.production, self.in_transit, self.received_china,
          self.received_other, shares) = rows
-        self.stopped = stopped
         (total_request, self.blocked, self.supply_china, self.delivered_china, total_made,
          new_stoppages, switched, earliest, self.production_total, self.inventory_total) = totals.tolist()
         self.new_stoppages = int(new_stoppages)
@@ -282,10 +283,10 @@ class FirmPanel:
         self.supply_nonchina = min(total_request, nonchina_capacity)
         self.ordered_nonchina = total_request
         # Aggregates the governments read every week (only the U.S. ones are needed weekly).
-        self._made = self._scratch[4]
+        made = self._made = self._made_row
         self._home_shortage = None
-        self.us_shortage = (max(0.0, 1.0 - float(self._made @ self._us_quantity_weight))
-                            if self._has_home[US_HOME] else 0.0)
+        self.us_shortage = (max(0.0, 1.0 - float(made @ self._us_quantity_weight))
+                            if self._has_us else 0.0)
         self._flow = total_made / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
         self.us_lobbying = float(self._effort @ self._us_weight)

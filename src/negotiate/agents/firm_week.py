@@ -141,13 +141,14 @@ def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
               in_transit: np.ndarray, stopped: np.ndarray, licence_until: np.ndarray,
               heavy: np.ndarray, pending_until: np.ndarray, extra: np.ndarray,
               pipeline: np.ndarray, capacity: float, switch_rate: float, week: np.ndarray,
-              stopped_now: np.ndarray, scratch: np.ndarray, effort: np.ndarray,
+              scratch: np.ndarray, effort: np.ndarray,
               totals: np.ndarray) -> None:  # pragma: no cover - compiled
     """One week of every firm (docs/ODD.md §7, "Firms"). Reads last week's state and the
     per-firm ``terms`` (rows :data:`TERMS`), writes this week's state into ``week`` (rows
     :data:`WEEK_ROWS`; its last row takes the China shares after switching, when any firm
-    switched), ``stopped_now``, ``effort`` (lobbying) and ``totals`` (:data:`TOTALS`);
-    ``pipeline`` (goods at sea, a ring of weekly slots) is updated in place.
+    switched), ``effort`` (lobbying) and ``totals`` (:data:`TOTALS`); ``pipeline`` (goods
+    at sea, a ring of weekly slots) and ``stopped`` (below half production) are updated in
+    place.
 
     Under ``controls`` China holds back the orders of firms that need a licence and have
     none in force this week (``week_no``). Firms order on their inventory position (stock
@@ -214,7 +215,7 @@ def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
         down = share < 0.5
         if down and not stopped[i]:
             new_stoppages += 1
-        stopped_now[i] = down
+        stopped[i] = down
         if share < 1.0 or left < half_target[i]:
             any_short = True
     switched = switch_rate > 0.0 and any_short
@@ -308,8 +309,8 @@ def load() -> None:
     flag = np.zeros(1, dtype=np.bool_)
     pending = np.full(1, -1, dtype=np.int64)
     firm_week(1, 0, True, np.ones((len(TERMS), 1)), one, index, one, one, flag, index.copy(),
-              flag, pending, none, np.zeros((1, 1)), 1.0, 0.0, np.zeros((len(WEEK_ROWS), 1)),
-              flag.copy(), np.zeros((5, 1)), np.zeros(1), np.zeros(len(TOTALS)))
+              flag.copy(), pending, none, np.zeros((1, 1)), 1.0, 0.0,
+              np.zeros((len(WEEK_ROWS), 1)), np.zeros((5, 1)), np.zeros(1), np.zeros(len(TOTALS)))
     licences_due(pending, 0, index)
     decide_and_find(index, 0, none, one, index.copy(), pending, 1, True, 1.0, flag, index.copy())
     file_applications(index, 0, none, 1.0, 0, pending)
