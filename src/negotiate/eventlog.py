@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -48,6 +49,7 @@ COLUMNS = ("week", "date", "actor", "kind", "details", "real", "perceived")
 #: Fields a record is stored with, in order (the date is worked out from the week).
 _STORED = ("week", "actor", "kind", "details", "real", "perceived")
 _WIDTH = len(_STORED)
+_DETAILS = _STORED.index("details")
 
 
 class EventLog:
@@ -62,6 +64,7 @@ class EventLog:
         self.start = start
         self._fields: list = []
         self._records: list[LogRecord] = []
+        self._unwritten: list[int] = []  # where in _fields a text waits to be written
 
     def date_of(self, week: int) -> str:
         return week_date(self.start, week)
@@ -70,12 +73,28 @@ class EventLog:
             real: bool | None = None, perceived: bool | None = None) -> None:
         self._fields.extend((week, actor, kind, details, real, perceived))
 
+    def add_unwritten(self, week: int, actor: str, kind: str, write: Callable[[], str]) -> None:
+        """:meth:`add` a record whose text ``write()`` returns, written when the log is first
+        read: a round of talks logs every offer it exchanged, and a run that never reads its
+        log (a sweep, a benchmark) need not format them. ``write`` must give the same text
+        whenever it is called (an immutable offer's ``describe``)."""
+        self._unwritten.append(len(self._fields) + _DETAILS)
+        self._fields.extend((week, actor, kind, write, None, None))
+
+    def _write_texts(self) -> None:
+        fields = self._fields
+        for at in self._unwritten:
+            fields[at] = fields[at]()
+        self._unwritten.clear()
+
     def __len__(self) -> int:
         return len(self._fields) // _WIDTH
 
     @property
     def records(self) -> list[LogRecord]:
         """Every record so far, oldest first (built once each; later ones when next read)."""
+        if self._unwritten:
+            self._write_texts()
         records, fields = self._records, self._fields
         done = len(records) * _WIDTH
         if done < len(fields):
@@ -88,6 +107,8 @@ class EventLog:
 
     def column(self, name: str) -> list:
         """One stored field of every record, oldest first (``week``, ``actor``, ``kind``, ...)."""
+        if self._unwritten and name == "details":
+            self._write_texts()
         return self._fields[_STORED.index(name)::_WIDTH]
 
     def count(self, kind: str, actor: str | None = None) -> int:
