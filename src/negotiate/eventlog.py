@@ -49,7 +49,10 @@ COLUMNS = ("week", "date", "actor", "kind", "details", "real", "perceived")
 #: Fields a record is stored with, in order (the date is worked out from the week).
 _STORED = ("week", "actor", "kind", "details", "real", "perceived")
 _WIDTH = len(_STORED)
-_DETAILS = _STORED.index("details")
+
+
+def _written(details: str | Callable[[], str]) -> str:
+    return details if details.__class__ is str else details()
 
 
 class EventLog:
@@ -64,7 +67,7 @@ class EventLog:
         self.start = start
         self._fields: list = []
         self._records: list[LogRecord] = []
-        self._unwritten: list[int] = []  # where in _fields a text waits to be written
+        self._unwritten = False  # whether some record's text is still a function that writes it
 
     def date_of(self, week: int) -> str:
         return week_date(self.start, week)
@@ -74,18 +77,13 @@ class EventLog:
         self._fields.extend((week, actor, kind, details, real, perceived))
 
     def add_unwritten(self, week: int, actor: str, kind: str, write: Callable[[], str]) -> None:
-        """:meth:`add` a record whose text ``write()`` returns, written when the log is first
+        """:meth:`add` a record whose text ``write()`` returns, written only when the log is
         read: a round of talks logs every offer it exchanged, and a run that never reads its
         log (a sweep, a benchmark) need not format them. ``write`` must give the same text
-        whenever it is called (an immutable offer's ``describe``)."""
-        self._unwritten.append(len(self._fields) + _DETAILS)
+        whenever it is called (an immutable offer's ``describe``): reading never changes the
+        stored fields, so a page may read while the model steps in another thread."""
+        self._unwritten = True
         self._fields.extend((week, actor, kind, write, None, None))
-
-    def _write_texts(self) -> None:
-        fields = self._fields
-        for at in self._unwritten:
-            fields[at] = fields[at]()
-        self._unwritten.clear()
 
     def __len__(self) -> int:
         return len(self._fields) // _WIDTH
@@ -93,23 +91,25 @@ class EventLog:
     @property
     def records(self) -> list[LogRecord]:
         """Every record so far, oldest first (built once each; later ones when next read)."""
-        if self._unwritten:
-            self._write_texts()
         records, fields = self._records, self._fields
         done = len(records) * _WIDTH
         if done < len(fields):
             start = self.start
-            rows = iter(fields[done:])
+            values = iter(fields[done:])
+            rows = zip(values, values, values, values, values, values, strict=True)
+            if self._unwritten:
+                rows = ((week, actor, kind, _written(details), real, perceived)
+                        for week, actor, kind, details, real, perceived in rows)
             # tuple.__new__ skips the named tuple's Python-level constructor (same record).
-            records.extend(_new_tuple(LogRecord, (start, *row))
-                           for row in zip(rows, rows, rows, rows, rows, rows, strict=True))
+            records.extend(_new_tuple(LogRecord, (start, *row)) for row in rows)
         return records
 
     def column(self, name: str) -> list:
         """One stored field of every record, oldest first (``week``, ``actor``, ``kind``, ...)."""
-        if self._unwritten and name == "details":
-            self._write_texts()
-        return self._fields[_STORED.index(name)::_WIDTH]
+        values = self._fields[_STORED.index(name)::_WIDTH]
+        if name == "details" and self._unwritten:
+            return [_written(details) for details in values]
+        return values
 
     def count(self, kind: str, actor: str | None = None) -> int:
         kinds = self.column("kind")

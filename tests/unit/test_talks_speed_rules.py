@@ -56,13 +56,13 @@ def test_an_offer_logged_unwritten_reads_back_as_its_description():
         return offer.describe()
 
     log.add(15, "us", "posture", "comply")
+    assert [r.details for r in log.records] == ["comply"]
     log.add_unwritten(15, "cn", "offer", describe)
     assert log.count("offer", "cn") == 1 and not written  # counting reads no text
     assert log.column("details") == ["comply", offer.describe()]
     log.add_unwritten(16, "us", "offer", describe)
     assert [r.details for r in log.records] == ["comply", offer.describe(), offer.describe()]
     assert log.to_frame()["details"].tolist() == ["comply", offer.describe(), offer.describe()]
-    assert len(written) == 2  # each text written once
     assert offer.describe() == ("US tariff <= 78, CN tariff <= 70, approvals >= 50%, review <= 8 wk, "
                                 "US curbs <= 0.46, temporary licences, 13 wk")
 
