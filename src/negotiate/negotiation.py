@@ -170,7 +170,7 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
                       round(a_weeks + t * (b.weeks - a_weeks)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Party:
     """One delegation at the table: its ideal, its walk-away value and its pain.
 
@@ -186,13 +186,21 @@ class Party:
     reservation: float = field(init=False)
     patience: float = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self, side: str, ideal: Offer, status_quo: Offer, pressure: float,
+                 trust: float) -> None:
+        # Written out, setting the slots directly: the generated __init__ of a frozen
+        # dataclass goes through object.__setattr__ per field (twice as slow), and every round
+        # of talks and every answer to a human seats two parties.
+        _set_side(self, side)
+        _set_ideal(self, ideal)
+        _set_status_quo(self, status_quo)
+        _set_pressure(self, pressure)
+        _set_trust(self, trust)
         # Pain at home lowers what a delegation holds out for; distrust raises it, because a
         # deal the other side may not keep is worth less.
-        base = utility(self.side, self.status_quo)
-        object.__setattr__(self, "reservation", base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust))
+        _set_reservation(self, utility(side, status_quo) - 0.15 * pressure + 0.10 * (0.5 - trust))
         # Rubinstein's discount factor: the more pain at home, the less a delay is worth.
-        object.__setattr__(self, "patience", 1.0 - 0.3 * self.pressure)
+        _set_patience(self, 1.0 - 0.3 * pressure)
 
     def accepts(self, offer: Offer, own_next: Offer | None = None) -> bool:
         value = utility(self.side, offer)
@@ -203,6 +211,10 @@ class Party:
 
     def concession(self, exchange: int, exchanges: int) -> float:
         return min(0.5, (exchange + 1) / exchanges * (0.3 + 0.4 * self.pressure))
+
+
+(_set_side, _set_ideal, _set_status_quo, _set_pressure, _set_trust, _set_reservation,
+ _set_patience) = (getattr(Party, f.name).__set__ for f in fields(Party))
 
 
 @dataclass(frozen=True, slots=True)

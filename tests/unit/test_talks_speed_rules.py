@@ -3,6 +3,7 @@ are ordinary offers, utilities cap as ``min`` does, and a log text written late 
 
 import dataclasses
 import datetime as dt
+import pickle
 
 import pytest
 
@@ -10,6 +11,7 @@ from negotiate import TradeModel, load_scenario
 from negotiate.eventlog import EventLog
 from negotiate.negotiation import (
     Offer,
+    Party,
     alternating_offers,
     blend,
     hold_talks,
@@ -37,6 +39,16 @@ def test_offers_built_for_talks_are_plain_offers():
             offer.weeks = 1
     assert made[1] == Offer(50.0, 0.0, 1.0, 2.0, 0.6, "general", 13)
     assert made[2] == Offer(0.0, 40.0, 0.3, 12.0, 0.0, "single", 13)
+
+
+def test_a_party_written_out_init_is_still_a_frozen_dataclass():
+    ideal = Offer(145.0, 0.0, 1.0, 0.0, 1.0, "general")
+    status_quo = Offer(145.0, 125.0, 0.0, 18.0, 1.0, "single")
+    seated = Party("us", ideal, status_quo, pressure=0.2, trust=0.5)
+    # replace seats the party again: what follows from pressure follows the new pressure.
+    assert dataclasses.replace(seated, pressure=0.6) == Party("us", ideal, status_quo, 0.6, 0.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        seated.pressure = 0.9
 
 
 def test_utility_counts_caps_above_the_scale_as_the_scale_top():
@@ -80,3 +92,6 @@ def test_a_round_of_talks_logs_every_offer_it_exchanged():
     hold_talks(model, 15)
     offers = [r for r in model.log.records[before:] if r.kind == "offer"]
     assert offers and [(r.actor, r.details) for r in offers] == [(side, o.describe()) for side, o in result.offers]
+    agreed = [r.details for r in model.log.records[before:] if r.kind == "agreement"]
+    assert agreed == ([f"talks: {result.agreed.describe()}"] if result.agreed else [])
+    assert pickle.loads(pickle.dumps(model.log)).to_frame().equals(model.log.to_frame())
