@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -50,6 +51,10 @@ _STORED = ("week", "actor", "kind", "details", "real", "perceived")
 _WIDTH = len(_STORED)
 
 
+def _written(details: str | Callable[[], str]) -> str:
+    return details if details.__class__ is str else details()
+
+
 class EventLog:
     """The run's records, kept as one flat list of fields, a record every six entries.
 
@@ -62,6 +67,7 @@ class EventLog:
         self.start = start
         self._fields: list = []
         self._records: list[LogRecord] = []
+        self._unwritten = False  # whether some record's text is still a function that writes it
 
     def date_of(self, week: int) -> str:
         return week_date(self.start, week)
@@ -69,6 +75,15 @@ class EventLog:
     def add(self, week: int, actor: str, kind: str, details: str = "", *,
             real: bool | None = None, perceived: bool | None = None) -> None:
         self._fields.extend((week, actor, kind, details, real, perceived))
+
+    def add_unwritten(self, week: int, actor: str, kind: str, write: Callable[[], str]) -> None:
+        """:meth:`add` a record whose text ``write()`` returns, written only when the log is
+        read: a round of talks logs every offer it exchanged, and a run that never reads its
+        log (a sweep, a benchmark) need not format them. ``write`` must give the same text
+        whenever it is called (an immutable offer's ``describe``): reading never changes the
+        stored fields, so a page may read while the model steps in another thread."""
+        self._unwritten = True
+        self._fields.extend((week, actor, kind, write, None, None))
 
     def __len__(self) -> int:
         return len(self._fields) // _WIDTH
@@ -80,15 +95,21 @@ class EventLog:
         done = len(records) * _WIDTH
         if done < len(fields):
             start = self.start
-            rows = iter(fields[done:])
+            values = iter(fields[done:])
+            rows = zip(values, values, values, values, values, values, strict=True)
+            if self._unwritten:
+                rows = ((week, actor, kind, _written(details), real, perceived)
+                        for week, actor, kind, details, real, perceived in rows)
             # tuple.__new__ skips the named tuple's Python-level constructor (same record).
-            records.extend(_new_tuple(LogRecord, (start, *row))
-                           for row in zip(rows, rows, rows, rows, rows, rows, strict=True))
+            records.extend(_new_tuple(LogRecord, (start, *row)) for row in rows)
         return records
 
     def column(self, name: str) -> list:
         """One stored field of every record, oldest first (``week``, ``actor``, ``kind``, ...)."""
-        return self._fields[_STORED.index(name)::_WIDTH]
+        values = self._fields[_STORED.index(name)::_WIDTH]
+        if name == "details" and self._unwritten:
+            return [_written(details) for details in values]
+        return values
 
     def count(self, kind: str, actor: str | None = None) -> int:
         kinds = self.column("kind")

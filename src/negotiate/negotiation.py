@@ -61,6 +61,27 @@ class Offer:
                 f"US curbs <= {self.curb_cap:.2f}, {self.licence_kind} licences, {self.weeks} wk")
 
 
+_new = object.__new__
+(_set_us_tariff_cap, _set_cn_tariff_cap, _set_approval_floor, _set_review_cap, _set_curb_cap,
+ _set_licence_kind, _set_weeks) = (getattr(Offer, f.name).__set__ for f in fields(Offer))
+
+
+def _new_offer(us_tariff_cap: float, cn_tariff_cap: float, approval_floor: float, review_cap: float,
+               curb_cap: float, licence_kind: str, weeks: int) -> Offer:
+    """``Offer(...)`` with every field given, at half the cost: a frozen dataclass's
+    ``__init__`` goes through ``object.__setattr__`` per field, and a round of talks builds a
+    dozen offers. (Offer has no ``__post_init__`` for this to skip; a unit test checks.)"""
+    offer = _new(Offer)
+    _set_us_tariff_cap(offer, us_tariff_cap)
+    _set_cn_tariff_cap(offer, cn_tariff_cap)
+    _set_approval_floor(offer, approval_floor)
+    _set_review_cap(offer, review_cap)
+    _set_curb_cap(offer, curb_cap)
+    _set_licence_kind(offer, licence_kind)
+    _set_weeks(offer, weeks)
+    return offer
+
+
 #: Each offer field's bound (forms and messages read them from here).
 OFFER_BOUNDS = bounds_of(Offer)
 #: Offer fields that take whole numbers only.
@@ -111,45 +132,45 @@ _KIND_RANK = {kind: i for i, kind in enumerate(LICENCE_KINDS)}
 _KIND_SCORES = {kind: i / (len(LICENCE_KINDS) - 1) for kind, i in _KIND_RANK.items()}
 
 
-def _kind_score(kind: str) -> float:
-    return _KIND_SCORES[kind]
-
-
 def utility(side: str, offer: Offer) -> float:
     """How much a side likes an offer, in [0, 1] (weights documented in docs/ODD.md)."""
+    # Read at every exchange of a round: fields are read once, and ``125 if x > 125 else x``
+    # is ``min(x, 125)`` (the same object) without the call.
+    us_cap, cn_cap, review = offer.us_tariff_cap, offer.cn_tariff_cap, offer.review_cap
+    us_cap = 145 if us_cap > 145 else us_cap
+    cn_cap = 125 if cn_cap > 125 else cn_cap
+    review = 18 if review > 18 else review
+    kind = _KIND_SCORES[offer.licence_kind]
     if side == "us":
-        return (0.25 * (1 - min(offer.cn_tariff_cap, 125) / 125)
+        return (0.25 * (1 - cn_cap / 125)
                 + 0.30 * offer.approval_floor
-                + 0.10 * (1 - min(offer.review_cap, 18) / 18)
-                + 0.10 * _kind_score(offer.licence_kind)
-                + 0.15 * min(offer.us_tariff_cap, 145) / 145
+                + 0.10 * (1 - review / 18)
+                + 0.10 * kind
+                + 0.15 * us_cap / 145
                 + 0.10 * offer.curb_cap)
-    return (0.35 * (1 - min(offer.us_tariff_cap, 145) / 145)
+    return (0.35 * (1 - us_cap / 145)
             + 0.25 * (1 - offer.curb_cap)
             + 0.15 * (1 - offer.approval_floor)
-            + 0.05 * min(offer.review_cap, 18) / 18
-            + 0.05 * (1 - _kind_score(offer.licence_kind))
-            + 0.15 * min(offer.cn_tariff_cap, 125) / 125)
+            + 0.05 * review / 18
+            + 0.05 * (1 - kind)
+            + 0.15 * cn_cap / 125)
 
 
 def blend(a: Offer, b: Offer, t: float) -> Offer:
     """The offer a share ``t`` of the way from ``a`` to ``b``."""
     t = min(1.0, max(0.0, t))
-    kinds = LICENCE_KINDS
     ka, kb = _KIND_RANK[a.licence_kind], _KIND_RANK[b.licence_kind]
-    k = round(ka + t * (kb - ka))
-    return Offer(
-        us_tariff_cap=a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
-        cn_tariff_cap=a.cn_tariff_cap + t * (b.cn_tariff_cap - a.cn_tariff_cap),
-        approval_floor=a.approval_floor + t * (b.approval_floor - a.approval_floor),
-        review_cap=a.review_cap + t * (b.review_cap - a.review_cap),
-        curb_cap=a.curb_cap + t * (b.curb_cap - a.curb_cap),
-        licence_kind=kinds[k],
-        weeks=round(a.weeks + t * (b.weeks - a.weeks)),
-    )
+    a_weeks = a.weeks
+    return _new_offer(a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
+                      a.cn_tariff_cap + t * (b.cn_tariff_cap - a.cn_tariff_cap),
+                      a.approval_floor + t * (b.approval_floor - a.approval_floor),
+                      a.review_cap + t * (b.review_cap - a.review_cap),
+                      a.curb_cap + t * (b.curb_cap - a.curb_cap),
+                      LICENCE_KINDS[round(ka + t * (kb - ka))],
+                      round(a_weeks + t * (b.weeks - a_weeks)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Party:
     """One delegation at the table: its ideal, its walk-away value and its pain.
 
@@ -165,13 +186,21 @@ class Party:
     reservation: float = field(init=False)
     patience: float = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self, side: str, ideal: Offer, status_quo: Offer, pressure: float,
+                 trust: float) -> None:
+        # Written out, setting the slots directly: the generated __init__ of a frozen
+        # dataclass goes through object.__setattr__ per field (twice as slow), and every round
+        # of talks and every answer to a human seats two parties.
+        _set_side(self, side)
+        _set_ideal(self, ideal)
+        _set_status_quo(self, status_quo)
+        _set_pressure(self, pressure)
+        _set_trust(self, trust)
         # Pain at home lowers what a delegation holds out for; distrust raises it, because a
         # deal the other side may not keep is worth less.
-        base = utility(self.side, self.status_quo)
-        object.__setattr__(self, "reservation", base - 0.15 * self.pressure + 0.10 * (0.5 - self.trust))
+        _set_reservation(self, utility(side, status_quo) - 0.15 * pressure + 0.10 * (0.5 - trust))
         # Rubinstein's discount factor: the more pain at home, the less a delay is worth.
-        object.__setattr__(self, "patience", 1.0 - 0.3 * self.pressure)
+        _set_patience(self, 1.0 - 0.3 * pressure)
 
     def accepts(self, offer: Offer, own_next: Offer | None = None) -> bool:
         value = utility(self.side, offer)
@@ -184,6 +213,10 @@ class Party:
         return min(0.5, (exchange + 1) / exchanges * (0.3 + 0.4 * self.pressure))
 
 
+(_set_side, _set_ideal, _set_status_quo, _set_pressure, _set_trust, _set_reservation,
+ _set_patience) = (getattr(Party, f.name).__set__ for f in fields(Party))
+
+
 @dataclass(frozen=True, slots=True)
 class RoundResult:
     agreed: Offer | None
@@ -194,23 +227,18 @@ def alternating_offers(first: Party, second: Party, exchanges: int,
                        opening: Offer | None = None) -> RoundResult:
     """Run one round; ``opening`` replaces the first party's own first offer (a human's)."""
     offers: list[tuple[str, Offer]] = []
-    parties = (first, second)
-
-    def offer_of(party: Party, other: Party, k: int) -> Offer:
-        return blend(party.ideal, other.ideal, party.concession(k, exchanges))
-
-    counter = None  # the responder's next offer, which it then makes if it refuses this one
+    proposer, responder, offer = first, second, opening
+    last = exchanges - 1
     for k in range(exchanges):
-        proposer, responder = parties[k % 2], parties[(k + 1) % 2]
-        if k == 0:
-            offer = opening if opening is not None else offer_of(proposer, responder, k)
-        else:
-            offer = counter
+        if offer is None:  # only at the first exchange: no opening was given
+            offer = blend(proposer.ideal, responder.ideal, proposer.concession(k, exchanges))
         offers.append((proposer.side, offer))
-        last = k == exchanges - 1
-        counter = None if last else offer_of(responder, proposer, k + 1)
+        # The responder's next offer, which it makes if it refuses this one.
+        counter = (None if k == last
+                   else blend(responder.ideal, proposer.ideal, responder.concession(k + 1, exchanges)))
         if responder.accepts(offer, counter):
             return RoundResult(offer, tuple(offers))
+        proposer, responder, offer = responder, proposer, counter
     return RoundResult(None, tuple(offers))
 
 
@@ -218,13 +246,13 @@ def ideal_offer(side: str, us_headline: float, cn_headline: float, us_curbs: flo
                 approval: float, review: float, weeks: int) -> Offer:
     """What a delegation opens with, given where the instruments stand."""
     if side == "us":
-        return Offer(us_headline, 0.0, 1.0, 2.0, us_curbs, "general", weeks)
-    return Offer(0.0, cn_headline, min(approval, 0.5), max(review, 9.0), 0.0, "single", weeks)
+        return _new_offer(us_headline, 0.0, 1.0, 2.0, us_curbs, "general", weeks)
+    return _new_offer(0.0, cn_headline, min(approval, 0.5), max(review, 9.0), 0.0, "single", weeks)
 
 
 def status_quo_offer(us_headline: float, cn_headline: float, us_curbs: float, approval: float,
                      review: float, licence_kind: str, weeks: int) -> Offer:
-    return Offer(us_headline, cn_headline, approval, review, us_curbs, licence_kind, weeks)
+    return _new_offer(us_headline, cn_headline, approval, review, us_curbs, licence_kind, weeks)
 
 
 def clamp_offer(offer: Offer) -> Offer:
@@ -261,14 +289,21 @@ class PendingOffer:
 
 def party(model: TradeModel, gov: Government) -> Party:
     """A government at the table, with ideal and walk-away set by where instruments stand."""
+    return _seated(model, gov)[0]
+
+
+def _seated(model: TradeModel, *govs: Government) -> list[Party]:
+    # Both delegations of a round share one status quo and one reading of the instruments.
     us, cn = model.us.instruments, model.cn.instruments
     weeks = model.scenario.truce_weeks
-    return Party(gov.side,
-                 ideal_offer(gov.side, us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                             cn.approval_rate, cn.review_weeks, weeks),
-                 status_quo_offer(us.tariff_headline, cn.tariff_headline, us.tech_curbs,
-                                  cn.approval_rate, cn.review_weeks, cn.licence_kind, weeks),
-                 gov.pressure, gov.trust)
+    us_headline, cn_headline, us_curbs = us.tariff_headline, cn.tariff_headline, us.tech_curbs
+    approval, review = cn.approval_rate, cn.review_weeks
+    status_quo = status_quo_offer(us_headline, cn_headline, us_curbs, approval, review,
+                                  cn.licence_kind, weeks)
+    return [Party(gov.side,
+                  ideal_offer(gov.side, us_headline, cn_headline, us_curbs, approval, review, weeks),
+                  status_quo, gov.pressure, gov.trust)
+            for gov in govs]
 
 
 def ai_accepts(model: TradeModel, side: str, offer: Offer) -> bool:
@@ -279,17 +314,19 @@ def ai_accepts(model: TradeModel, side: str, offer: Offer) -> bool:
 def hold_talks(model: TradeModel, week: int) -> None:
     """A round of talks this week: alternating offers between two AI delegations."""
     model.last_talks_week = week
-    if any(gov.strategy.name == "scripted" for gov in model.governments):
+    us, cn = model.us, model.cn
+    if us.strategy.name == "scripted" or cn.strategy.name == "scripted":
         model.log.add(week, "both", "talks", "talks held (outcome scripted by the calendar)")
         return
-    if any(gov.human for gov in model.governments):
+    if us.human or cn.human:
         _open_to_humans(model, week)
         return
-    parties = {gov.side: party(model, gov) for gov in model.governments}
-    order = [model.talks_proposer, "cn" if model.talks_proposer == "us" else "us"]
-    result = alternating_offers(parties[order[0]], parties[order[1]], model.scenario.talks_rounds)
+    proposer = model.government(model.talks_proposer)
+    first, second = _seated(model, proposer, proposer.other)
+    result = alternating_offers(first, second, model.scenario.talks_rounds)
+    log = model.log
     for side, offer in result.offers:
-        model.log.add(week, side, "offer", offer.describe())
+        log.add_unwritten(week, side, "offer", offer.describe)
     if result.agreed is not None:
         truce.sign(model, result.agreed, week, "talks")
     else:
@@ -304,7 +341,7 @@ def _open_to_humans(model: TradeModel, week: int) -> None:
         ai = human.other
         if not human.human or ai.human or human.side in model.pending_offers:
             continue
-        me, them = party(model, ai), party(model, human)
+        me, them = _seated(model, ai, human)
         opening = as_written(blend(me.ideal, them.ideal, me.concession(0, rounds)))
         _offer(model, week, PendingOffer(ai.side, human.side, opening, 0))
 
@@ -352,7 +389,7 @@ def human_exchanges(model: TradeModel, week: int) -> bool:
             model.log.add(week, other.side, "answer",
                           "the 2025 record decides this side's talks; the offer is noted")
             continue
-        me, them = party(model, other), party(model, gov)
+        me, them = _seated(model, other, gov)
         last = exchange + 1 >= rounds
         counter = None if last else blend(me.ideal, them.ideal, me.concession(exchange + 1, rounds))
         if me.accepts(offer, counter):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -114,8 +115,12 @@ def sign(model: TradeModel, offer: Offer, week: int, name: str, *,
             cap = terms.us_tariff_cap if gov.side == "us" else terms.cn_tariff_cap
             gov.instruments.set_tariff(min(gov.instruments.tariff_headline, cap))
     model.market.shock("agreement")
-    model.log.add(week, "both", "agreement", f"{name}: {offer.describe()}")
+    model.log.add_unwritten(week, "both", "agreement", partial(_agreement_text, name, offer))
     return agreement
+
+
+def _agreement_text(name: str, offer: Offer) -> str:
+    return f"{name}: {offer.describe()}"
 
 
 def lapse(model: TradeModel, week: int, why: str) -> None:
