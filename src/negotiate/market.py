@@ -74,27 +74,35 @@ class Market:
     def update(self, shortage: float, blocked_share: float, nonchina_share: float = 0.0) -> None:
         """``shortage``: share of outside demand unmet; ``blocked_share``: exports held back;
         ``nonchina_share``: share of this week's receipts bought outside China."""
-        shortage = min(1.0, max(0.0, shortage))
-        blocked = min(1.0, max(0.0, blocked_share))
+        # Worked in locals and written once each, clamps written out as min(1, max(0, x))
+        # (the market updates every week).
+        if not 0.0 < shortage < 1.0:
+            shortage = 1.0 if shortage >= 1.0 else 0.0
+        blocked = blocked_share if 0.0 < blocked_share < 1.0 else (1.0 if blocked_share >= 1.0 else 0.0)
         # NdPr was never under licence and its price inside China rose in 2025 (facts §2.5):
         # blocked heavy-RE exports do not push it down.
-        self.price_china = self.price_reference
-        self.price_contract = self.price_china * (1.0 + self.contract_premium)
-        self.price_spot = self.price_contract + self.price_china * self.spot_premium_max * shortage ** 0.5
-        self.price_heavy_contract = self.price_heavy_reference * (1.0 + self.contract_premium)
-        self.price_heavy_spot = (self.price_heavy_contract
-                                 + self.price_heavy_reference * self.spot_premium_max * blocked ** 0.5)
+        china = self.price_reference
+        premium, spot_max = 1.0 + self.contract_premium, self.spot_premium_max
+        contract = china * premium
+        spot = contract + china * spot_max * shortage ** 0.5
+        heavy_reference = self.price_heavy_reference
+        heavy_contract = heavy_reference * premium
+        heavy_spot = heavy_contract + heavy_reference * spot_max * blocked ** 0.5
+        self.price_china, self.price_contract, self.price_spot = china, contract, spot
+        self.price_heavy_contract, self.price_heavy_spot = heavy_contract, heavy_spot
         # What a kilogram of magnet's rare earths costs firms this week against normal: the
         # unmet share of light demand and the blocked share of heavy buy on the spot market,
         # the non-China share pays the non-China price.
-        light_other = max(self.price_contract, self.price_nonchina)
-        light = ((1.0 - nonchina_share) * self.price_contract + nonchina_share * light_other
-                 + shortage * (self.price_spot - self.price_contract))
-        heavy = self.price_heavy_contract + blocked * (self.price_heavy_spot - self.price_heavy_contract)
+        nonchina = self.price_nonchina
+        light_other = nonchina if nonchina > contract else contract  # max(contract, nonchina)
+        light = ((1.0 - nonchina_share) * contract + nonchina_share * light_other
+                 + shortage * (spot - contract))
+        heavy = heavy_contract + blocked * (heavy_spot - heavy_contract)
         usual = self.nonchina_share_normal
-        normal = (NDPR_CONTENT * ((1.0 - usual) * self.price_contract + usual * light_other)
-                  + DYTB_CONTENT * self.price_heavy_contract)
+        normal = (NDPR_CONTENT * ((1.0 - usual) * contract + usual * light_other)
+                  + DYTB_CONTENT * heavy_contract)
         paid = NDPR_CONTENT * light + DYTB_CONTENT * heavy
-        self.price_pain = min(1.0, max(0.0, (paid / normal - 1.0) / FULL_PAIN_RISE))
+        pain = (paid / normal - 1.0) / FULL_PAIN_RISE
+        self.price_pain = 1.0 if pain > 1.0 else (pain if pain > 0.0 else 0.0)
         self.mood = self.mood_decay * self.mood + self.news
         self.news = 0.0

@@ -158,7 +158,8 @@ def utility(side: str, offer: Offer) -> float:
 
 def blend(a: Offer, b: Offer, t: float) -> Offer:
     """The offer a share ``t`` of the way from ``a`` to ``b``."""
-    t = min(1.0, max(0.0, t))
+    if not 0.0 < t < 1.0:  # min(1.0, max(0.0, t)) without the calls: a round blends often
+        t = 1.0 if t >= 1.0 else 0.0
     ka, kb = _KIND_RANK[a.licence_kind], _KIND_RANK[b.licence_kind]
     a_weeks = a.weeks
     return _new_offer(a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
@@ -210,7 +211,8 @@ class Party:
         return own_next is None or value >= self.patience * utility(self.side, own_next)
 
     def concession(self, exchange: int, exchanges: int) -> float:
-        return min(0.5, (exchange + 1) / exchanges * (0.3 + 0.4 * self.pressure))
+        share = (exchange + 1) / exchanges * (0.3 + 0.4 * self.pressure)
+        return share if share < 0.5 else 0.5  # min(0.5, share) without the call
 
 
 (_set_side, _set_ideal, _set_status_quo, _set_pressure, _set_trust, _set_reservation,
@@ -247,7 +249,9 @@ def ideal_offer(side: str, us_headline: float, cn_headline: float, us_curbs: flo
     """What a delegation opens with, given where the instruments stand."""
     if side == "us":
         return _new_offer(us_headline, 0.0, 1.0, 2.0, us_curbs, "general", weeks)
-    return _new_offer(0.0, cn_headline, min(approval, 0.5), max(review, 9.0), 0.0, "single", weeks)
+    # min(approval, 0.5) and max(review, 9.0), written out: every round seats two delegations.
+    return _new_offer(0.0, cn_headline, 0.5 if approval > 0.5 else approval,
+                      9.0 if review < 9.0 else review, 0.0, "single", weeks)
 
 
 def status_quo_offer(us_headline: float, cn_headline: float, us_curbs: float, approval: float,

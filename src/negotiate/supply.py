@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from .agents.firm import Firm
+from .agents.firm import Firm, Supplier
 
 if TYPE_CHECKING:
     from .model import TradeModel
@@ -24,6 +25,9 @@ def apply_firm_action(model: TradeModel, index: int, action: FirmAction) -> None
         agent.apply_for_licence()
 
 
+_capacity_tpw = attrgetter("capacity_tpw")
+
+
 def supply_week(model: TradeModel, week: int) -> None:
     """Firms apply and get licences, buy, stock and produce; suppliers ramp; markets move."""
     s, cn = model.scenario, model.cn.instruments
@@ -36,7 +40,7 @@ def supply_week(model: TradeModel, week: int) -> None:
             if action.invest is not None:
                 model.suppliers[index].extra_investment = action.invest
         model.pending_supplier_actions.clear()
-    capacity = sum([sup.capacity_tpw for sup in model.suppliers])
+    capacity = sum(map(_capacity_tpw, model.suppliers))
     firms = model.firms
     firms.step(week, model.rng, controls=cn.controls_active, approval_rate=cn.approval_rate,
                defence_factor=s.cn_defence_approval_factor, review_weeks=cn.review_weeks,
@@ -50,9 +54,8 @@ def supply_week(model: TradeModel, week: int) -> None:
         model.log.add(week, "firms", "plant_stoppage",
                       f"{firms.new_stoppages} firms below half production")
     if model.ramping:
-        support, ramp_weeks, speedup = (model.us.instruments.diversification, s.supply_ramp_weeks,
-                                        s.supply_support_speedup)
-        still = [sup for sup in model.ramping if sup.ramp(support, ramp_weeks, speedup)]
+        still = Supplier.ramp_week(model.ramping, model.us.instruments.diversification,
+                                   s.supply_ramp_weeks, s.supply_support_speedup)
         if len(still) < len(model.ramping):
             model.ramping = still
     wanted = firms.total_demand

@@ -515,6 +515,9 @@ class Firm(mesa.Agent):
             p._next_due = min(p._next_due, due)
 
 
+WEEKS_A_YEAR = 52.0  # a supplier's yearly capacity over its weekly
+
+
 @dataclass
 class SupplierSpec:
     name: str
@@ -548,6 +551,9 @@ class Supplier(mesa.Agent):
         self.name = spec.name
         self.home = spec.home
         self.capacity_tpy = capacity_tpy
+        # Kept beside the yearly figure (written together, here and in ramp_week): the firms'
+        # week sums it every week, and a plain attribute costs no call.
+        self.capacity_tpw = capacity_tpy / WEEKS_A_YEAR
         self.target_tpy = max(target_tpy, capacity_tpy)
         self.extra_investment = 0.0  # a classroom seat's own push, 0..1
         self._gap = self.target_tpy - capacity_tpy
@@ -556,16 +562,28 @@ class Supplier(mesa.Agent):
     def ramping(self) -> bool:
         return self._gap > 0 and self.capacity_tpy < self.target_tpy
 
-    def ramp(self, support: float, ramp_weeks: float, speedup: float) -> bool:
-        """One week of ramp-up; True while it is still ramping afterwards."""
-        if not self.ramping:
-            return False
-        push = support + self.extra_investment
-        effective = ramp_weeks / (1.0 + speedup * (push if push < 1.0 else 1.0))
-        grown = self.capacity_tpy + self._gap / effective
-        self.capacity_tpy = grown if grown < self.target_tpy else self.target_tpy
-        return grown < self.target_tpy
+    @staticmethod
+    def ramp_week(suppliers: list[Supplier], support: float, ramp_weeks: float,
+                  speedup: float) -> list[Supplier]:
+        """One week of ramp-up for each of ``suppliers``; those still ramping afterwards.
 
-    @property
-    def capacity_tpw(self) -> float:
-        return self.capacity_tpy / 52.0
+        ``suppliers`` are ramping (:attr:`ramping`), as the ones this returned are. One call for
+        them all, not one a supplier: this runs every week. The ramp time is worked out once
+        for the suppliers without a seat's extra push (``support + 0.0`` is ``support``)."""
+        shared = ramp_weeks / (1.0 + speedup * (support if support < 1.0 else 1.0))
+        still = []
+        for sup in suppliers:
+            effective = shared
+            extra = sup.extra_investment
+            if extra:
+                push = support + extra
+                effective = ramp_weeks / (1.0 + speedup * (push if push < 1.0 else 1.0))
+            grown = sup.capacity_tpy + sup._gap / effective
+            target = sup.target_tpy
+            if grown < target:
+                still.append(sup)
+            else:
+                grown = target
+            sup.capacity_tpy = grown
+            sup.capacity_tpw = grown / WEEKS_A_YEAR
+        return still
