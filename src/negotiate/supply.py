@@ -62,4 +62,4 @@ def supply_week(model: TradeModel, week: int) -> None:
     blocked_share = firms.blocked / wanted if wanted else 0.0
     received = firms.delivered_china + firms.supply_nonchina
     nonchina_share = firms.supply_nonchina / received if received > 0 else 0.0
-    model.market.update(1.0 - firms.flow_share(), blocked_share, nonchina_share)
+    model.market.update(1.0 - firms.flow, blocked_share, nonchina_share)

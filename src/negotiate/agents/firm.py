@@ -138,6 +138,11 @@ class FirmPanel:
         # Totals the weekly table reads (numpy's sums; the compiled week keeps them after).
         self.production_total = float(np.add.reduce(self.production))
         self.inventory_total = float(np.add.reduce(self.inventory))
+        #: This week's share of magnet demand met, mean production and weeks of cover held:
+        #: plain attributes, as the weekly table reads them every week.
+        self.flow = 1.0
+        self.production_mean = self.production_total / n if n else 1.0
+        self.cover_weeks = self.inventory_total / self.total_demand if n else 0.0
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
         self._inv_cover = self._inv_demand / np.maximum(self.buffer_weeks, 1e-9)
@@ -145,7 +150,6 @@ class FirmPanel:
         self._pending = False
         self._made = None
         self._home_shortage = None
-        self._flow = 1.0
         self.us_shortage = 0.0
         self.us_lobbying = 0.0
         self._targets_stale = True  # a seat moved a lever (stockpile, lobbying)
@@ -287,7 +291,9 @@ class FirmPanel:
         self._home_shortage = None
         self.us_shortage = (max(0.0, 1.0 - float(made @ self._us_quantity_weight))
                             if self._has_us else 0.0)
-        self._flow = total_made / self.total_demand
+        self.flow = total_made / self.total_demand
+        self.production_mean = self.production_total / self.n
+        self.cover_weeks = self.inventory_total / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
         self.us_lobbying = float(self._effort @ self._us_weight)
 
@@ -346,7 +352,7 @@ class FirmPanel:
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:
         """Share of magnet demand met this week (rare-earth flow)."""
-        return self._flow if self.n else 1.0
+        return self.flow
 
     def shortage(self, home: int) -> float:
         """Share of a home's demand not produced this week."""
@@ -369,11 +375,11 @@ class FirmPanel:
 
     def mean_cover(self) -> float:
         """Weeks of demand the firms hold, all together."""
-        return self.inventory_total / self.total_demand if self.n else 0.0
+        return self.cover_weeks
 
     def mean_production(self) -> float:
         """Share of capacity the firms produced this week, a firm's share counted once."""
-        return self.production_total / self.n if self.n else 1.0
+        return self.production_mean
 
     def receipts(self, home: int) -> tuple[float, float]:
         """Tonnes a home's firms received this week (from China, from others)."""
