@@ -241,3 +241,18 @@ def test_a_firm_recast_mid_run_gets_what_was_at_sea_then_waits_the_new_lead_time
     assert received[0] > 0
     assert received[1:6] == [0.0] * 5
     assert received[6] > 0
+
+
+def test_a_us_seat_switching_suppliers_lowers_us_dependency_at_once():
+    from negotiate.agents.firm import US_HOME, Firm
+
+    model = negotiate.TradeModel(negotiate.load_scenario("classroom-short", {}, seed=3))
+    panel = model.firms
+    seat = next(i for i in range(panel.n) if panel.home[i] == US_HOME and panel.heavy[i])
+    before = panel.dependency(US_HOME)
+    firm = next(a for a in model.agents_by_type[Firm] if a.index == seat)
+    firm.switch_suppliers(0.5)
+    mask = (panel.home == US_HOME) & panel.heavy
+    expected = float(panel.china_share[mask] @ panel.demand[mask]) / panel.demand[panel.home == US_HOME].sum()
+    assert panel.dependency(US_HOME) < before
+    assert panel.dependency(US_HOME) == pytest.approx(expected)

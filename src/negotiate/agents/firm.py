@@ -504,6 +504,7 @@ class Firm(mesa.Agent):
         p = self._panel
         p.china_share = p.china_share.copy()
         p.china_share[self.index] = float(np.clip(p.china_share[self.index] * (1 - share_moved), 0, 1))
+        p.us_dependency = float(p.china_share @ p._us_heavy_weight)  # China's leverage reads it
 
     def lobby(self, effort: float) -> None:
         p = self._panel
