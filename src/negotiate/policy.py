@@ -69,16 +69,10 @@ class CurbMeasures(dict):
         self.index = sum([MEASURE_WEIGHTS[m] * level for m, level in self.items()])
 
     def __setitem__(self, name: str, level: float) -> None:
-        # The change made most weeks (a raise): set and reindex without the general
-        # wrapper's argument packing.
+        # The one change made every week (raise, ease): set and reindex without the
+        # general wrapper's argument packing.
         dict.__setitem__(self, name, level)
         self._reindex()
-
-    def set_levels(self, names: list[str], levels: list[float], index: float) -> None:
-        """New levels for these measures, and the index they give: the caller's own sum of
-        the same products in the same order as ``_reindex`` sums them."""
-        dict.update(self, zip(names, levels, strict=True))
-        self.index = index
 
 
 def _reindexing(change):  # a dict method that changes the levels, then the index
@@ -179,32 +173,19 @@ class Instruments:
             measures[name] = raised
 
     def ease_curbs(self, amount: float) -> None:
-        self._ease_curbs(amount, None, 1)
+        # max(0.0, level) written out; a measure this left at 0.0 is left alone, as above.
+        measures = self.measures
+        level, name = max([(level, m) for m, level in measures.items()])
+        eased = level - amount
+        eased = eased if eased > 0.0 else 0.0
+        if eased is not level:
+            measures[name] = eased
 
     def cap_curbs(self, cap: float) -> None:
-        limit = cap + 1e-9
-        if self.measures.index > limit:  # the usual week of an agreement: the cap is met
-            self._ease_curbs(0.25, limit, 20)
-
-    def _ease_curbs(self, amount: float, limit: float | None, times: int) -> None:
-        # The most-used measure eases by ``amount`` (not below 0), ``times`` times at most
-        # and, given a limit, while the index is above it. The levels are eased in a list and
-        # written back once; the index after each ease is the sum of the same products in
-        # the same order as CurbMeasures sums them, so every step reads the same index.
-        measures = self.measures
-        names, levels = list(measures), list(measures.values())
-        products = [MEASURE_WEIGHTS[m] * level for m, level in measures.items()]
-        index = measures.index
-        while times and (limit is None or index > limit):
-            level, name = max(zip(levels, names, strict=True))
-            eased = level - amount
-            eased = eased if eased > 0.0 else 0.0  # max(0.0, eased), written out
-            i = names.index(name)
-            levels[i] = eased
-            products[i] = MEASURE_WEIGHTS[name] * eased
-            index = sum(products)
-            times -= 1
-        measures.set_levels(names, levels, index)
+        limit, measures, eased = cap + 1e-9, self.measures, 0
+        while measures.index > limit and eased < 20:
+            self.ease_curbs(0.25)
+            eased += 1
 
     def set_tariff(self, headline: float) -> None:
         # min(TARIFF_MAX, max(0.0, headline)) written out: builtin calls cost more here.
