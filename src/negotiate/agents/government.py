@@ -144,7 +144,9 @@ class Government(mesa.Agent):
         else:
             intended = self.intended = strategy.decide(view, model.rng)
             if view.their_last is False and intended in _HOSTILE:
-                self.accuse(week, f"{intended.value}: saw a breach last week")
+                # _value_: the member's documented value, read as a plain attribute (.value is
+                # a Python-level property)
+                self.accuse(week, f"{intended._value_}: saw a breach last week")
         if intended is _SEEK_TALKS:
             model.request_talks(self.side, week)
 
@@ -220,7 +222,7 @@ class Government(mesa.Agent):
         # A human side's posture is logged only when the player named one: a posture read
         # off its instruments is not something it declared.
         if log_posture and posture in _LOGGED:
-            model.log.add(week, self.side, "posture", posture.value,
+            model.log.add(week, self.side, "posture", posture._value_,  # as in decide
                           real=posture.complies, perceived=None)
 
     def agency_move(self, week: int, rate: float, terms: Terms) -> None:
