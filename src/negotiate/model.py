@@ -285,7 +285,7 @@ class TradeModel(mesa.Model):
         # Written out for the two sides rather than looped: at 40 firms this sequencing is a
         # large part of the week's cost (benchmarks/model.py).
         s, us, cn = self.scenario, self.us, self.cn
-        us_view, cn_view = us.perception(), cn.perception()
+        us_view, cn_view = us.perception(week), cn.perception(week)
         moves = self.week_moves = self.pending_moves
         self.pending_moves = {}
         us_move, cn_move = moves.get("us"), moves.get("cn")
@@ -314,7 +314,8 @@ class TradeModel(mesa.Model):
             state, s.cn_processing_share, self.payoff_scales)
         truce.end_of_term(self, week)
         # A human side's answers and offers first: the AI opens new talks only when none came.
-        exchanged = (us.human or cn.human) and negotiation.human_exchanges(self, week)
+        exchanged = ((us.strategy.external or cn.strategy.external)
+                     and negotiation.human_exchanges(self, week))
         if self.talks_this_week and week >= s.talks_earliest_week and not exchanged:
             negotiation.hold_talks(self, week)
         # Only instruments can have moved since (a deal or a snapback).

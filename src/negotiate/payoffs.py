@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
-from .agents.firm import US_HOME
-
 if TYPE_CHECKING:
     from .agents.government import Government
     from .model import TradeModel
@@ -46,17 +44,20 @@ _week_state = partial(tuple.__new__, WeekState)
 def instrument_part(us: Government, cn: Government) -> tuple[float, float, float, float]:
     """The part of a :class:`WeekState` the governments' instruments give (its first fields)."""
     us_inst, cn_inst = us.instruments, cn.instruments
-    return (us_inst.tariff_average - us_inst.tariff_base, cn_inst.tariff_average - cn_inst.tariff_base,
-            us_inst.tech_curbs, cn_inst.tech_curbs)
+    return (us_inst.tariff_above_base, cn_inst.tariff_above_base, us_inst.tech_curbs,
+            cn_inst.tech_curbs)
 
 
 def week_state(model: TradeModel) -> WeekState:
     """The state pressure and welfare read, after firms and markets have moved."""
     firms, market = model.firms, model.market
+    # The panel's U.S.-home figures read as kept (what shortage, dependency and lobbying_of
+    # return for US_HOME), without three calls a week.
+    total_demand = firms.total_demand
     return _week_state((
         *instrument_part(model.us, model.cn),
-        firms.shortage(US_HOME), firms.dependency(US_HOME), firms.lobbying_of(US_HOME),
-        firms.blocked / firms.total_demand if firms.total_demand else 0.0,
+        firms.us_shortage, firms.us_dependency, firms.us_lobbying,
+        firms.blocked / total_demand if total_demand else 0.0,
         market.price_pain, market.mood))
 
 

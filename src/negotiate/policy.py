@@ -48,7 +48,8 @@ def piie_average(side: str, headline: float, base: float) -> float:
     # Plain Python: this runs several times a week and np.interp on scalars costs 10x more.
     for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
         if headline <= x1:
-            return base + y0 + (y1 - y0) * (max(headline, x0) - x0) / (x1 - x0)
+            # max(headline, x0) written out (max keeps the first unless the second is larger)
+            return base + y0 + (y1 - y0) * ((x0 if x0 > headline else headline) - x0) / (x1 - x0)
     (x0, y0), (x1, y1) = points[-2], points[-1]
     return base + y1 + (y1 - y0) / (x1 - x0) * (headline - x1)
 
@@ -67,6 +68,12 @@ class CurbMeasures(dict):
     def _reindex(self) -> None:
         self.index = sum([MEASURE_WEIGHTS[m] * level for m, level in self.items()])
 
+    def __setitem__(self, name: str, level: float) -> None:
+        # The one change made every week (raise, ease): set and reindex without the
+        # general wrapper's argument packing.
+        dict.__setitem__(self, name, level)
+        self._reindex()
+
 
 def _reindexing(change):  # a dict method that changes the levels, then the index
     def changed(self, *args, **kwargs):
@@ -77,8 +84,7 @@ def _reindexing(change):  # a dict method that changes the levels, then the inde
     return changed
 
 
-for _change in ("__setitem__", "__delitem__", "__ior__", "update", "pop", "popitem", "setdefault",
-                "clear"):
+for _change in ("__delitem__", "__ior__", "update", "pop", "popitem", "setdefault", "clear"):
     setattr(CurbMeasures, _change, _reindexing(getattr(dict, _change)))
 del _change
 
@@ -104,6 +110,7 @@ class Instruments:
     _average_headline: object = field(default=None, repr=False, compare=False)
     _average_base: object = field(default=None, repr=False, compare=False)
     _average: float = field(default=0.0, repr=False, compare=False)
+    _above_base: float = field(default=0.0, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.measures, CurbMeasures):
@@ -129,10 +136,23 @@ class Instruments:
         # immutable, so the same object is the same value; every write brings a new one).
         if (self.tariff_headline is not self._average_headline
                 or self.tariff_base is not self._average_base):
-            headline = self._average_headline = self.tariff_headline
-            base = self._average_base = self.tariff_base
-            self._average = piie_average(self.side, headline, base)
+            self._work_out_average()
         return self._average
+
+    @property
+    def tariff_above_base(self) -> float:
+        """``tariff_average`` minus ``tariff_base`` (what welfare and pressure read), kept
+        with the average."""
+        if (self.tariff_headline is not self._average_headline
+                or self.tariff_base is not self._average_base):
+            self._work_out_average()
+        return self._above_base
+
+    def _work_out_average(self) -> None:
+        headline = self._average_headline = self.tariff_headline
+        base = self._average_base = self.tariff_base
+        average = self._average = piie_average(self.side, headline, base)
+        self._above_base = average - base
 
     def hostility(self) -> tuple[float, float, float, float, int]:
         """A tuple that rises with every hostile change (used to spot a breach)."""
@@ -141,17 +161,29 @@ class Instruments:
 
     def raise_curbs(self, amount: float) -> None:
         # The least-used measure is tightened first: a new front, as in May 2025.
-        # The first by (level, name), as min with that key (tuples compare without a call).
-        name = min([(level, m) for m, level in self.measures.items()])[1]
-        self.measures[name] = min(1.0, self.measures[name] + amount)
+        # The first by (level, name), as min with that key (tuples compare without a call);
+        # min(1.0, level) written out (min keeps the first unless the second is smaller).
+        # A measure this left at the ceiling holds that very 1.0 object: raised again it is
+        # the same object, so there is nothing to set and the index stands.
+        measures = self.measures
+        level, name = min([(level, m) for m, level in measures.items()])
+        raised = level + amount
+        raised = raised if raised < 1.0 else 1.0
+        if raised is not level:
+            measures[name] = raised
 
     def ease_curbs(self, amount: float) -> None:
-        name = max([(level, m) for m, level in self.measures.items()])[1]
-        self.measures[name] = max(0.0, self.measures[name] - amount)
+        # max(0.0, level) written out; a measure this left at 0.0 is left alone, as above.
+        measures = self.measures
+        level, name = max([(level, m) for m, level in measures.items()])
+        eased = level - amount
+        eased = eased if eased > 0.0 else 0.0
+        if eased is not level:
+            measures[name] = eased
 
     def cap_curbs(self, cap: float) -> None:
-        limit, eased = cap + 1e-9, 0
-        while self.tech_curbs > limit and eased < 20:
+        limit, measures, eased = cap + 1e-9, self.measures, 0
+        while measures.index > limit and eased < 20:
             self.ease_curbs(0.25)
             eased += 1
 
@@ -188,37 +220,46 @@ def translate(inst: Instruments, posture: Posture, terms: Terms | None, steps: S
     there is none); breaches push them past the terms, so that ground truth about compliance
     and the instruments can never disagree.
     """
+    # Runs for both sides every week: every min and max is written out (``x if x < c else c``
+    # is min(c, x) and ``x if x > c else c`` is max(c, x), exactly, NaN included).
     china = inst.side == "cn"
     if posture.complies:
         if terms is not None:
-            _meet_terms(inst, terms)
-        if posture is Posture.CONCEDE:
+            _meet_terms(inst, terms, china)
+        if posture is _CONCEDE:
             inst.set_tariff(inst.tariff_headline - steps.retaliation)
             inst.ease_curbs(0.25)
             if china:
                 # Once every application is approved, a further concession lifts the licence
                 # requirement itself, so controls are reversible like every other instrument.
-                if inst.controls_active and inst.approval_rate >= 1.0:
+                rate = inst.approval_rate
+                if inst.controls_active and rate >= 1.0:
                     inst.controls_active = False
-                inst.approval_rate = min(1.0, inst.approval_rate + 0.15)
-                inst.review_weeks = max(2.0, inst.review_weeks - 2.0)
+                rate += 0.15
+                inst.approval_rate = rate if rate < 1.0 else 1.0
+                review = inst.review_weeks - 2.0
+                inst.review_weeks = review if review > 2.0 else 2.0
                 inst.licence_kind = _next_kind(inst.licence_kind)
             else:
-                inst.diversification = min(1.0, inst.diversification + 0.1)
+                support = inst.diversification + 0.1
+                inst.diversification = support if support < 1.0 else 1.0
         return
-    big = posture is Posture.ESCALATE
+    big = posture is _ESCALATE
     inst.set_tariff(inst.tariff_headline + (steps.escalation if big else steps.retaliation))
     inst.raise_curbs(0.5 if big else 0.25)
     if china:
         if big:
             inst.controls_active = True
         if inst.controls_active:
-            inst.approval_rate = max(0.0, inst.approval_rate - (0.3 if big else 0.1))
-            inst.review_weeks = min(52.0, inst.review_weeks + (4.0 if big else 1.0))
+            rate = inst.approval_rate - (0.3 if big else 0.1)
+            inst.approval_rate = rate if rate > 0.0 else 0.0
+            review = inst.review_weeks + (4.0 if big else 1.0)
+            inst.review_weeks = review if review < 52.0 else 52.0
     else:
-        inst.diversification = min(1.0, inst.diversification + (0.2 if big else 0.05))
+        support = inst.diversification + (0.2 if big else 0.05)
+        inst.diversification = support if support < 1.0 else 1.0
     if terms is not None:
-        _breach_terms(inst, terms)
+        _breach_terms(inst, terms, china)
 
 
 def within_terms(inst: Instruments, terms: Terms) -> bool:
@@ -226,17 +267,16 @@ def within_terms(inst: Instruments, terms: Terms) -> bool:
     tol = 1e-9
     if inst.side == "us":
         return (inst.tariff_headline <= terms.us_tariff_cap + tol
-                and inst.tech_curbs <= terms.curb_cap + tol)
+                and inst.measures.index <= terms.curb_cap + tol)
     return (inst.tariff_headline <= terms.cn_tariff_cap + tol
             and (not inst.controls_active
                  or (inst.approval_rate >= terms.approval_floor - tol
                      and inst.review_weeks <= terms.review_cap + tol)))
 
 
-def _meet_terms(inst: Instruments, terms: Terms) -> None:
+def _meet_terms(inst: Instruments, terms: Terms, china: bool) -> None:
     # Runs for both sides every week of an agreement: min and max are written out
     # (x if x < y else y is min(y, x), exactly), and a term left already met is not set again.
-    china = inst.side == "cn"
     cap = terms.cn_tariff_cap if china else terms.us_tariff_cap
     headline = inst.tariff_headline
     inst.set_tariff(cap if cap < headline else headline)
@@ -251,18 +291,20 @@ def _meet_terms(inst: Instruments, terms: Terms) -> None:
         inst.cap_curbs(terms.curb_cap)
 
 
-def _breach_terms(inst: Instruments, terms: Terms) -> None:
+def _breach_terms(inst: Instruments, terms: Terms, china: bool) -> None:
     # A breach that left every term intact would be invisible to any monitor; make it
     # material on the instrument each side's accusers watched in 2025.
-    if inst.side == "cn":
+    if china:
         if inst.approval_rate >= terms.approval_floor:
             inst.controls_active = True
-            inst.approval_rate = max(0.0, terms.approval_floor - 0.15)
-    elif inst.tech_curbs <= terms.curb_cap:
+            rate = terms.approval_floor - 0.15
+            inst.approval_rate = rate if rate > 0.0 else 0.0  # max(0.0, rate)
+    elif inst.measures.index <= terms.curb_cap:
         inst.raise_curbs(0.5)
 
 
 _LICENCE_RANK = {kind: rank for rank, kind in enumerate(LICENCE_KINDS)}
+_CONCEDE, _ESCALATE = Posture.CONCEDE, Posture.ESCALATE
 
 
 def _next_kind(kind: str) -> str:

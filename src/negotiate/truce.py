@@ -178,13 +178,20 @@ def monitored_views(model: TradeModel, week: int, us_ok: bool, cn_ok: bool) -> t
     if not (model.monitoring and model.truces.current is not None):
         return us_seen, cn_seen
     committee = noise * model.scenario.truce_monitoring_factor
-    found = {"us": verify(cn_ok, committee, rng), "cn": verify(us_ok, committee, rng)}
-    for side, seen, truth in (("us", us_seen, cn_ok), ("cn", cn_seen, us_ok)):
-        if found[side] == seen:
-            continue
-        if found[side]:
-            what = "monitoring committee found no breach"
-        else:
-            what = "monitoring committee found a breach that went unseen"
-        model.log.add(week, side, "consultation", what, real=not truth, perceived=not seen)
-    return found["us"], found["cn"]
+    # Written out for the two sides (no dict or loop): this runs every week of a truce.
+    us_found = verify(cn_ok, committee, rng)
+    cn_found = verify(us_ok, committee, rng)
+    if us_found != us_seen:
+        _consultation(model, week, "us", us_found, us_seen, cn_ok)
+    if cn_found != cn_seen:
+        _consultation(model, week, "cn", cn_found, cn_seen, us_ok)
+    return us_found, cn_found
+
+
+def _consultation(model: TradeModel, week: int, side: str, found: bool, seen: bool,
+                  truth: bool) -> None:
+    if found:
+        what = "monitoring committee found no breach"
+    else:
+        what = "monitoring committee found a breach that went unseen"
+    model.log.add(week, side, "consultation", what, real=not truth, perceived=not seen)

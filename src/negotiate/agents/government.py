@@ -32,6 +32,9 @@ _SHOCKS = {Posture.ESCALATE: "escalation", Posture.RETALIATE: "retaliation"}
 # Postures an AI side accuses with (after a perceived breach), and those the log records.
 _HOSTILE = frozenset({Posture.ACCUSE, Posture.RETALIATE, Posture.ESCALATE})
 _LOGGED = frozenset({Posture.RETALIATE, Posture.ESCALATE, Posture.CONCEDE})
+# Executed as intended, these move no market and log nothing (the common week).
+_QUIET = frozenset(p for p in Posture if p.complies and p not in _LOGGED)
+_COMPLY, _RETALIATE, _SEEK_TALKS = Posture.COMPLY, Posture.RETALIATE, Posture.SEEK_TALKS
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,8 @@ class Government(mesa.Agent):
                  instruments: Instruments, trust: float, steps: Steps) -> None:
         super().__init__(model)
         self.side = side
+        #: How the log names the other side in an accusation.
+        self.accused_name = "CN" if side == "us" else "US"
         self.strategy = strategy
         self.instruments = instruments
         self.steps = steps
@@ -75,10 +80,6 @@ class Government(mesa.Agent):
         strategy.reset()
 
     @property
-    def accused_name(self) -> str:
-        return "CN" if self.side == "us" else "US"
-
-    @property
     def other(self) -> Government:
         return self.model.cn if self.side == "us" else self.model.us
 
@@ -99,14 +100,15 @@ class Government(mesa.Agent):
     def tech_curbs(self) -> float:
         return self.instruments.tech_curbs
 
-    def perception(self) -> Perception:
-        """What this government knows at the start of the week.
+    def perception(self, week: int | None = None) -> Perception:
+        """What this government knows at the start of ``week`` (the model's week if not given).
 
         The same object each week, brought up to date: a strategy reads it in ``decide``
         and keeps nothing of it.
         """
         model = self.model
-        week = model.week
+        if week is None:
+            week = model.week
         agreement = model.truces.current
         view = self._view
         view.week = week
@@ -142,25 +144,42 @@ class Government(mesa.Agent):
         else:
             intended = self.intended = strategy.decide(view, model.rng)
             if view.their_last is False and intended in _HOSTILE:
-                self.accuse(week, f"{intended.value}: saw a breach last week")
-        if intended is Posture.SEEK_TALKS:
+                # _value_: the member's documented value, read as a plain attribute (.value is
+                # a Python-level property)
+                self.accuse(week, f"{intended._value_}: saw a breach last week")
+        if intended is _SEEK_TALKS:
             model.request_talks(self.side, week)
 
     def act(self, move: Move | None, terms: Terms | None, week: int) -> None:
         """Carry out the decision: execution noise, then the instruments move."""
-        model, strategy = self.model, self.strategy
-        human = strategy.external
         self.noise_changes = ()
-        if human and move is not None and move.sets_instruments:
-            self._act_on_move(move, terms, week)
+        strategy = self.strategy
+        if strategy.external:
+            self._act_as_human(move, terms, week)
             return
         posture = intended = self.intended
-        moves_instruments = strategy.moves_instruments
-        # The record is the executed move: a scripted side has no trembling hand.
+        if strategy.moves_instruments:
+            # The record is the executed move: a scripted side has no trembling hand.
+            model = self.model
+            noise = model.execution_noise
+            if noise > 0.0 and model.rng.random() < noise:
+                posture = _RETALIATE if posture.complies else _COMPLY
+            translate(self.instruments, posture, terms, self.steps)
+        self.posture = posture
+        if posture is not intended or posture not in _QUIET:
+            self._executed(posture, week, True)
+
+    def _act_as_human(self, move: Move | None, terms: Terms | None, week: int) -> None:
+        if move is not None and move.sets_instruments:
+            self._act_on_move(move, terms, week)
+            return
+        model = self.model
+        posture = intended = self.intended
+        moves_instruments = self.strategy.moves_instruments
         noise = model.execution_noise
         if noise > 0.0 and moves_instruments and model.rng.random() < noise:
-            posture = Posture.RETALIATE if posture.complies else Posture.COMPLY
-            if human and move is not None:
+            posture = _RETALIATE if posture.complies else _COMPLY
+            if move is not None:
                 self.noise_changes = (NoiseChange("posture", intended.value, posture.value),)
                 model.log.add(week, self.side, "execution_noise",
                               f"posture: intended {intended.value}, went out as "
@@ -168,7 +187,9 @@ class Government(mesa.Agent):
         if moves_instruments:
             translate(self.instruments, posture, terms, self.steps)
         declared = move is None or (move.posture is not None and not self.noise_changes)
-        self._executed(posture, week, log_posture=not human or declared)
+        self.posture = posture
+        if posture is not intended or posture not in _QUIET:
+            self._executed(posture, week, declared)
 
     def _act_on_move(self, move: Move, terms: Terms | None, week: int) -> None:
         """A human's instruments, each through its own trembling hand (docs/ODD.md)."""
@@ -185,12 +206,12 @@ class Government(mesa.Agent):
         if changes:
             posture = move_rules.posture_of(executed, self.instruments, terms, self.steps)
         move_rules.apply_instruments(self.instruments, executed)
-        self._executed(posture, week, log_posture=move.posture is not None and not changes)
-
-    def _executed(self, posture: Posture, week: int, *, log_posture: bool) -> None:
         self.posture = posture
-        if posture is self.intended and posture.complies and posture not in _LOGGED:
-            return  # the common week: nothing moves the market and nothing is logged
+        if posture is not self.intended or posture not in _QUIET:
+            self._executed(posture, week, move.posture is not None and not changes)
+
+    def _executed(self, posture: Posture, week: int, log_posture: bool) -> None:
+        # A week that is not quiet (_QUIET): the market hears of it, the log may record it.
         model = self.model
         if posture is not self.intended or not posture.complies:
             kind = _SHOCKS.get(posture)
@@ -201,7 +222,7 @@ class Government(mesa.Agent):
         # A human side's posture is logged only when the player named one: a posture read
         # off its instruments is not something it declared.
         if log_posture and posture in _LOGGED:
-            model.log.add(week, self.side, "posture", posture.value,
+            model.log.add(week, self.side, "posture", posture._value_,  # as in decide
                           real=posture.complies, perceived=None)
 
     def agency_move(self, week: int, rate: float, terms: Terms) -> None:
@@ -224,7 +245,10 @@ class Government(mesa.Agent):
             what = "an agency tightens a tech curb on its own"
         else:
             inst.controls_active = True
-            inst.approval_rate = max(0.0, min(inst.approval_rate, terms.approval_floor) - 0.15)
+            # max(0.0, min(rate, floor) - 0.15), written out
+            rate, floor = inst.approval_rate, terms.approval_floor
+            rate = (floor if floor < rate else rate) - 0.15
+            inst.approval_rate = rate if rate > 0.0 else 0.0
             what = "licence reviews slow down below the agreed floor"
         self.calendar_breach = True  # a real breach, whatever the posture said
         model.market.shock("retaliation", 0.5)
@@ -267,4 +291,5 @@ def trust_after(trust: float, seen_complied: bool) -> float:
 
 
 def trust_when_accused(trust: float) -> float:
-    return max(0.0, trust - TRUST_HIT_WHEN_ACCUSED)
+    trust -= TRUST_HIT_WHEN_ACCUSED
+    return trust if trust > 0.0 else 0.0  # max(0.0, trust), written out

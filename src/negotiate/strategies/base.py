@@ -22,16 +22,16 @@ class Posture(StrEnum):
     RETALIATE = "retaliate"
     ESCALATE = "escalate"
 
-    @property
-    def complies(self) -> bool:
-        """A posture that keeps the terms: the 'C' of the iterated game.
-
-        Accusing is a public statement, not a breach, so it counts as complying.
-        """
-        return self not in _BREACHES
+    #: A posture that keeps the terms: the 'C' of the iterated game. Accusing is a public
+    #: statement, not a breach, so it counts as complying. Set on each member below: it is
+    #: read several times a week, and a plain attribute costs less than a property.
+    complies: bool
 
 
 _BREACHES = frozenset({Posture.RETALIATE, Posture.ESCALATE})
+for _posture in Posture:
+    _posture.complies = _posture not in _BREACHES
+del _posture
 
 
 @dataclass(slots=True)
