@@ -90,10 +90,13 @@ def test_licences_due_decided_filed_and_held_worked_by_hand():
     # Week 3: the applications due by then (firms 1 and 3) are decided, in firm order.
     assert licences_due(pending, 3, due) == 2 and due[:2].tolist() == [1, 3]
     applicants = np.empty(4, dtype=np.int64)
-    approved, applying = decide_and_find(due, 2, np.array([0.1, 0.9]), np.full(4, 0.5),
-                                         licence_until, pending, 29, True, 3 + 4.0, heavy,
-                                         applicants)
-    # Firm 1's draw is under its chance, firm 3's is not; both stop pending. Firm 0 (heavy,
+    # Chances: 0.5 x the home's factor, x 0.5 again for firm 3, a defence customer.
+    approved, applying = decide_and_find(due, 2, np.array([0.1, 0.3]), 0.5, 0.5,
+                                         np.array([1.0, 0.4, 1.0, 1.0]),
+                                         np.array([False, False, False, True]), licence_until,
+                                         pending, 29, True, 3 + 4.0, heavy, applicants)
+    # Firm 1's draw (0.1) is under its chance (0.2); firm 3's (0.3) is over its 0.25. Both
+    # stop pending. Firm 0 (heavy,
     # unlicensed, nothing pending) applies; firm 2's licence outlasts a review.
     assert (approved, applying) == (1, 1)
     assert licence_until.tolist() == [-1, 29, 10, -1]

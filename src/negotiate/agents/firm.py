@@ -220,7 +220,6 @@ class FirmPanel:
         self._us_weight = self.demand * self._us_quantity_weight
         self._approval_factor = self.approval_factors[self.home] if self.n else np.zeros(0)
         self._defence = self.sector == DEFENCE
-        self._approval_key: tuple[float, float] | None = None  # rates follow homes and sectors
         self._us_heavy_weight = self.demand * self._heavy_us * self._home_demand_inv[US_HOME]
         self.us_dependency = float(self.china_share @ self._us_heavy_weight) if self.n else 0.0
 
@@ -331,23 +330,14 @@ class FirmPanel:
         count = licences_due(self.pending_until, week, due) if week >= self._next_due else 0
         draws = rng.random(count) if count else _NO_DRAWS
         approved, applying = decide_and_find(
-            due, count, draws, self._approval_rates(approval_rate, defence_factor),
-            self.licence_until, self.pending_until, week + LICENCE_WEEKS[licence_kind], controls,
-            float(week + review_weeks), self.heavy, self._applicants)
+            due, count, draws, float(approval_rate), float(defence_factor), self._approval_factor,
+            self._defence, self.licence_until, self.pending_until,
+            week + LICENCE_WEEKS[licence_kind], controls, float(week + review_weeks), self.heavy,
+            self._applicants)
         self.approved, self.denied, self.applied = approved, count - approved, applying
         if applying:
             file_applications(self._applicants, applying, rng.random(applying),
                               float(review_weeks), week, self.pending_until)
-
-    def _approval_rates(self, approval_rate: float, defence_factor: float) -> np.ndarray:
-        """Each firm's chance that an application is approved: China may treat homes
-        apart, and defence customers apart again (worked out again only when a rate moves)."""
-        key = (approval_rate, defence_factor)
-        if self._approval_key != key:
-            self._approval_key = key
-            rates = approval_rate * self._approval_factor
-            self._approval_by_firm = np.where(self._defence, rates * defence_factor, rates)
-        return self._approval_by_firm
 
     # ------------------------------------------------------------------ aggregates
     def flow_share(self) -> float:

@@ -253,18 +253,24 @@ def licences_due(pending_until: np.ndarray, week: int, due: np.ndarray) -> int: 
 
 
 @njit(cache=True)
-def decide_and_find(due: np.ndarray, count: int, draws: np.ndarray, approval: np.ndarray,
+def decide_and_find(due: np.ndarray, count: int, draws: np.ndarray, approval_rate: float,
+                    defence_factor: float, approval_factor: np.ndarray, defence: np.ndarray,
                     licence_until: np.ndarray, pending_until: np.ndarray, licensed_until: int,
                     controls: bool, renew_before: float, heavy: np.ndarray,
                     applicants: np.ndarray) -> tuple[int, int]:  # pragma: no cover
-    """Decide the ``count`` applications due (approved when the draw is under the firm's
-    approval chance: licensed until ``licensed_until``), then, under controls, list the firms
-    that apply now: unlicensed or licensed to before ``renew_before`` (a new licence could not
-    come in time), needing one, with nothing pending. Returns (approved, applicants)."""
+    """Decide the ``count`` applications due: approved when the draw is under the firm's
+    chance (China's approval rate times its factor for the firm's home, times the defence
+    factor for a defence customer), licensed until ``licensed_until``. Then, under controls,
+    list the firms that apply now: unlicensed or licensed to before ``renew_before`` (a new
+    licence could not come in time), needing one, with nothing pending. Returns (approved,
+    applicants)."""
     approved = 0
     for k in range(count):
         i = due[k]
-        if draws[k] < approval[i]:
+        chance = approval_rate * approval_factor[i]
+        if defence[i]:
+            chance = chance * defence_factor
+        if draws[k] < chance:
             licence_until[i] = licensed_until
             approved += 1
         pending_until[i] = -1
@@ -312,6 +318,7 @@ def load() -> None:
               flag.copy(), pending, none, np.zeros((1, 1)), 1.0, 0.0,
               np.zeros((len(WEEK_ROWS), 1)), np.zeros((5, 1)), np.zeros(1), np.zeros(len(TOTALS)))
     licences_due(pending, 0, index)
-    decide_and_find(index, 0, none, one, index.copy(), pending, 1, True, 1.0, flag, index.copy())
+    decide_and_find(index, 0, none, 1.0, 1.0, one, flag, index.copy(), pending, 1, True, 1.0, flag,
+                    index.copy())
     file_applications(index, 0, none, 1.0, 0, pending)
     lobbying_into(np.zeros(1), one, one, one, none)
