@@ -257,7 +257,7 @@ class TradeModel(mesa.Model):
         else:
             self._trade_week(week)
             self.score_week(week)
-        flow = self.firms.flow_share()
+        flow = self.firms.flow
         if flow < self.min_flow:
             self.min_flow = flow
         if self.collect_weekly:
@@ -350,7 +350,7 @@ class TradeModel(mesa.Model):
         us_inst, cn_inst = us.instruments, cn.instruments
         index = self.detente_index = detente_index(
             classic=False, us_headline=us_inst.tariff_headline, cn_headline=cn_inst.tariff_headline,
-            flow=self.firms.flow_share(), us_curbs=us_inst.tech_curbs, cn_curbs=cn_inst.tech_curbs,
+            flow=self.firms.flow, us_curbs=us_inst.tech_curbs, cn_curbs=cn_inst.tech_curbs,
             trust=(us.trust + cn.trust) / 2.0, accusations_recent=accusations,
             cooperation_recent=cooperation)
         self.index_history.append(index)

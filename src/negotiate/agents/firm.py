@@ -340,10 +340,6 @@ class FirmPanel:
                               float(review_weeks), week, self.pending_until)
 
     # ------------------------------------------------------------------ aggregates
-    def flow_share(self) -> float:
-        """Share of magnet demand met this week (rare-earth flow)."""
-        return self.flow
-
     def shortage(self, home: int) -> float:
         """Share of a home's demand not produced this week."""
         if home == US_HOME:
@@ -362,14 +358,6 @@ class FirmPanel:
             return self.us_dependency
         mask = (self.home == home) & self.heavy
         return float(self.china_share[mask] @ self.demand[mask]) * self._home_demand_inv[home]
-
-    def mean_cover(self) -> float:
-        """Weeks of demand the firms hold, all together."""
-        return self.cover_weeks
-
-    def mean_production(self) -> float:
-        """Share of capacity the firms produced this week, a firm's share counted once."""
-        return self.production_mean
 
     def receipts(self, home: int) -> tuple[float, float]:
         """Tonnes a home's firms received this week (from China, from others)."""
