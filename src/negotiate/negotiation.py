@@ -18,6 +18,7 @@ from .params import (
     DEAL_WEEKS,
     INDEX,
     LICENCE_KINDS,
+    LICENCE_RANK,
     REVIEW_WEEKS,
     SHARE,
     TARIFF,
@@ -128,8 +129,7 @@ def parse_offer(data: Any) -> Offer:
     return Offer(**{name: parse_offer_field(name, value) for name, value in data.items()})
 
 
-_KIND_RANK = {kind: i for i, kind in enumerate(LICENCE_KINDS)}
-_KIND_SCORES = {kind: i / (len(LICENCE_KINDS) - 1) for kind, i in _KIND_RANK.items()}
+_KIND_SCORES = {kind: i / (len(LICENCE_KINDS) - 1) for kind, i in LICENCE_RANK.items()}
 
 
 def utility(side: str, offer: Offer) -> float:
@@ -160,7 +160,7 @@ def blend(a: Offer, b: Offer, t: float) -> Offer:
     """The offer a share ``t`` of the way from ``a`` to ``b``."""
     if not 0.0 < t < 1.0:  # min(1.0, max(0.0, t)) without the calls: a round blends often
         t = 1.0 if t >= 1.0 else 0.0
-    ka, kb = _KIND_RANK[a.licence_kind], _KIND_RANK[b.licence_kind]
+    ka, kb = LICENCE_RANK[a.licence_kind], LICENCE_RANK[b.licence_kind]
     a_weeks = a.weeks
     return _new_offer(a.us_tariff_cap + t * (b.us_tariff_cap - a.us_tariff_cap),
                       a.cn_tariff_cap + t * (b.cn_tariff_cap - a.cn_tariff_cap),

@@ -16,6 +16,8 @@ from typing import Any, get_type_hints
 
 #: Licence kinds China issues, from the most to the least restrictive.
 LICENCE_KINDS: tuple[str, ...] = ("single", "temporary", "general")
+#: Each licence kind's place in LICENCE_KINDS (0: the most restrictive).
+LICENCE_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(LICENCE_KINDS)}
 ELEMENTS: tuple[str, ...] = (
     "La", "Ce", "Pr", "Nd", "Pm", "Sm", "Eu", "Gd", "Tb", "Dy", "Ho", "Er", "Tm", "Yb", "Lu",
     "Sc", "Y",

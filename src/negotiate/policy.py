@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .calendar import CN_MEASURES, US_MEASURES
-from .params import LICENCE_KINDS, TARIFF_MAX
+from .params import LICENCE_KINDS, LICENCE_RANK, TARIFF_MAX
 from .strategies import Posture
 
 __all__ = ["LICENCE_KINDS", "TARIFF_MAX", "CurbMeasures", "Instruments", "Steps", "Terms",
@@ -107,8 +107,8 @@ class Instruments:
     approval_rate: float = 1.0
     review_weeks: float = 9.0
     licence_kind: str = "single"
-    _average_headline: object = field(default=None, repr=False, compare=False)
-    _average_base: object = field(default=None, repr=False, compare=False)
+    _average_headline: float | None = field(default=None, repr=False, compare=False)
+    _average_base: float | None = field(default=None, repr=False, compare=False)
     _average: float = field(default=0.0, repr=False, compare=False)
     _above_base: float = field(default=0.0, repr=False, compare=False)
 
@@ -132,10 +132,9 @@ class Instruments:
     @property
     def tariff_average(self) -> float:
         # Read about six times a week, changed rarely: the last answer holds while the
-        # headline and base are the very objects it was worked out from (a float is
-        # immutable, so the same object is the same value; every write brings a new one).
-        if (self.tariff_headline is not self._average_headline
-                or self.tariff_base is not self._average_base):
+        # headline and base are the ones it was worked out from.
+        if (self.tariff_headline != self._average_headline
+                or self.tariff_base != self._average_base):
             self._work_out_average()
         return self._average
 
@@ -143,8 +142,8 @@ class Instruments:
     def tariff_above_base(self) -> float:
         """``tariff_average`` minus ``tariff_base`` (what welfare and pressure read), kept
         with the average."""
-        if (self.tariff_headline is not self._average_headline
-                or self.tariff_base is not self._average_base):
+        if (self.tariff_headline != self._average_headline
+                or self.tariff_base != self._average_base):
             self._work_out_average()
         return self._above_base
 
@@ -162,23 +161,21 @@ class Instruments:
     def raise_curbs(self, amount: float) -> None:
         # The least-used measure is tightened first: a new front, as in May 2025.
         # The first by (level, name), as min with that key (tuples compare without a call);
-        # min(1.0, level) written out (min keeps the first unless the second is smaller).
-        # A measure this left at the ceiling holds that very 1.0 object: raised again it is
-        # the same object, so there is nothing to set and the index stands.
+        # min(1.0, level) written out. A measure already at the ceiling is left as it is.
         measures = self.measures
         level, name = min([(level, m) for m, level in measures.items()])
         raised = level + amount
         raised = raised if raised < 1.0 else 1.0
-        if raised is not level:
+        if raised != level:
             measures[name] = raised
 
     def ease_curbs(self, amount: float) -> None:
-        # max(0.0, level) written out; a measure this left at 0.0 is left alone, as above.
+        # max(0.0, level) written out; a measure already at 0 is left as it is.
         measures = self.measures
         level, name = max([(level, m) for m, level in measures.items()])
         eased = level - amount
         eased = eased if eased > 0.0 else 0.0
-        if eased is not level:
+        if eased != level:
             measures[name] = eased
 
     def cap_curbs(self, cap: float) -> None:
@@ -285,7 +282,7 @@ def _meet_terms(inst: Instruments, terms: Terms, china: bool) -> None:
             inst.approval_rate = terms.approval_floor
         if terms.review_cap < inst.review_weeks:
             inst.review_weeks = terms.review_cap
-        if _LICENCE_RANK[inst.licence_kind] < _LICENCE_RANK[terms.licence_kind]:
+        if LICENCE_RANK[inst.licence_kind] < LICENCE_RANK[terms.licence_kind]:
             inst.licence_kind = terms.licence_kind
     else:
         inst.cap_curbs(terms.curb_cap)
@@ -303,10 +300,8 @@ def _breach_terms(inst: Instruments, terms: Terms, china: bool) -> None:
         inst.raise_curbs(0.5)
 
 
-_LICENCE_RANK = {kind: rank for rank, kind in enumerate(LICENCE_KINDS)}
 _CONCEDE, _ESCALATE = Posture.CONCEDE, Posture.ESCALATE
 
 
 def _next_kind(kind: str) -> str:
-    i = LICENCE_KINDS.index(kind)
-    return LICENCE_KINDS[min(i + 1, len(LICENCE_KINDS) - 1)]
+    return LICENCE_KINDS[min(LICENCE_RANK[kind] + 1, len(LICENCE_KINDS) - 1)]

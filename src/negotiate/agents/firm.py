@@ -135,14 +135,12 @@ class FirmPanel:
         self._effort = np.empty(n)
         self._totals = np.zeros(len(TOTALS))
         self.total_demand = float(self.demand.sum())
-        # Totals the weekly table reads (numpy's sums; the compiled week keeps them after).
-        self.production_total = float(np.add.reduce(self.production))
-        self.inventory_total = float(np.add.reduce(self.inventory))
         #: This week's share of magnet demand met, mean production and weeks of cover held:
-        #: plain attributes, as the weekly table reads them every week.
+        #: plain attributes, as the weekly table reads them every week (each week's totals
+        #: are numpy's sums, from the compiled week).
         self.flow = 1.0
-        self.production_mean = self.production_total / n if n else 1.0
-        self.cover_weeks = self.inventory_total / self.total_demand if n else 0.0
+        self.production_mean = float(np.add.reduce(self.production)) / n if n else 1.0
+        self.cover_weeks = float(np.add.reduce(self.inventory)) / self.total_demand if n else 0.0
         with np.errstate(divide="ignore"):
             self._inv_demand = 1.0 / self.demand
         self._inv_cover = self._inv_demand / np.maximum(self.buffer_weeks, 1e-9)
@@ -276,7 +274,7 @@ class FirmPanel:
         (self.inventory, self.production, self.in_transit, self.received_china,
          self.received_other, shares) = rows
         (total_request, self.blocked, self.supply_china, self.delivered_china, total_made,
-         new_stoppages, switched, earliest, self.production_total, self.inventory_total) = totals.tolist()
+         new_stoppages, switched, earliest, production_total, inventory_total) = totals.tolist()
         self.new_stoppages = int(new_stoppages)
         self._pending = earliest >= 0
         self._next_due = int(earliest) if self._pending else _NONE_DUE
@@ -291,13 +289,14 @@ class FirmPanel:
         self.us_shortage = (max(0.0, 1.0 - float(made @ self._us_quantity_weight))
                             if self._has_us else 0.0)
         self.flow = total_made / self.total_demand
-        self.production_mean = self.production_total / self.n
-        self.cover_weeks = self.inventory_total / self.total_demand
+        self.production_mean = production_total / self.n
+        self.cover_weeks = inventory_total / self.total_demand
         self._lobbying = None  # computed when asked: only U.S. lobbying is read every week
         self.us_lobbying = float(self._effort @ self._us_weight)
 
     def _refresh_targets(self) -> None:
-        """Targets that change only with a seat's levers (stockpile, lobbying, shares)."""
+        """The per-firm terms of the week (``firm_week.TERMS``): they change only with a
+        seat's levers (stockpile, lobbying)."""
         target = self.demand * (self.buffer_weeks + self.stockpile_weeks)
         self._any_extra = bool(self.extra_lobbying.any())
         self._any_stockpile = bool(self.stockpile_weeks.any())

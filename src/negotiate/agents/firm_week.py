@@ -4,7 +4,7 @@ and lobbying, one pass over the firms.
 This is the one home of these rules; :class:`~negotiate.agents.firm.FirmPanel` calls it
 and keeps the state. It is compiled with numba because at 40 firms a week written as numpy
 calls cost numpy's per-call overhead about 60 times, which was a third of the whole week
-(docs/architecture.md, "Speed"). The arithmetic is the same element by element as numpy's,
+(docs/architecture.md, "Firms as arrays, their week compiled"). The arithmetic is the same element by element as numpy's,
 operation for operation, and every total is numpy's own pairwise sum (:func:`pairwise_total`),
 so a compiled week gives the tables a numpy week gave, bit for bit. Products with weights
 (BLAS dot products) stay in numpy, whose summation order the BLAS build decides.
@@ -136,6 +136,13 @@ def lobbying_into(out: np.ndarray, production: np.ndarray, inventory: np.ndarray
 
 
 @njit(cache=True)
+def _held_back(licence_until: int, needs_licence: bool, week_no: int) -> bool:  # pragma: no cover
+    # Under controls, China holds back the order of a firm that needs a licence and has
+    # none in force this week.
+    return licence_until < week_no and needs_licence
+
+
+@njit(cache=True)
 def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
               china_share: np.ndarray, transit_weeks: np.ndarray, inventory: np.ndarray,
               in_transit: np.ndarray, stopped: np.ndarray, licence_until: np.ndarray,
@@ -164,7 +171,6 @@ def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
     inventory_now, production, transit_now = week[0], week[1], week[2]
     arrived, got_other, new_share = week[3], week[4], week[5]
     order, to_china, blocked, shipped, made = scratch[0], scratch[1], scratch[2], scratch[3], scratch[4]
-    any_blocked = controls
     for i in range(n):
         # Target cover plus the goods its lead time keeps at sea at its China share.
         order_target = target[i] + demand[i] * china_share[i] * transit_weeks[i]
@@ -176,23 +182,23 @@ def firm_week(week_no: int, slot: int, controls: bool, terms: np.ndarray,
         china = want * china_share[i]
         to_china[i] = china
         request = want - china
-        if any_blocked:
-            held = china * (licence_until[i] < week_no and heavy[i])
+        if controls:
+            held = china * _held_back(licence_until[i], heavy[i], week_no)
             blocked[i] = held
             request += held * SPOT_SCRAMBLE
         got_other[i] = request
-    blocked_total = pairwise_total(blocked) if any_blocked else 0.0
+    blocked_total = pairwise_total(blocked) if controls else 0.0
     total_request = pairwise_total(got_other)
     if total_request <= capacity:
         for i in range(n):
-            shipped[i] = to_china[i] - blocked[i] if any_blocked else to_china[i]
+            shipped[i] = to_china[i] - blocked[i] if controls else to_china[i]
     else:
         scale = capacity / total_request
         for i in range(n):
             got_other[i] = got_other[i] * scale
             ship = order[i] - got_other[i]
             ship = max(ship, 0.0)
-            if any_blocked and licence_until[i] < week_no and heavy[i]:
+            if controls and _held_back(licence_until[i], heavy[i], week_no):
                 ship = 0.0
             shipped[i] = ship
     # China's shipments join the pipeline; this week's slot arrives (lead 0 at once).

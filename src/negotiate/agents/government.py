@@ -157,39 +157,36 @@ class Government(mesa.Agent):
         if strategy.external:
             self._act_as_human(move, terms, week)
             return
-        posture = intended = self.intended
+        posture = self.intended
         if strategy.moves_instruments:
             # The record is the executed move: a scripted side has no trembling hand.
-            model = self.model
-            noise = model.execution_noise
-            if noise > 0.0 and model.rng.random() < noise:
-                posture = _RETALIATE if posture.complies else _COMPLY
+            posture = self._trembled(posture)
             translate(self.instruments, posture, terms, self.steps)
-        self.posture = posture
-        if posture is not intended or posture not in _QUIET:
-            self._executed(posture, week, True)
+        self._executed(posture, week, True)
+
+    def _trembled(self, posture: Posture) -> Posture:
+        """Execution noise: the posture goes out as its opposite with the scenario's chance."""
+        model = self.model
+        noise = model.execution_noise
+        if noise > 0.0 and model.rng.random() < noise:
+            return _RETALIATE if posture.complies else _COMPLY
+        return posture
 
     def _act_as_human(self, move: Move | None, terms: Terms | None, week: int) -> None:
         if move is not None and move.sets_instruments:
             self._act_on_move(move, terms, week)
             return
-        model = self.model
         posture = intended = self.intended
-        moves_instruments = self.strategy.moves_instruments
-        noise = model.execution_noise
-        if noise > 0.0 and moves_instruments and model.rng.random() < noise:
-            posture = _RETALIATE if posture.complies else _COMPLY
-            if move is not None:
+        if self.strategy.moves_instruments:
+            posture = self._trembled(intended)
+            if posture is not intended and move is not None:
                 self.noise_changes = (NoiseChange("posture", intended.value, posture.value),)
-                model.log.add(week, self.side, "execution_noise",
-                              f"posture: intended {intended.value}, went out as "
-                              f"{posture.value}", real=True)
-        if moves_instruments:
+                self.model.log.add(week, self.side, "execution_noise",
+                                   f"posture: intended {intended.value}, went out as "
+                                   f"{posture.value}", real=True)
             translate(self.instruments, posture, terms, self.steps)
         declared = move is None or (move.posture is not None and not self.noise_changes)
-        self.posture = posture
-        if posture is not intended or posture not in _QUIET:
-            self._executed(posture, week, declared)
+        self._executed(posture, week, declared)
 
     def _act_on_move(self, move: Move, terms: Terms | None, week: int) -> None:
         """A human's instruments, each through its own trembling hand (docs/ODD.md)."""
@@ -206,12 +203,14 @@ class Government(mesa.Agent):
         if changes:
             posture = move_rules.posture_of(executed, self.instruments, terms, self.steps)
         move_rules.apply_instruments(self.instruments, executed)
-        self.posture = posture
-        if posture is not self.intended or posture not in _QUIET:
-            self._executed(posture, week, move.posture is not None and not changes)
+        self._executed(posture, week, move.posture is not None and not changes)
 
     def _executed(self, posture: Posture, week: int, log_posture: bool) -> None:
-        # A week that is not quiet (_QUIET): the market hears of it, the log may record it.
+        # The executed posture is the record; unless the week is quiet (_QUIET), the market
+        # hears of it and the log may record it.
+        self.posture = posture
+        if posture is self.intended and posture in _QUIET:
+            return
         model = self.model
         if posture is not self.intended or not posture.complies:
             kind = _SHOCKS.get(posture)
