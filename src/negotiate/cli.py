@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="negotiate",
         description="The 2025 U.S.-China rare-earth and tariff standoff as an agent-based game.",
     )
-    from .runner import __version__
+    from .version import __version__
 
     parser.add_argument("--version", action="version", version=f"negotiate {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)

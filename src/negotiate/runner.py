@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,7 @@ from .errors import ScenarioError
 from .inputs import check_seed
 from .model import TradeModel
 from .scenario import TradeScenario, load_scenario, overrides_dict
-
-try:
-    __version__ = version("negotiate")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0+unknown"
+from .version import __version__
 
 
 @dataclass

@@ -24,15 +24,18 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .errors import NegotiateError
 from .inputs import SEED
 from .ipd import DEFAULT_PAYOFFS, play
 from .params import BoundsError, Range, parse_number, parse_whole
 from .strategies import CATALOGUE, canonical_name, make_strategy
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NOISE_KINDS = ("execution", "perception")
 SELF_PLAY = ("include", "exclude")
@@ -165,6 +168,8 @@ def tournament(
                 score[i] += res.cn_mean * rounds
                 coop[i] += res.cn_cooperation * rounds
                 weeks[i] += rounds
+    import pandas as pd  # here, not at import: the command line is built without it
+
     table = pd.DataFrame(
         {
             "strategy": names,

@@ -196,3 +196,40 @@ def test_the_api_checks_like_the_cli_without_flag_names():
     one = run("classroom-short", weeks=3, overrides="noise.perception=0.1")
     listed = run("classroom-short", weeks=3, overrides=["noise.perception=0.1"])
     assert one.summary == listed.summary and one.summary["params"]["noise.perception"] == 0.1
+
+
+#: What the model's work needs and the command line's own answers (help, version, a bad
+#: flag) do not: importing them takes most of a second.
+HEAVY_MODULES = ("pandas", "pyarrow", "mesa", "numba", "scipy", "matplotlib", "solara", "dask")
+
+
+def test_help_version_and_bad_flags_load_none_of_the_models_dependencies():
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from negotiate.cli import main\n"
+             "for argv in (['--help'], ['--version'], ['run', 'x', '--seed', 'abc'],"
+             " ['sweep', '--reps', 'x', 'rare-earth-2025'], ['tournament', '--help'],"
+             " ['calibrate', '--help']):\n"
+             "    try:\n"
+             "        main(argv)\n"
+             "    except SystemExit:\n"
+             "        pass\n"
+             f"print([m for m in {HEAVY_MODULES!r} if m in sys.modules])\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+def test_the_packages_names_load_on_first_use():
+    import negotiate
+    from negotiate import model, runner, version
+
+    assert negotiate.TradeModel is model.TradeModel and negotiate.run is runner.run
+    assert negotiate.__version__ == version.__version__ == runner.__version__
+    assert set(negotiate.__all__) <= set(dir(negotiate))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        negotiate.no_such_name  # noqa: B018
+    proc = negotiate_here("--version")
+    assert proc.stdout.strip() == f"negotiate {negotiate.__version__}"

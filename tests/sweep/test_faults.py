@@ -63,7 +63,10 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, long_reference):
     out = tmp_path / "sweep"
     with _reaped(_start(_sweep_command(out, "--workers", "1"))) as first:
         _wait_for_chunks(out, 1, first)
-        # All at once, while the first sweep has seconds of work left.
+        # The first sweep is held still (its whole process group) while the others try: how
+        # fast it would otherwise finish depends on the model's speed and the machine's load.
+        # A stopped writer still holds its lock, as a slow one would.
+        os.killpg(first.pid, signal.SIGSTOP)
         seconds = [_start(_sweep_command(out, "--workers", "1", *extra))
                    for extra in ([], ["--resume"])]
         report = _start([NEGOTIATE, "report", str(out), "--out", str(tmp_path / "rep")])
@@ -77,6 +80,7 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path, long_reference):
         assert report.wait(timeout=120) == 0
         _one_clear_line(report.communicate()[1], "still being written", f"PID {first.pid}")
         assert first.poll() is None, "the first sweep ended before the others were checked"
+        os.killpg(first.pid, signal.SIGCONT)
         assert first.wait(timeout=180) == 0
     table = load_summary(out)
     pd.testing.assert_frame_equal(table, long_reference, check_exact=True)

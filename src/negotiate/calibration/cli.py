@@ -8,11 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
-from .figures import FIGURE_DIR, make_figures
-from .measures import baseline_measures, replay_measures
 from .record import BASELINE, REPLAY
-from .report import write_report
-from .runs import run_many, stack
 
 MAX_SEEDS = 100_000
 
@@ -52,6 +48,13 @@ def calibrate(seeds: int = 100, out: str | Path = "docs", *, quiet: bool = True,
     def say(msg: str) -> None:
         if not quiet:
             print(msg, file=sys.stderr, flush=True)
+
+    # The work's modules (the model, pandas, matplotlib) load here, not when the command
+    # line is built: ``negotiate --help`` and a bad flag need none of them.
+    from .figures import FIGURE_DIR, make_figures
+    from .measures import baseline_measures, replay_measures
+    from .report import write_report
+    from .runs import run_many, stack
 
     seed_list = list(range(seeds))
     replay = run_many(REPLAY, seed_list, replay_overrides, say)

@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 
 from ..inputs import SEED_MAX, SEED_RANGE
 from ..oserrors import os_failure, require_folder_path
-from ..runner import __version__
 from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
+from ..version import __version__
 from .backends import Lost, make_backend
 from .design import Design, GridSpec, RangeSpec, build_design
 from .lock import LOCK_FILE, WriterLock, describe, readable_chunks

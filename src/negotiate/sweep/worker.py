@@ -125,6 +125,6 @@ firm_week.load()
 
 
 def _version() -> str:
-    from ..runner import __version__
+    from ..version import __version__
 
     return __version__
