@@ -1,8 +1,8 @@
 """negotiate: the 2025 U.S.-China rare-earth and tariff standoff as an agent-based game.
 
-The public names below load on first use (PEP 562): ``negotiate --help``, a bad flag or a
-scenario check need none of the model's dependencies, and answer in a fraction of the
-second that importing Mesa, pandas and numba takes.
+The public names below load on first use (PEP 562): ``negotiate --help``, ``--version`` or
+a bad flag need none of the model's dependencies, and answer in a fraction of the second
+that importing Mesa, pandas and numba takes.
 """
 
 from __future__ import annotations
