@@ -18,6 +18,7 @@ import sys
 from negotiate.errors import NegotiateError
 
 APP_MODULE = "negotiate.app.templates.entry"  # routes of negotiate.app.pages, with the page shell
+TITLE = "negotiate"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -80,6 +81,8 @@ def server_env() -> dict[str, str]:
     env = dict(os.environ)
     # Nothing should phone home: the page must work offline (DESIGN.md, "Offline front end").
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    # The title in the HTML as served, before any script runs (each page then sets its own).
+    env["SOLARA_THEME_TITLE"] = TITLE
     return env
 
 

@@ -40,3 +40,14 @@ def test_classroom_is_served_in_the_same_shell(open_url, classroom_server):
     assert shell["lang"] == "en"
     assert shell["viewport"] == ["width=device-width, initial-scale=1"]
     assert shell["bars"] == ["Working"]
+
+
+def test_the_served_html_is_titled_before_any_script_runs(server, classroom_server):
+    # What a reader without scripts, a link preview or a tab still loading shows (WCAG 2.4.2);
+    # each page sets its own title once it runs.
+    import urllib.request
+
+    for url, title in ((server, "negotiate"), (classroom_server, "negotiate classroom")):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            html = response.read().decode()
+        assert f"<title>{title}</title>" in html, html[:400]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 APP_MODULE = "negotiate.app.classroom.pages"
+TITLE = "negotiate classroom"
 
 
 def addresses(host: str, port: int) -> dict[str, str]:
@@ -23,6 +24,8 @@ def serve(host: str, port: int, db: Path, *, teacher_key: str | None = None, ann
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # The title in the HTML as served, before any script runs (each page then sets its own).
+    os.environ["SOLARA_THEME_TITLE"] = TITLE
     os.environ["NEGOTIATE_CLASSROOM_DB"] = str(db)
 
     from .runtime import KEY_ENV, get_service
