@@ -117,6 +117,10 @@ def test_no_workers_is_said_and_a_killed_scheduler_is_one_line_then_resume(tmp_p
             assert sweep.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "no chunks written by the cluster"
             time.sleep(0.02)
+        # The workers are held still first, so that the sweep cannot finish before the
+        # scheduler dies however fast the model runs (a lost scheduler is what is tested).
+        for worker in workers:
+            worker.send_signal(signal.SIGSTOP)
         scheduler.send_signal(signal.SIGKILL)
         code = sweep.wait(timeout=180)
     finally:
