@@ -8,18 +8,15 @@ Ctrl-C, SIGTERM and exit codes behave like any foreground server.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import signal
-import socket
 import subprocess
 import sys
 
-from negotiate.errors import NegotiateError
+from negotiate.listen import DEFAULT_HOST, check_free, check_host, check_port
 
 APP_MODULE = "negotiate.app.templates.entry"  # routes of negotiate.app.pages, with the page shell
 TITLE = "negotiate"
-DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
@@ -31,45 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", default=str(DEFAULT_PORT),
                         help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
     parser.set_defaults(handler=handle)
-
-
-def check_port(text: str) -> int:
-    try:
-        port = int(str(text).strip())
-    except ValueError:
-        raise NegotiateError(f"--port {text!r} is not a whole number; allowed: 1 to 65535") from None
-    if not 1 <= port <= 65535:
-        raise NegotiateError(f"--port {port} is out of range; allowed: 1 to 65535")
-    return port
-
-
-def check_host(host: str) -> str:
-    host = str(host).strip()
-    if not host:
-        raise NegotiateError("--host is empty; allowed: an IP address or host name such as 127.0.0.1")
-    try:
-        ipaddress.ip_address(host)
-        return host
-    except ValueError:
-        pass
-    try:
-        socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError):
-        raise NegotiateError(f"--host {host!r} is not an address this machine can listen on; "
-                             "allowed: an IP address or host name such as 127.0.0.1") from None
-    return host
-
-
-def check_free(host: str, port: int) -> None:
-    """Fail with one clear line instead of a server traceback when the port is taken."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise NegotiateError(f"cannot listen on {host}:{port} ({exc.strerror}); "
-                                 "allowed: a free port, e.g. --port 8766") from None
 
 
 def server_command(host: str, port: int) -> list[str]:

@@ -1,5 +1,8 @@
 """Model speed: ms per weekly step at 40, 1,000 and 10,000 firms against Mesa's BoltzmannWealth
-at the same agent counts, measured in the same process, plus one full 52-week baseline run.
+at the same agent counts, measured in the same process, plus one full 52-week baseline run:
+``run_ms`` with its weekly tables (as ``negotiate run`` makes them), ``run_summary_ms`` with
+the summary only (``collect.weekly = false``, as a sweep runs it). The two alternate, run by
+run, so load from elsewhere hits both alike.
 
 Each sample times both clocks: wall time (``step_ms``, ``ratio``: what a user waits) and the
 CPU time of this thread (``ratio_cpu``: the same runs without the time other processes take
@@ -51,17 +54,21 @@ def measure(quick: bool = False) -> dict:
         boltzmann_ms[str(n)] = statistics.median(wall for wall, _ in theirs)
         ratio[str(n)] = statistics.median(a[0] / b[0] for a, b in zip(ours, theirs, strict=True))
         ratio_cpu[str(n)] = statistics.median(a[1] / b[1] for a, b in zip(ours, theirs, strict=True))
-    runs = []
+    runs, summary_runs = [], []
     for seed in range(3 if quick else 10):
         start = time.perf_counter()
         run("rare-earth-2025", seed=seed)
         runs.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        run("rare-earth-2025", seed=seed, overrides={"collect.weekly": False})
+        summary_runs.append((time.perf_counter() - start) * 1000)
     return {
         "step_ms": step_ms,
         "boltzmann_step_ms": boltzmann_ms,
         "ratio": ratio,
         "ratio_cpu": ratio_cpu,
         "run_ms": statistics.median(runs),
+        "run_summary_ms": statistics.median(summary_runs),
     }
 
 

@@ -13,7 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .errors import NegotiateError
+from .errors import NegotiateError, literal_line
+from .oserrors import os_failure
 
 #: (module, function) pairs that add subcommands, in the order shown by --help.
 SUBCOMMANDS: tuple[tuple[str, str], ...] = (
@@ -64,13 +65,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except NegotiateError as exc:
-        print(f"negotiate {args.command}: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _refused(args.command, exc)
     except KeyboardInterrupt:
         print(f"negotiate {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # A path the operating system refused where no command foresaw it (a name too long
+        # to look up, say): still one line naming the path, never a traceback.
+        return _refused(args.command, os_failure(exc))
+
+
+def _refused(command: str, exc: NegotiateError) -> int:
+    # The message may quote what was typed (a name, a path, a value): shown literally.
+    print(f"negotiate {command}: {literal_line(str(exc))}", file=sys.stderr)
+    return exc.exit_code
 
 
 if __name__ == "__main__":

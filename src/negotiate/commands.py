@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .errors import ScenarioError
+from .errors import ScenarioError, literal_line
 from .inputs import SEED
 from .params import WEEKS, BoundsError, Range, parse_whole
 
@@ -104,7 +104,8 @@ def render_summary(summary: dict[str, Any], events) -> str:
     for row in accusations.itertuples():
         truth = "real breach" if row.real else "FALSE: no breach happened"
         lines.append(f"  {row.date} week {row.week:>3} {row.actor.upper()}: {row.details} [{truth}]")
-    return "\n".join(lines)
+    # Names and details may come from a scenario file: each line is shown literally.
+    return "\n".join(map(literal_line, lines))
 
 
 def scenarios_command(args: argparse.Namespace) -> int:
@@ -116,10 +117,10 @@ def scenarios_command(args: argparse.Namespace) -> int:
             try:
                 s = load_scenario(path)
             except ScenarioError as exc:
-                print(f"negotiate scenarios: {exc}", file=sys.stderr)
+                print(f"negotiate scenarios: {literal_line(str(exc))}", file=sys.stderr)
                 failed += 1
             else:
-                print(f"ok  {path}: {s.title} ({s.weeks} weeks)")
+                print(literal_line(f"ok  {path}: {s.title} ({s.weeks} weeks)"))
         return 2 if failed else 0
     rows = []
     for name in available_scenarios():
@@ -128,5 +129,5 @@ def scenarios_command(args: argparse.Namespace) -> int:
     width = max(len(r[0]) for r in rows) if rows else 10
     print(f"{'name':<{width}}  weeks  title")
     for name, title, weeks in rows:
-        print(f"{name:<{width}}  {weeks:>5}  {title}")
+        print(literal_line(f"{name:<{width}}  {weeks:>5}  {title}"))
     return 0

@@ -43,10 +43,22 @@ def os_failure(exc: OSError, path: str | Path | None = None,
                again: str = "run the same command again") -> PathFailure:
     """One line for ``exc``, naming the path it concerns (the error's own, else ``path``);
     ``again`` says how to carry on once the cause is fixed."""
-    where = exc.filename if exc.filename is not None else path
+    where = _abbreviated(exc.filename if exc.filename is not None else path)
     what, todo, code = _KNOWN.get(exc.errno or 0, (exc.strerror or str(exc), "", 1))
     allowed = f"; allowed: {todo.format(again=again)}" if todo else f"; check the path, then {again}"
     return PathFailure(f"{where}: {what}{allowed}", code)
+
+
+#: Longer paths are shortened in a message (a name too long for the file system may run to
+#: thousands of characters); the start and the end are what a person recognises.
+SHOWN_PATH_CHARS = 120
+
+
+def _abbreviated(path: str | Path | None) -> str | Path | None:
+    text = str(path) if path is not None else ""
+    if len(text) <= SHOWN_PATH_CHARS:
+        return path
+    return f"{text[:80]}…{text[-30:]} ({len(text)} characters)"
 
 
 def special_file_kind(path: str | Path) -> str | None:

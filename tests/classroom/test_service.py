@@ -321,3 +321,35 @@ def test_the_largest_seed_survives_a_restart(tmp_path):
         assert again.teacher_view(info["teacher_token"])["config"]["seed"] == 2**63 - 1
     finally:
         again.close()
+
+
+def test_a_file_that_is_not_a_classroom_database_is_refused_and_kept(tmp_path):
+    from negotiate.classroom.store import Store
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n" * 200)
+    before = notes.read_bytes()
+    with pytest.raises(NegotiateError, match="not a classroom database.*allowed"):
+        Store(notes)
+    assert notes.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_classroom_that_cannot_listen_is_refused_before_its_database_is_made(tmp_path):
+    import argparse
+    import socket
+
+    from negotiate.classroom.cli import classroom_command
+
+    db = tmp_path / "class.sqlite"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for host, port_text, needle in (("127.0.0.1", str(port), "cannot listen"),
+                                        ("no such host!", "8766", "not an address"),
+                                        ("127.0.0.1", "70000", "1 to 65535")):
+            args = argparse.Namespace(host=host, port=port_text, db=str(db), teacher_key=None)
+            with pytest.raises(NegotiateError, match=needle):
+                classroom_command(args)
+    assert not db.exists()

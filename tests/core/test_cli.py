@@ -233,3 +233,38 @@ def test_the_packages_names_load_on_first_use():
         negotiate.no_such_name  # noqa: B018
     proc = negotiate_here("--version")
     assert proc.stdout.strip() == f"negotiate {negotiate.__version__}"
+
+
+def test_a_name_too_long_for_the_file_system_is_one_short_line(tmp_path):
+    long_name = "a" * 300  # past the 255-byte limit of a file name
+    for args in (["run", long_name], ["run", "classroom-short", "--weeks", "1", "--out", str(tmp_path / long_name)],
+                 ["scenarios", "--check", str(tmp_path / f"{'b' * 6000}.toml")]):
+        err = assert_one_line_error(negotiate_here(*args), "too long", "allowed")
+        assert len(err) < 400, err  # the path is shortened, its length named
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_a_person_typed_is_shown_literally_in_messages_and_summaries(tmp_path):
+    # A terminal acts on escape sequences and a newline splits the one-line message.
+    err = assert_one_line_error(negotiate_here("run", "\x1b[31mred\nline2"), "no such scenario")
+    assert "\x1b" not in err and "\\x1b[31mred\\nline2" in err
+    titled = tmp_path / "titled.toml"
+    titled.write_text('weeks = 2\ntitle = "\\u001b[31mRED\\u202e\\nline2"\n', encoding="utf-8")
+    checked = negotiate_here("scenarios", "--check", str(titled))
+    assert checked.returncode == 0 and "\\x1b[31mRED\\u202e\\nline2 (2 weeks)" in checked.stdout
+    summary = negotiate_here("run", str(titled))
+    assert summary.returncode == 0 and "\x1b" not in summary.stdout
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("plain words, é and 中文", "plain words, é and 中文"),
+    ("\x1b[2J", "\\x1b[2J"),
+    ("two\nlines\r", "two\\nlines\\r"),
+    ("nul\x00bell\x07", "nul\\x00bell\\x07"),
+    ("\u202eevil\u202c", "\\u202eevil\\u202c"),
+    ("zero\u200bwidth", "zero\u200bwidth"),
+])
+def test_literal_line_escapes_only_what_a_terminal_would_act_on(text, shown):
+    from negotiate.errors import literal_line
+
+    assert literal_line(text) == shown

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ..errors import NegotiateError
+from ..listen import DEFAULT_HOST, check_free, check_host, check_port
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Start the classroom server. The teacher creates a room on the "
                        "teacher page; students join with the room code. Every move is kept in "
                        "an SQLite file, so a restarted server resumes every room.")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; use 0.0.0.0 on a classroom network)")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}; use 0.0.0.0 on a classroom network)")
     p.add_argument("--port", default="8766", help="port (default 8766)")
     p.add_argument("--db", default="negotiate-classroom.sqlite", metavar="PATH",
                    help="SQLite file for rooms and moves (default: negotiate-classroom.sqlite here)")
@@ -26,14 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def classroom_command(args: argparse.Namespace) -> int:
-    try:
-        port = int(args.port)
-    except ValueError:
-        raise NegotiateError(f"--port {args.port!r} is not a whole number; allowed: 1 to 65535") from None
-    if not 1 <= port <= 65535:
-        raise NegotiateError(f"--port {port} is out of range; allowed: 1 to 65535")
-    if not str(args.host).strip():
-        raise NegotiateError("--host is empty; allowed: an address such as 127.0.0.1 or 0.0.0.0")
+    # The address is checked before the database is opened or a key printed: a server that
+    # cannot listen must not look as if it started.
+    host = check_host(args.host)
+    port = check_port(args.port)
+    check_free(host, port)
     db = Path(args.db)
     if db.exists() and db.is_dir():
         raise NegotiateError(f"--db {db} is a folder; allowed: a file path")
@@ -48,5 +46,5 @@ def classroom_command(args: argparse.Namespace) -> int:
                              "characters (or leave it out for a random key)")
     from .server import serve
 
-    serve(args.host, port, db, teacher_key=key.strip() if key else None)
+    serve(host, port, db, teacher_key=key.strip() if key else None)
     return 0

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import NegotiateError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
     code TEXT PRIMARY KEY, teacher_hash TEXT NOT NULL, config TEXT NOT NULL,
@@ -58,9 +60,15 @@ class Store:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                                    timeout=30.0)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            # Some other file given as --db (notes, a spreadsheet): refused, left as it was.
+            self._db.close()
+            raise NegotiateError(f"--db {self.path} is not a classroom database ({exc}); allowed: "
+                                 "a new file name, or a file written by 'negotiate classroom'") from None
 
     def close(self) -> None:
         with self._lock:
