@@ -13,6 +13,7 @@ from negotiate.cli import main
 from negotiate.errors import ScenarioError
 from negotiate.inputs import check_seed
 from negotiate.params import BoundsError, Range, parse_number
+from negotiate.scenario import load_scenario, parse_set
 
 SEED_RANGE = "a whole number from 0 to 9223372036854775807"
 
@@ -34,7 +35,32 @@ def one_line(code: int, err: str, *needles: str) -> None:
         assert needle in err, (needle, err)
 
 
-# ------------------------------------------------------------------ numbers
+# ------------------------------------------------------------------ --set
+@pytest.mark.parametrize("assignment, needles", [
+    ("us.trust=1" + "0" * 400, ["us.trust", "(401 digits)", "out of range", "0 to 1"]),
+    ("us.trust=1" + "0" * 5000, ["us.trust", "more than 4,300 digits", "0 to 1"]),
+    ("us.trust=" + "[" * 3000 + "]" * 3000, ["us.trust", "nested too deeply", "0 to 1"]),
+    ("sources=" + "[" * 3000 + "]" * 3000, ["sources", "nested too deeply"]),
+    ("events=[]", ["events", "[[events]] tables in a scenario file"]),
+    ("us.trust=0.3\nus.trust=5", ["us.trust", "more than one line", "0 to 1"]),
+    ("us.trust=0.3\r\n", ["us.trust", "more than one line"]),
+], ids=["digits400", "digits5000", "deep_number", "deep_sources", "events", "two_lines", "CR"])
+def test_bad_set_values_are_one_line(assignment, needles):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("classroom-short", [assignment])
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 300 and "unknown key" not in message, message
+    for needle in needles:
+        assert needle in message, (needle, message)
+
+
+def test_a_key_given_twice_in_set_is_refused_by_name():
+    with pytest.raises(ScenarioError, match="--set: us.trust: is given twice; allowed: each key once"):
+        parse_set(["us.trust=0.3", "noise.perception=0.1", "us.trust=0.9"])
+    assert parse_set(["us.trust=0.3 # a TOML comment", "title=two words"]) == {
+        "us.trust": 0.3, "title": "two words"}
+
+
 def test_numbers_without_a_float_are_compared_exactly():
     with pytest.raises(BoundsError, match=r"^headline 10000000000000000000\.\.\. \(401 digits\) is out"):
         parse_number("headline", 10**400, Range(0, 200))
