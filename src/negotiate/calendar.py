@@ -27,6 +27,7 @@ from .params import (
     Subset,
     Text,
     parse_field,
+    shown,
 )
 
 SIDES = ("us", "cn")
@@ -89,7 +90,7 @@ class CalendarEvent:
 
 def _check_value(spec: Any, value: Any, where: str, key: str) -> Any:
     def bad(allowed: str) -> ScenarioError:
-        return ScenarioError(f"got {value!r}; allowed: {allowed}", source=where, key=key)
+        return ScenarioError(f"got {shown(value)}; allowed: {allowed}", source=where, key=key)
 
     if isinstance(spec, Subset):
         if not isinstance(value, list) or not all(isinstance(v, str) and v in spec.options for v in value):
@@ -116,8 +117,8 @@ def parse_event(raw: Any, where: str) -> CalendarEvent:
     if not isinstance(raw, dict):
         raise ScenarioError("each [[events]] entry must be a table", source=where, key="events")
     kind = raw.get("kind")
-    if kind not in SCHEMA:
-        raise ScenarioError(f"kind {kind!r} is unknown; allowed: {', '.join(SCHEMA)}",
+    if not isinstance(kind, str) or kind not in SCHEMA:  # a list or table cannot be looked up
+        raise ScenarioError(f"kind {shown(kind)} is unknown; allowed: {', '.join(SCHEMA)}",
                             source=where, key="events.kind")
     date = raw.get("date")
     if isinstance(date, dt.datetime):
@@ -128,14 +129,15 @@ def parse_event(raw: Any, where: str) -> CalendarEvent:
         except ValueError:
             date = None
     if not isinstance(date, dt.date):
-        raise ScenarioError(f"date {raw.get('date')!r} is not a date; allowed: YYYY-MM-DD",
+        raise ScenarioError(f"date {shown(raw.get('date'))} is not a date; allowed: YYYY-MM-DD",
                             source=where, key="events.date")
     spec = SCHEMA[kind]
     details: dict[str, Any] = {}
     for key, value in raw.items():
         if key in ("date", "kind", "label", "source"):
             if key in ("label", "source") and not isinstance(value, str):
-                raise ScenarioError(f"got {value!r}; allowed: a string", source=where, key=f"events.{key}")
+                raise ScenarioError(f"got {shown(value)}; allowed: a string", source=where,
+                                    key=f"events.{key}")
             continue
         if key not in spec:
             allowed = ", ".join(("date", "kind", "label", "source", *spec))

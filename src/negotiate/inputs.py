@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ScenarioError
-from .params import Range, parse_whole
+from .params import Range, parse_whole, shown
 
 #: Seeds are stored in int64 columns (tables, sweep rows, the classroom's SQLite), so every
 #: seed fits in one. The one bound on a seed, wherever it is typed or passed.
@@ -21,8 +21,9 @@ SEED_MAX = SEED.hi
 SEED_RANGE = SEED.allowed(whole=True)
 
 
-def parse_seed(text: str | int, name: str = "seed") -> int:
-    """A seed typed or sent from outside, exactly (raises BoundsError naming ``name``)."""
+def parse_seed(text: Any, name: str = "seed") -> int:
+    """A seed typed or sent from outside, exactly (raises BoundsError naming ``name`` and
+    the text as typed)."""
     return parse_whole(name, text, SEED)
 
 
@@ -31,7 +32,7 @@ def check_seed(value: Any, source: str = "rng") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SEED_MAX:
-        raise ScenarioError(f"got {value!r}; allowed: {SEED_RANGE} (or None)", source=source)
+        raise ScenarioError(f"got {shown(value)}; allowed: {SEED_RANGE} (or None)", source=source)
     return int(value)
 
 

@@ -9,6 +9,7 @@ ambiguous).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, fields
@@ -104,6 +105,47 @@ class BoundsError(ValueError):
 
 
 _COMMA = re.compile(r"^[+-]?[\d,]*,[\d,.]*$")
+#: Integer text that :func:`parse_whole` reads exactly (ASCII digits, one optional sign).
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+#: Characters of a value quoted in a message before it is cut short.
+SHOWN_MAX = 40
+
+
+def digits(value: int) -> int:
+    """How many decimal digits ``value`` has, without ``str()`` (which refuses ints of more
+    than 4,300 digits and is slow on large ones)."""
+    size = abs(value)
+    if size == 0:
+        return 1
+    n = int((size.bit_length() - 1) * math.log10(2)) + 1
+    return n + 1 if size >= 10**n else n
+
+
+def shown(value: Any, *, quote: bool = True) -> str:
+    """``value`` as a message names it, never longer than about :data:`SHOWN_MAX` characters.
+
+    A message must stay one readable line, whatever was pasted: a long text or number is cut
+    (its length said; ``str()`` refuses ints of more than 4,300 digits, so their first digits
+    are found by division), and a value whose ``repr`` fails (nested too deeply) is not shown.
+    ``quote=False`` gives text as typed, without quotes.
+    """
+    if isinstance(value, str):
+        cut = value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX // 2]
+        text = repr(cut) if quote else cut
+        return text if cut is value else f"{text}... ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool):
+        n = digits(value)
+        if n <= SHOWN_MAX:
+            return str(value)
+        head = abs(value) // 10 ** (n - SHOWN_MAX // 2)
+        return f"{'-' if value < 0 else ''}{head}... ({n:,} digits)"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()  # as it was written in TOML, not datetime.date(2025, 3, 3)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return "(nested too deeply to show)"
+    return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX // 2]}... ({len(text):,} characters)"
 
 
 def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> float:
@@ -111,26 +153,36 @@ def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> 
 
     Accepts an int, a float or a string such as " 12.5 "; refuses empty text, words,
     booleans, non-finite numbers, values out of range and commas ("0,3", "1,000"), each with
-    one line naming the field and what is allowed. Raises :class:`BoundsError`.
+    one line naming the field, the value as given and what is allowed. Raises
+    :class:`BoundsError`.
     """
     allowed = spec.allowed(whole=whole)
+    typed: str | None = None  # the text as typed, named in messages rather than its float
+    given = shown(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:
             raise BoundsError(f"{name} is empty; allowed: {allowed}")
         if _COMMA.match(text):
-            raise BoundsError(f"{name} {value!r} has a comma; write decimals with a point "
+            raise BoundsError(f"{name} {given} has a comma; write decimals with a point "
                               f"(0.3, not 0,3) and no thousands separator; allowed: {allowed}")
         try:
-            value = float(text)
+            number = float(text)
         except ValueError:
-            raise BoundsError(f"{name} {value!r} is not a number; allowed: {allowed}") from None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BoundsError(f"{name} {value!r} is not a number; allowed: {allowed}")
-    if whole and not float(value).is_integer():
-        raise BoundsError(f"{name} {value:g} is not a whole number; allowed: {allowed}")
+            raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}") from None
+        if math.isinf(number) and "inf" not in text.lower():
+            # Digits too many for a float ("1e309"): a number, just far out of range.
+            raise BoundsError(f"{name} {shown(text, quote=False)} is out of range; allowed: {allowed}")
+        value, typed = number, shown(text, quote=False)
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}")
+    # An int is compared exactly, never through a float: one of 400 digits has no float.
+    said = typed or (shown(value) if isinstance(value, int) else f"{value:g}")
+    if whole and isinstance(value, float) and not value.is_integer():
+        raise BoundsError(f"{name} {said} is not a whole number; allowed: {allowed}")
     if not spec.lo <= value <= spec.hi:
-        raise BoundsError(f"{name} {value:g} is out of range; allowed: {allowed}")
+        raise BoundsError(f"{name} {said} is out of range; allowed: {allowed}")
     return float(value)
 
 
@@ -138,11 +190,16 @@ def parse_whole(name: str, value: Any, spec: Range) -> int:
     """:func:`parse_number` for a whole number, read exactly at any size: a seed such as
     2**63 - 1 has no exact float, so integer text and ints never pass through one."""
     text = value.strip() if isinstance(value, str) else None
-    if text is not None and text.lstrip("+-").isdigit() and text.isascii():
+    if text is not None and _WHOLE.fullmatch(text):
+        # More digits than the bound has is out of range; int() would refuse over 4,300.
+        if len(text.lstrip("+-").lstrip("0")) > digits(int(max(abs(spec.lo), abs(spec.hi)))):
+            raise BoundsError(f"{name} {shown(text, quote=False)} is out of range; "
+                              f"allowed: {spec.allowed(whole=True)}")
         value = int(text)
     if isinstance(value, int) and not isinstance(value, bool):
         if not spec.lo <= value <= spec.hi:
-            raise BoundsError(f"{name} {value} is out of range; allowed: {spec.allowed(whole=True)}")
+            raise BoundsError(f"{name} {shown(text or value, quote=False)} is out of range; "
+                              f"allowed: {spec.allowed(whole=True)}")
         return value
     return int(parse_number(name, value, spec, whole=True))
 
@@ -164,7 +221,7 @@ def parse_field(name: str, value: Any, spec: Range | Choice | Flag, *, label: st
     if isinstance(spec, Choice):
         word = value.strip().lower() if isinstance(value, str) else value
         if word not in spec.options:
-            raise BoundsError(f"{label} {value!r} is unknown; allowed: {spec.allowed()}")
+            raise BoundsError(f"{label} {shown(value)} is unknown; allowed: {spec.allowed()}")
         return word
     if isinstance(spec, Flag):
         if not isinstance(value, bool):

@@ -12,6 +12,8 @@ import copy
 import datetime as dt
 import functools
 import math
+import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +27,7 @@ from .calendar import CalendarEvent, parse_events
 from .errors import ScenarioError
 from .inputs import check_seed
 from .oserrors import special_file_kind
-from .params import ELEMENTS, LICENCE_KINDS, WEEKS, Choice, Flag, Range, Subset, Text
+from .params import ELEMENTS, LICENCE_KINDS, WEEKS, Choice, Flag, Range, Subset, Text, shown
 from .strategies import STRATEGY_NAMES, canonical_name
 
 SECTIONS: tuple[str, ...] = (
@@ -209,7 +211,15 @@ BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS.values()}
 # ---------------------------------------------------------------------------------------------
 def _type_name(value: Any) -> str:
     return {bool: "true/false", int: "a whole number", float: "a number", str: "a string",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+            list: "a list", dict: "a table", dt.date: "a date", dt.datetime: "a date and time",
+            dt.time: "a time of day"}.get(type(value), type(value).__name__)
+
+
+def allowed_text(field: Field) -> str:
+    """What ``field`` accepts, as its refusals say it."""
+    if isinstance(field.spec, Range):
+        return field.spec.allowed(whole=field.kind is int)
+    return field.spec.allowed()
 
 
 def coerce(field: Field, value: Any, source: str) -> Any:
@@ -220,42 +230,39 @@ def coerce(field: Field, value: Any, source: str) -> Any:
         return ScenarioError(msg, source=source, key=key)
 
     if isinstance(spec, Range):
-        allowed = spec.allowed(whole=field.kind is int)
+        allowed = allowed_text(field)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise bad(f"got {_type_name(value)} {value!r}; allowed: {allowed}")
+            raise bad(f"got {_type_name(value)} {shown(value)}; allowed: {allowed}")
         if isinstance(value, float) and not math.isfinite(value):
             raise bad(f"got {value!r}; allowed: {allowed} (finite)")
-        if field.kind is int:
-            if isinstance(value, float) and not value.is_integer():
-                raise bad(f"got {value!r}; allowed: {allowed}")
-            value = int(value)
-        else:
-            value = float(value)
+        if field.kind is int and isinstance(value, float) and not value.is_integer():
+            raise bad(f"got {value!r}; allowed: {allowed}")
+        # Bounds first, compared exactly: an int of 400 digits has no float to convert to.
         if not spec.lo <= value <= spec.hi:
-            raise bad(f"got {value!r}, out of range; allowed: {allowed}")
-        return value
+            raise bad(f"got {shown(value)}, out of range; allowed: {allowed}")
+        return int(value) if field.kind is int else float(value)
     if isinstance(spec, Flag):
         if not isinstance(value, bool):
-            raise bad(f"got {_type_name(value)} {value!r}; allowed: true or false")
+            raise bad(f"got {_type_name(value)} {shown(value)}; allowed: true or false")
         return value
     if isinstance(spec, Choice):
         if not isinstance(value, str):
-            raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+            raise bad(f"got {_type_name(value)} {shown(value)}; allowed: {spec.allowed()}")
         word = value.strip().lower()
         if spec is _STRATEGY:
             name = canonical_name(word)
             if name is None:
-                raise bad(f"unknown strategy {value!r}; allowed: {spec.allowed()}")
+                raise bad(f"unknown strategy {shown(value)}; allowed: {spec.allowed()}")
             return name
         if word not in spec.options:
-            raise bad(f"got {value!r}; allowed: {spec.allowed()}")
+            raise bad(f"got {shown(value)}; allowed: {spec.allowed()}")
         return word
     if isinstance(spec, Subset):
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise bad(f"got {_type_name(value)}; allowed: {spec.allowed()}")
         unknown = [v for v in value if v not in spec.options]
         if unknown:
-            raise bad(f"unknown {', '.join(map(repr, unknown))}; allowed: {spec.allowed()}")
+            raise bad(f"unknown {', '.join(map(shown, unknown))}; allowed: {spec.allowed()}")
         return tuple(dict.fromkeys(value))
     if field.name == "sources":
         if isinstance(value, str):
@@ -263,15 +270,22 @@ def coerce(field: Field, value: Any, source: str) -> Any:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise bad("allowed: a list of strings")
         return tuple(value)
+    allowed = spec.allowed()
+    if field.name == "start_date":
+        allowed = 'a date as YYYY-MM-DD, e.g. 2025-03-03 or "2025-03-03"'
+        # TOML has dates of its own: start_date = 2025-03-03 (unquoted, in a file or a --set)
+        # means that day as surely as the quoted "2025-03-03" does.
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = value.isoformat()
     if not isinstance(value, str):
-        raise bad(f"got {_type_name(value)} {value!r}; allowed: {spec.allowed()}")
+        raise bad(f"got {_type_name(value)} {shown(value)}; allowed: {allowed}")
     if len(value) > spec.max_length:
-        raise bad(f"is {len(value)} characters long; allowed: {spec.allowed()}")
+        raise bad(f"is {len(value)} characters long; allowed: {allowed}")
     if field.name == "start_date":
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            raise bad(f"got {value!r}; allowed: a date as YYYY-MM-DD") from None
+            raise bad(f"got {shown(value)}; allowed: {allowed}") from None
     return value
 
 
@@ -337,6 +351,17 @@ def check_consistency(s: TradeScenario, source: str) -> None:
             f"{MAX_PANEL_ROWS:,} (set collect.firms = false, or fewer weeks or firms)",
             source=source, key="collect.firms",
         )
+    # Every week of the run is dated (tables, the event log), and dates end at 9999-12-31.
+    room = (dt.date.max - s.start).days // 7 + 1
+    if s.weeks > room:
+        fits = s.weeks - 1 <= (dt.date.max - dt.date.min).days // 7
+        earlier = (f", or a start_date no later than {dt.date.max - dt.timedelta(weeks=s.weeks - 1)}"
+                   if fits else "")
+        raise ScenarioError(
+            f"week {s.weeks:,} of a run from {s.start} would fall after {dt.date.max}, the last "
+            f"date there is; allowed: at most {room:,} week{'s' if room > 1 else ''} from this "
+            f"start_date{earlier}",
+            source=source, key="start_date")
     for event in s.events:
         if event.date < s.start:
             raise ScenarioError(
@@ -391,7 +416,28 @@ def read_toml(path: Path, read: list[tuple[Path, bytes]] | None = None) -> dict[
     except UnicodeDecodeError as exc:
         raise ScenarioError(f"is not UTF-8 (byte {exc.start}); allowed: a UTF-8 TOML file",
                             source=source) from None
-    return copy.deepcopy(_parse_toml(text, source))
+    # Windows editors save UTF-8 with a byte-order mark, which TOML does not expect.
+    text = text.removeprefix("\ufeff")
+    parsed = _parse_toml(text, source)
+    try:
+        return copy.deepcopy(parsed)
+    except RecursionError:
+        raise ScenarioError(_TOO_DEEP, source=source) from None
+
+
+_TOO_DEEP = ("nests arrays or tables too deeply to read; allowed: lists of strings, "
+             "e.g. sources = [\"...\"], and [[events]] tables")
+
+
+def _too_many_digits(text: str) -> str:
+    """Where ``text`` has an integer too long for Python to read (line and column)."""
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rf"[0-9](?:_?[0-9]){{{limit},}}", text)
+    if found is None:
+        return ""
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - text.rfind("\n", 0, found.start())
+    return f" (at line {line}, column {column})"
 
 
 @functools.lru_cache(maxsize=64)
@@ -402,6 +448,14 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"is not valid TOML ({exc}); allowed: a TOML file", source=source) from None
+    except ValueError:
+        # tomllib reads integers with int(), which refuses more than 4,300 digits.
+        raise ScenarioError(
+            f"has a whole number of more than {sys.get_int_max_str_digits():,} digits"
+            f"{_too_many_digits(text)}; allowed: numbers within each key's range",
+            source=source) from None
+    except RecursionError:
+        raise ScenarioError(_TOO_DEEP, source=source) from None
 
 
 def _event_date(raw: Any) -> dt.date | None:
@@ -494,25 +548,53 @@ def resolve(name_or_path: str | Path) -> Path:
 def parse_set(assignments: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """``KEY=VALUE`` strings from the command line -> ``{dotted key: value}``.
 
-    The value is read as a TOML value, so ``0.05``, ``true`` and ``["Dy", "Tb"]`` keep their
-    types; a bare word (``tft``) is taken as a string.
+    The value is read as a TOML value, so ``0.05``, ``true``, ``2025-03-03`` and
+    ``["Dy", "Tb"]`` keep their types; a bare word (``tft``) is taken as a string. Each key
+    may be given once.
     """
     out: dict[str, Any] = {}
     for item in assignments:
         key, sep, text = str(item).partition("=")
         key = key.strip()
         if not sep or not key:
-            raise ScenarioError(f"{item!r} is not KEY=VALUE; allowed: e.g. us.strategy=tft",
+            raise ScenarioError(f"{shown(str(item))} is not KEY=VALUE; allowed: e.g. us.strategy=tft",
                                 source="--set")
-        if key not in BY_KEY or key == "events":
+        if key == "events":
+            raise ScenarioError("cannot be set on the command line; allowed: [[events]] tables in "
+                                "a scenario file (one may extend this scenario: extends = \"name\")",
+                                source="--set", key=key)
+        if key not in BY_KEY:
             raise ScenarioError(f"unknown key; allowed: {_allowed_near(key)}", source="--set", key=key)
-        text = text.strip()
-        try:
-            value = tomllib.loads(f"v = {text}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = text
-        out[key] = value
+        if key in out:
+            # Which one was meant is a guess either way (--grid refuses the same).
+            raise ScenarioError("is given twice; allowed: each key once", source="--set", key=key)
+        out[key] = set_value(BY_KEY[key], text)
     return out
+
+
+def set_value(field: Field, text: str, source: str = "--set") -> Any:
+    """One ``KEY=VALUE``'s VALUE as TOML reads it (a bare word as a string), for ``field``.
+
+    The value must be one line: TOML would read ``0.3``, a line break and ``us.trust=5`` as
+    two assignments, and everything after the first would be lost without a word.
+    """
+    if "\n" in text or "\r" in text:
+        raise ScenarioError(f"got {shown(text)}, which is more than one line; allowed: one value "
+                            f"on one line, {allowed_text(field)}", source=source, key=field.key)
+    text = text.strip()
+    try:
+        doc = tomllib.loads(f"v = {text}")
+    except tomllib.TOMLDecodeError:
+        return text
+    except ValueError:
+        # tomllib reads integers with int(), which refuses more than 4,300 digits.
+        raise ScenarioError(f"got a whole number of more than {sys.get_int_max_str_digits():,} "
+                            f"digits; allowed: {allowed_text(field)}",
+                            source=source, key=field.key) from None
+    except RecursionError:
+        raise ScenarioError(f"got arrays nested too deeply to read; allowed: {allowed_text(field)}",
+                            source=source, key=field.key) from None
+    return doc["v"]
 
 
 def overrides_dict(overrides: Any, source: str = "overrides") -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import NegotiateError
-from .inputs import SEED
+from .inputs import parse_seed
 from .ipd import DEFAULT_PAYOFFS, play
 from .params import BoundsError, Range, parse_number, parse_whole
 from .strategies import CATALOGUE, canonical_name, make_strategy
@@ -93,6 +93,14 @@ def _number(flag: str, value: object, spec: Range, *, whole: bool) -> float | in
         raise TournamentError(str(err)) from None
 
 
+def _seed(value: object) -> int:
+    """``--seed`` read as ``negotiate run`` reads it (inputs.parse_seed), exactly."""
+    try:
+        return parse_seed(value, "--seed")
+    except BoundsError as err:
+        raise TournamentError(str(err)) from None
+
+
 def tournament(
     strategies: str | Sequence[str] = DEFAULT_FIELD,
     noise: float = 0.05,
@@ -119,7 +127,7 @@ def tournament(
     noise = float(_number("--noise", noise, NOISE, whole=False))
     rounds = int(_number("--rounds", rounds, ROUNDS, whole=True))
     reps = int(_number("--reps", reps, REPS, whole=True))
-    seed = int(_number("--seed", seed, SEED, whole=True))
+    seed = _seed(seed)
     if noise_kind not in NOISE_KINDS:
         raise TournamentError(
             f"--noise-kind must be one of {', '.join(NOISE_KINDS)}, got {noise_kind!r}"
@@ -231,13 +239,20 @@ def add_tournament_parser(subparsers: argparse._SubParsersAction) -> argparse.Ar
 
 def run_tournament_command(args: argparse.Namespace) -> int:
     """Handle ``negotiate tournament``: print the ranked table (or JSON) and return 0."""
+    # Read once, so the JSON reports exactly the numbers played (a seed near 2**63 has no
+    # exact float).
+    noise = float(_number("--noise", args.noise, NOISE, whole=False))
+    rounds = int(_number("--rounds", args.rounds, ROUNDS, whole=True))
+    reps = int(_number("--reps", args.reps, REPS, whole=True))
+    seed = _seed(args.seed)
+    noise_kind = str(args.noise_kind).strip().lower()
     table = tournament(
         strategies=args.strategies,
-        noise=args.noise,
-        rounds=args.rounds,
-        reps=args.reps,
-        seed=args.seed,
-        noise_kind=str(args.noise_kind).strip().lower(),
+        noise=noise,
+        rounds=rounds,
+        reps=reps,
+        seed=seed,
+        noise_kind=noise_kind,
         self_play=getattr(args, "self_play", "include"),
     )
     self_play = table.attrs["self_play"]
@@ -245,11 +260,11 @@ def run_tournament_command(args: argparse.Namespace) -> int:
         doc = {
             "self_play": self_play,
             "convention": convention(self_play),
-            "noise": float(args.noise),
-            "noise_kind": str(args.noise_kind).strip().lower(),
-            "rounds": int(float(args.rounds)),
-            "reps": int(float(args.reps)),
-            "seed": int(float(args.seed)),
+            "noise": noise,
+            "noise_kind": noise_kind,
+            "rounds": rounds,
+            "reps": reps,
+            "seed": seed,
             "ranking": table.to_dict(orient="records"),
         }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")

@@ -198,3 +198,55 @@ def test_scenario_reference_is_up_to_date():
 
     committed = (ROOT / "docs" / "scenario-reference.md").read_text()
     assert committed == render(), "run: python -m negotiate.reference > docs/scenario-reference.md"
+
+
+# -- pathological files: sizes and shapes that once escaped as tracebacks ------------------------
+_BIG = "1" + "0" * 400      # an int that has no float
+_HUGE = "1" + "0" * 5000    # an int Python will not read from text (over 4,300 digits)
+_DEEP = "[" * 3000 + "]" * 3000
+_EVENT = '[[events]]\ndate = "2025-02-03"\n'
+
+PATHOLOGICAL_FILES = [
+    (f"[us]\ntrust = {_BIG}\n", ["us.trust", "10000000000000000000... (401 digits)", "out of range",
+                                 "0 to 1"]),
+    (f"weeks = 2\n{_EVENT}kind = \"tariff\"\nside = \"us\"\nheadline = {_BIG}\n",
+     ["events.headline", "(401 digits)", "0 to 200"]),
+    (f"weeks = {_HUGE}\n", ["more than 4,300 digits", "line 1", "allowed"]),
+    (f"sources = {_DEEP}\n", ["nests arrays or tables too deeply", "allowed"]),
+    (f"weeks = 2\n{_EVENT}kind = [\"tariff\"]\n", ["events.kind", "['tariff'] is unknown", "tariff, "]),
+    ('weeks = 3\nstart_date = "9999-12-27"\n',
+     ["start_date", "after 9999-12-31", "at most 1 week", "no later than 9999-12-17"]),
+]
+
+
+@pytest.mark.parametrize("text, needles", PATHOLOGICAL_FILES,
+                         ids=["big_key", "big_event", "huge_weeks", "deep_array", "list_kind",
+                              "past_9999"])
+def test_pathological_files_get_one_line(tmp_path, text, needles):
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message and len(message) < 400, message
+    for needle in needles:
+        assert needle in message, (needle, message)
+
+
+def test_every_week_up_to_the_last_date_there_is_may_be_run(tmp_path):
+    s = load_scenario(write(tmp_path, 'weeks = 3\nstart_date = "9999-12-17"\n'))
+    assert (s.start_date, s.weeks) == ("9999-12-17", 3)
+    with pytest.raises(ScenarioError, match="start_date.*at most 416,"):
+        load_scenario("classroom-short", {"weeks": 1_000_000, "collect.firms": False})
+
+
+def test_a_toml_date_is_a_start_date(tmp_path):
+    # TOML reads an unquoted 2025-03-03 as a date; it means the same day as the quoted text.
+    assert load_scenario(write(tmp_path, "start_date = 2025-03-03\n")).start_date == "2025-03-03"
+    assert load_scenario("classroom-short", ["start_date=2025-03-03"]).start_date == "2025-03-03"
+    with pytest.raises(ScenarioError, match=r"got a date and time 2025-03-03T10:00:00; allowed: a date"):
+        load_scenario("classroom-short", ["start_date=2025-03-03T10:00:00"])
+
+
+def test_a_utf8_byte_order_mark_is_read_past(tmp_path):
+    path = write(tmp_path, b'\xef\xbb\xbfweeks = 2\ntitle = "Saved by Notepad"\n')
+    assert (load_scenario(path).weeks, load_scenario(path).title) == (2, "Saved by Notepad")
