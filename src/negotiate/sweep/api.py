@@ -98,7 +98,7 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     # Weekly tables cost time and are only wanted with --timeseries; the summary needs none.
     base_sets["collect.weekly"] = bool(timeseries)
     base = load_scenario(ref, base_sets)
-    design = build_design(grid=grid, lhs=lhs, sobol=sobol, samples=samples, root=seed)
+    design = build_design(grid=grid, lhs=lhs, sobol=sobol, samples=samples, root=seed, reps=reps)
     clash = sorted(set(design.keys) & set(base_sets))
     if clash:
         raise SweepError(f"{clash[0]} is both fixed (--set/--weeks) and swept; allowed: each "

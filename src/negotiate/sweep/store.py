@@ -34,7 +34,14 @@ MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 QUARANTINE = "quarantine"
 FORMAT = 1
-_CHUNK = re.compile(r"^runs-(\d{10})-(\d{10})\.parquet$")
+#: Digits of a run id in a chunk file's name (fixed, so that names sort by run).
+RUN_DIGITS = 10
+_CHUNK = re.compile(rf"^runs-(\d{{{RUN_DIGITS}}})-(\d{{{RUN_DIGITS}}})\.parquet$")
+#: The most runs (design points x replications) one sweep may have: the one bound on a
+#: sweep's size. Far below what chunk names (RUN_DIGITS) and int64 run ids could number; the
+#: limit is the parent's memory, which holds every design point and lists them all in
+#: manifest.json (a million three-key points take about 0.8 GB and 15 s to lay out).
+MAX_RUNS = 1_000_000
 
 
 class SweepError(NegotiateError):
@@ -55,7 +62,16 @@ def design_hash(identity: dict[str, Any]) -> str:
 
 
 def chunk_name(start: int, stop: int) -> str:
-    return f"runs-{start:010d}-{stop:010d}.parquet"
+    return f"runs-{start:0{RUN_DIGITS}d}-{stop:0{RUN_DIGITS}d}.parquet"
+
+
+def check_total_runs(points: int, reps: int) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs, before its design is laid out."""
+    total = points * reps
+    if total > MAX_RUNS:
+        raise SweepError(f"the sweep would have {total:,} runs (design points x --reps = "
+                         f"{points:,} x {reps:,}); allowed: at most {MAX_RUNS:,} runs per sweep "
+                         "(fewer points or --reps, or several sweeps with different --seed)")
 
 
 def checksum(data: bytes) -> str:
