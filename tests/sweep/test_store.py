@@ -92,3 +92,46 @@ def test_resuming_into_a_different_design_is_refused(tmp_path, change, named):
     message = str(info.value)
     assert "different sweep" in message and named in message and "new --out" in message
     assert sorted(p.name for p in (tmp_path / "summary").iterdir()) == before
+
+
+@pytest.fixture(scope="module")
+def written_manifest(tmp_path_factory):
+    out = tmp_path_factory.mktemp("manifest")
+    run_sweep(SCENARIO, out=out, workers=1, quiet=True, **{**SMALL, "reps": 1, "weeks": 1})
+    return json.loads((out / "manifest.json").read_text())
+
+
+def _without(manifest, name):
+    return {k: v for k, v in manifest.items() if k != name}
+
+
+@pytest.mark.parametrize(("broken", "named"), [
+    (lambda m: {}, "no 'format'"),
+    (lambda m: [], "a list, not an object"),
+    (lambda m: "text", "text, not an object"),
+    (lambda m: _without(m, "design"), "no 'design'"),
+    (lambda m: {**m, "resumed": {}}, "'resumed' is not a list"),
+    (lambda m: {**m, "reps": True}, "'reps' is not a whole number"),
+    (lambda m: {**m, "design": {**m["design"], "points": [[0.1, 2]]}}, "design 'points'"),
+    (lambda m: {**m, "design": {**m["design"], "kind": "maze"}}, "design kind 'maze'"),
+    (lambda m: {**m, "design": {**m["design"], "request": {}}}, "list of values"),
+    (lambda m: {**m, "total_runs": 7}, "'total_runs' 7 is not 2 points x 1 reps"),
+], ids=["empty", "list", "text", "no-design", "resumed", "reps", "points", "kind", "request",
+        "total"])
+def test_a_file_that_is_not_a_sweeps_manifest_is_one_line_for_report_and_sweep(
+        tmp_path, written_manifest, broken, named):
+    from negotiate.sweep.report import write_report
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(broken(written_manifest)))
+    before = manifest.read_bytes()
+    for call in (lambda: write_report(tmp_path, tmp_path / "rep"),
+                 lambda: run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, resume=True,
+                                   **{**SMALL, "reps": 1, "weeks": 1})):
+        with pytest.raises(NegotiateError) as info:
+            call()
+        message = str(info.value)
+        assert "is not a sweep's manifest" in message and named in message, message
+        assert "written by 'negotiate sweep'" in message
+    assert manifest.read_bytes() == before
+    assert not (tmp_path / "rep").exists()

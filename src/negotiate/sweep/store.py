@@ -92,6 +92,68 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
 
 
+#: What every manifest holds, and its JSON type (what readers and --resume rely on).
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "format": int, "scenario": str, "scenario_params": dict, "sets": dict, "design": dict,
+    "reps": int, "seed": int, "timeseries": bool, "version": str, "design_hash": str,
+    "total_runs": int, "command": str, "created": str, "resumed": list, "complete": bool,
+}
+_JSON_NAMES = {int: "a whole number", float: "a number", str: "text", dict: "an object",
+               list: "a list", bool: "true or false", type(None): "null"}
+
+
+def _kind_of(value: Any, expected: type) -> bool:
+    # JSON true/false are Python bools, which are also ints.
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def manifest_problem(manifest: Any) -> str | None:
+    """Why ``manifest`` (parsed JSON) is not what 'negotiate sweep' writes, or None."""
+    if not isinstance(manifest, dict):
+        return f"it is {_JSON_NAMES.get(type(manifest), 'not JSON')}, not an object"
+    for name, expected in _MANIFEST_FIELDS.items():
+        if name not in manifest:
+            return f"no {name!r}"
+        if not _kind_of(manifest[name], expected):
+            return f"{name!r} is not {_JSON_NAMES[expected]}"
+    if manifest["format"] != FORMAT:
+        return f"format {manifest['format']}, not {FORMAT}"
+    if manifest["reps"] < 1 or manifest["seed"] < 0:
+        return "'reps' below 1 or 'seed' below 0"
+    design = manifest["design"]
+    from .design import KINDS
+
+    if design.get("kind") not in KINDS:
+        return f"design kind {design.get('kind')!r} is not one of {', '.join(KINDS)}"
+    keys, points, request = design.get("keys"), design.get("points"), design.get("request")
+    if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+        return "design 'keys' is not a list of keys"
+    if not isinstance(request, dict):
+        return "design 'request' is not an object"
+    if not (isinstance(points, list) and points
+            and all(isinstance(p, list) and len(p) == len(keys) for p in points)):
+        return f"design 'points' is not a list of points with {len(keys)} values each"
+    if manifest["total_runs"] != len(points) * manifest["reps"]:
+        return (f"'total_runs' {manifest['total_runs']} is not {len(points)} points x "
+                f"{manifest['reps']} reps")
+    if design["kind"] == "grid":
+        values = request.get("values")
+        if not (isinstance(values, dict) and all(isinstance(values.get(k), list) for k in keys)):
+            return "design 'request' has no list of values for every key"
+    if design["kind"] in ("lhs", "sobol"):
+        ranges = request.get("ranges")
+        if not (isinstance(ranges, dict) and all(
+                isinstance(ranges.get(k), list) and len(ranges[k]) == 2
+                and all(_kind_of(b, int) or isinstance(b, float) for b in ranges[k])
+                for k in keys)):
+            return "design 'request' has no LO, HI range for every key"
+        if not _kind_of(request.get("samples"), int):
+            return "design 'request' has no whole number 'samples'"
+    return None
+
+
 class Store:
     """One sweep's output folder."""
 
@@ -106,13 +168,20 @@ class Store:
         return self.root / MANIFEST
 
     def read_manifest(self) -> dict[str, Any] | None:
+        """The folder's manifest (None if it has none), refused unless it has the shape
+        'negotiate sweep' writes."""
         try:
-            return json.loads(self.manifest_path.read_text())
+            manifest = json.loads(self.manifest_path.read_text())
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
             raise SweepError(f"{self.manifest_path} cannot be read ({exc}); allowed: a folder "
                              "written by 'negotiate sweep'") from None
+        problem = manifest_problem(manifest)
+        if problem:
+            raise SweepError(f"{self.manifest_path} is not a sweep's manifest ({problem}); "
+                             "allowed: a folder written by 'negotiate sweep'")
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
