@@ -135,3 +135,65 @@ def test_a_file_that_is_not_a_sweeps_manifest_is_one_line_for_report_and_sweep(
         assert "written by 'negotiate sweep'" in message
     assert manifest.read_bytes() == before
     assert not (tmp_path / "rep").exists()
+
+
+def _contents(folder):
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def _users_folder(tmp_path):
+    out = tmp_path / "out"
+    (out / "summary").mkdir(parents=True)
+    (out / "timeseries").mkdir()
+    (out / "summary" / "mine.csv").write_text("mine")
+    (out / "timeseries" / "t.csv").write_text("ts")
+    return out
+
+
+@pytest.mark.parametrize(("bad", "named"), [
+    ({"scheduler": "garbage"}, "--scheduler"),
+    ({"workers": 10**21}, "--workers"),
+    ({"backend": "ray"}, "--backend"),
+    ({}, "did not write (summary/mine.csv, timeseries/t.csv)"),
+], ids=["scheduler", "workers", "backend", "foreign-files"])
+def test_a_refused_sweep_leaves_someone_elses_folder_as_it_was(tmp_path, bad, named):
+    out = _users_folder(tmp_path)
+    before = _contents(out)
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, out=out, quiet=True, **{"workers": 1, **SMALL, **bad})
+    assert named in str(info.value)
+    assert _contents(out) == before  # nothing deleted, and no stray .writer.lock
+
+
+def test_a_refused_sweep_keeps_the_finished_sweep_and_its_writer_record(tmp_path,
+                                                                       written_manifest):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps(written_manifest))
+    (out / "writer.json").write_text('{"pid": 1}')
+    before = _contents(out)
+    with pytest.raises(NegotiateError, match="already holds a sweep"):
+        run_sweep(SCENARIO, out=out, workers=1, quiet=True, **SMALL)
+    assert _contents(out) == before
+
+
+def test_a_failed_fresh_start_removes_only_what_it_created(tmp_path, monkeypatch):
+    import negotiate.sweep.api as api
+    from negotiate.sweep.store import SweepIncomplete
+
+    def unreachable(*args, **kwargs):
+        raise SweepIncomplete("cannot reach the cluster")
+
+    monkeypatch.setattr(api, "make_backend", unreachable)
+    out = tmp_path / "out"
+    (out / "report").mkdir(parents=True)
+    (out / "notes.txt").write_text("keep")
+    (out / "report" / ".draft.tmp").write_text("keep too")
+    before = _contents(out)
+    with pytest.raises(SweepIncomplete):
+        run_sweep(SCENARIO, out=out, workers=1, quiet=True, **SMALL)
+    assert _contents(out) == before
+    with pytest.raises(SweepIncomplete):
+        run_sweep(SCENARIO, out=tmp_path / "new", workers=1, quiet=True, **SMALL)
+    assert not (tmp_path / "new").exists()

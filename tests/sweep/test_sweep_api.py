@@ -120,3 +120,21 @@ def test_bad_options_fail_before_anything_runs(tmp_path, kwargs, words):
     for word in words:
         assert word in str(info.value)
     assert not (tmp_path / "out" / "summary").exists()
+
+
+@pytest.mark.parametrize(("address", "words"), [
+    ("tcp://127.0.0.1:99999", ["port 99999", "from 1 to 65535"]),
+    ("127.0.0.1:0", ["port 0", "from 1 to 65535"]),
+    ("garbage", ["'garbage' is not HOST:PORT"]),
+    ("http://127.0.0.1:8786", ["protocol 'http'"]),
+    ("", ["--scheduler is empty"]),
+], ids=["port-99999", "port-0", "no-port", "protocol", "empty"])
+def test_an_impossible_scheduler_address_is_refused_at_once(tmp_path, address, words):
+    # Before the check, a port that cannot exist was tried for 10 s (exit 1), and an empty
+    # address quietly ran the sweep on local processes instead.
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, out=tmp_path / "out", quiet=True, scheduler=address)
+    assert info.value.exit_code == 2
+    for word in words:
+        assert word in str(info.value)
+    assert not (tmp_path / "out").exists()

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
+from ..oserrors import require_folder_path
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
@@ -37,6 +38,9 @@ FORMAT = 1
 #: Digits of a run id in a chunk file's name (fixed, so that names sort by run).
 RUN_DIGITS = 10
 _CHUNK = re.compile(rf"^runs-(\d{{{RUN_DIGITS}}})-(\d{{{RUN_DIGITS}}})\.parquet$")
+#: A file :func:`atomic_write` was writing when its writer was killed (never renamed).
+_TEMPORARY = re.compile(rf"^\.(runs-\d{{{RUN_DIGITS}}}-\d{{{RUN_DIGITS}}}\.parquet|"
+                        rf"{re.escape(MANIFEST)})\.\d+\.tmp$")
 #: The most runs (design points x replications) one sweep may have: the one bound on a
 #: sweep's size. Far below what chunk names (RUN_DIGITS) and int64 run ids could number; the
 #: limit is the parent's memory, which holds every design point and lists them all in
@@ -53,6 +57,18 @@ class SweepIncomplete(SweepError):
     same command with ``--resume`` finishes the rest. An environmental failure: exit 1."""
 
     exit_code = 1
+
+
+def require_out(out: Any, flag: str = "--out") -> Path:
+    """``out`` as a folder to write into, else one line saying why not (exit 2). An empty
+    name is refused: as a path it would mean the current folder, which nobody typed."""
+    if out is None or isinstance(out, str) and not out:
+        raise SweepError(f"{flag} is {'missing' if out is None else 'empty'}; allowed: a "
+                         "folder path, such as results/sweep1")
+    if not isinstance(out, str | os.PathLike):
+        raise SweepError(f"{flag}: got {type(out).__name__}; allowed: a folder path, such as "
+                         "results/sweep1")
+    return require_folder_path(out, flag)
 
 
 def design_hash(identity: dict[str, Any]) -> str:
@@ -188,6 +204,30 @@ class Store:
         atomic_write(self.manifest_path, json.dumps(manifest, indent=1).encode())
 
     # -- chunks ------------------------------------------------------------------------
+    def _table_dirs(self) -> list[Path]:
+        """summary/ and each timeseries/<table>/ that exists."""
+        dirs = [self.summary_dir] if self.summary_dir.is_dir() else []
+        if self.timeseries_dir.is_dir():
+            dirs += sorted(p for p in self.timeseries_dir.iterdir() if p.is_dir())
+        return dirs
+
+    def foreign_files(self) -> list[Path]:
+        """What in summary/ and timeseries/ no sweep writes (a sweep is not written beside
+        someone else's files: its clean-up could not tell them apart)."""
+        def foreign(folder: Path) -> list[Path]:
+            return [p for p in sorted(folder.iterdir()) if p.is_symlink() or not p.is_file()
+                    or not (_CHUNK.match(p.name) or _TEMPORARY.match(p.name))]
+
+        found = [p for p in (self.summary_dir, self.timeseries_dir)
+                 if p.exists() and not p.is_dir()]
+        if self.summary_dir.is_dir():
+            found += foreign(self.summary_dir)
+        if self.timeseries_dir.is_dir():
+            for table in sorted(self.timeseries_dir.iterdir()):
+                found += (foreign(table) if table.is_dir() and not table.is_symlink()
+                          else [table])
+        return found
+
     def prepare(self, timeseries: bool) -> None:
         try:
             self.summary_dir.mkdir(parents=True, exist_ok=True)
@@ -196,9 +236,12 @@ class Store:
         except OSError as exc:
             raise SweepError(f"cannot create {self.root} ({exc.strerror}); allowed: a writable "
                              "folder", ) from None
-        # Leftovers of a killed writer: never renamed, so never part of the table.
-        for tmp in self.root.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        # Leftovers of a killed writer: never renamed, so never part of the table. Only its
+        # own temporary names, and only where it writes: other files are not the sweep's.
+        for folder in (self.root, *self._table_dirs()):
+            for tmp in folder.iterdir():
+                if _TEMPORARY.match(tmp.name) and tmp.is_file():
+                    tmp.unlink(missing_ok=True)
 
     def done_ranges(self) -> list[tuple[int, int]]:
         """Run ranges already written, sorted."""
