@@ -79,9 +79,18 @@ def test_sobol_report_matches_salib_on_replication_means(tmp_path):
     assert "Sobol analysis" in report.paragraph
 
 
-def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path):
+def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path, monkeypatch):
+    import negotiate
+    import negotiate.sweep.worker as worker
+
+    def run(scenario, seed):
+        if scenario.outcome_friction_threshold > 0.5:
+            raise RuntimeError("the model failed")
+        return negotiate.run(scenario, seed=seed)
+
+    monkeypatch.setattr(worker, "run", run)  # workers=1 runs the chunks in this process
     out = tmp_path / "sweep"
-    run_sweep(SCENARIO, lhs=["outcome.friction_threshold=0.3:0.7"], samples=20, reps=1, seed=2,
+    run_sweep(SCENARIO, lhs=["outcome.friction_threshold=0.3:0.6"], samples=20, reps=1, seed=2,
               weeks=4, out=out, workers=1, quiet=True, chunk_size=5)
     first = sorted((out / "summary").glob("runs-*.parquet"))[0]
     first.unlink()  # as if the sweep had been killed
@@ -89,5 +98,5 @@ def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path)
     shares = pd.read_csv(out / "report" / "tables" / "outcomes_by_outcome_friction_threshold.csv")
     assert shares["outcome.friction_threshold"].nunique() <= 5
     assert "incomplete: 5 of 20 planned runs are missing" in report.paragraph
-    # thresholds above hold_threshold (0.6) are refused per run, and reported as failures
+    # runs that raised are reported as failures
     assert "runs failed with an error" in report.paragraph

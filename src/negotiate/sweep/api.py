@@ -26,7 +26,7 @@ from ..oserrors import os_failure
 from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
 from ..version import __version__
 from .backends import Lost, check_scheduler, make_backend
-from .design import Design, GridSpec, RangeSpec, build_design
+from .design import Design, GridSpec, RangeSpec, build_design, check_points
 from .lock import LOCK_FILE, WriterLock, describe, readable_chunks
 from .progress import Progress
 from .store import FORMAT, Store, SweepError, SweepIncomplete, design_hash, plan_chunks, require_out
@@ -108,6 +108,7 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     if clash:
         raise SweepError(f"{clash[0]} is both fixed (--set/--weeks) and swept; allowed: each "
                          "key in one place")
+    check_points(design, base)
     identity = {
         "format": FORMAT,
         "scenario": ref,

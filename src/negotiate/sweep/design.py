@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..params import Choice, Flag, Range
-from ..scenario import BY_KEY, coerce
+from ..scenario import BY_KEY, TradeScenario, check_consistency, coerce
 from .seeds import design_rng
 from .store import check_total_runs
 
@@ -219,6 +219,45 @@ def build_design(*, grid: GridSpec = None, lhs: RangeSpec = None, sobol: RangeSp
         return _sobol(ranges, samples, root)
     check_total_runs(1, reps)
     return Design("single", (), ((),), {})
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def check_points(design: Design, base: TradeScenario) -> None:
+    """Refuse a design with a point that can never be a valid scenario, naming the first
+    such point and the scenario's rule it breaks, before any run starts.
+
+    Each value's own bounds were checked when the design was built and ``base`` passed
+    every rule when it was loaded, so only the scenario's rules that tie keys together
+    (``check_consistency``) are left: applied to one copy of ``base`` per point, given the
+    point's values in turn, without building a model (a few microseconds a point).
+    """
+    if not design.keys:
+        return
+    names = [BY_KEY[key].name for key in design.keys]
+    probe = base.copy()
+    first: tuple[int, ScenarioError] | None = None
+    broken = 0
+    for index, point in enumerate(design.points):
+        for name, value in zip(names, point, strict=True):
+            setattr(probe, name, value)
+        try:
+            check_consistency(probe, "design")
+        except ScenarioError as exc:
+            broken += 1
+            first = first or (index, exc)
+    if first is not None:
+        index, exc = first
+        shown = ", ".join(f"{k}={_shown(v)}" for k, v in design.point(index).items())
+        flag = {"grid": "--grid", "lhs": "--lhs", "sobol": "--sobol"}[design.kind]
+        raise ScenarioError(f"{flag}: design point {index} ({shown}) can never run "
+                            f"({broken:,} of {len(design):,} points cannot): "
+                            f"{' '.join(filter(None, (exc.key, exc.detail)))} at every "
+                            "point (change the design, or --set the other key)")
 
 
 def _lhs(ranges: dict[str, tuple[float, float]], n: int, root: int) -> Design:
