@@ -195,5 +195,5 @@ def test_a_failed_fresh_start_removes_only_what_it_created(tmp_path, monkeypatch
         run_sweep(SCENARIO, out=out, workers=1, quiet=True, **SMALL)
     assert _contents(out) == before
     with pytest.raises(SweepIncomplete):
-        run_sweep(SCENARIO, out=tmp_path / "new", workers=1, quiet=True, **SMALL)
-    assert not (tmp_path / "new").exists()
+        run_sweep(SCENARIO, out=tmp_path / "new" / "sweep", workers=1, quiet=True, **SMALL)
+    assert not (tmp_path / "new").exists()  # nor the parent made for it

@@ -29,7 +29,17 @@ from .backends import Lost, check_scheduler, make_backend
 from .design import Design, GridSpec, RangeSpec, build_design, check_points
 from .lock import LOCK_FILE, WriterLock, describe, readable_chunks
 from .progress import Progress
-from .store import FORMAT, Store, SweepError, SweepIncomplete, design_hash, plan_chunks, require_out
+from .store import (
+    FORMAT,
+    Store,
+    SweepError,
+    SweepIncomplete,
+    design_hash,
+    missing_folders,
+    plan_chunks,
+    remove_created,
+    require_out,
+)
 from .worker import ChunkTask, SweepSpec
 
 BACKENDS = ("process", "dask")
@@ -189,21 +199,9 @@ def _look_before(store: Store, identity: dict[str, Any], digest: str, resume: bo
 
 
 def _own_paths(store: Store) -> list[Path]:
-    """Everything a sweep may create in a fresh folder outside its chunks, parents last."""
+    """What a sweep may create in a fresh folder besides its chunks, children first."""
     return [store.manifest_path, store.chunks_path, store.summary_dir, store.timeseries_dir,
-            store.root / LOCK_FILE, store.root]
-
-
-def _undo(created: list[Path]) -> None:
-    """Remove what this call created (``created``, parents last), after a failure before
-    any chunk was written, so the same command can simply be run again. Only empty folders
-    go: anything someone else put there meanwhile stays."""
-    for path in created:
-        with contextlib.suppress(OSError):
-            if path.is_dir() and not path.is_symlink():
-                path.rmdir()
-            else:
-                path.unlink(missing_ok=True)
+            store.root / LOCK_FILE]
 
 
 def _tasks(ranges: Iterator[tuple[int, int]], design: Design, spec: SweepSpec) -> Iterator[ChunkTask]:
@@ -248,13 +246,15 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
     store = Store(root)
     _look_before(store, identity, digest, resume, command_text)
 
+    # Only what this call creates is removed if it fails before any chunk is written.
     created = [path for path in _own_paths(store) if not path.exists()]
+    folders = missing_folders(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = WriterLock(root)
         lock.acquire(command_text)
     except BaseException as exc:
-        _undo(created)
+        remove_created([*created, *folders])
         if isinstance(exc, OSError):
             raise os_failure(exc, root) from None
         raise
@@ -278,11 +278,11 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
         # The lock file goes while still held: filelock refuses a lock on an unlinked file,
         # so no second writer can be holding it.
         if undo:
-            _undo([path for path in created if path != root])
+            remove_created(created)
         with contextlib.suppress(OSError):
             lock.release()
-        if undo and root in created:
-            _undo([root])
+        if undo:
+            remove_created(folders)
 
 
 def _run_locked(store: Store, manifest: dict[str, Any], design: Design, spec: SweepSpec,

@@ -63,12 +63,29 @@ def require_out(out: Any, flag: str = "--out") -> Path:
     """``out`` as a folder to write into, else one line saying why not (exit 2). An empty
     name is refused: as a path it would mean the current folder, which nobody typed."""
     if out is None or isinstance(out, str) and not out:
-        raise SweepError(f"{flag} is {'missing' if out is None else 'empty'}; allowed: a "
-                         "folder path, such as results/sweep1")
+        raise SweepError(f"{flag} is {'missing' if out is None else 'empty'}; allowed: the "
+                         "path of a folder to write into")
     if not isinstance(out, str | os.PathLike):
-        raise SweepError(f"{flag}: got {type(out).__name__}; allowed: a folder path, such as "
-                         "results/sweep1")
+        raise SweepError(f"{flag}: got {type(out).__name__}; allowed: the path of a folder to "
+                         "write into")
     return require_folder_path(out, flag)
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first: what
+    creating it creates, and what undoing that removes."""
+    return [p for p in (folder, *folder.parents) if not p.exists()]
+
+
+def remove_created(paths: list[Path]) -> None:
+    """Remove ``paths`` that this process created (children before their folders): files
+    are unlinked, folders removed only if empty, so anything someone else put there stays."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
 
 
 def design_hash(identity: dict[str, Any]) -> str:
