@@ -100,3 +100,52 @@ def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path,
     assert "incomplete: 5 of 20 planned runs are missing" in report.paragraph
     # runs that raised are reported as failures
     assert "runs failed with an error" in report.paragraph
+
+
+@pytest.fixture(scope="module")
+def plain_sweep(tmp_path_factory):
+    """A sweep without a design: its report has no figures, so it is quick to write."""
+    out = tmp_path_factory.mktemp("plain")
+    run_sweep(SCENARIO, reps=2, weeks=1, out=out, workers=1, quiet=True)
+    return out
+
+
+def _contents(folder):
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_an_earlier_report_is_replaced_only_with_force(plain_sweep, tmp_path, capsys):
+    from negotiate.cli import main
+    from negotiate.errors import NegotiateError
+
+    out = tmp_path / "rep"
+    write_report(plain_sweep, out)
+    (out / "tables" / "outcomes_overall.csv").write_text("edited by hand")
+    before = _contents(out)
+    assert main(["report", str(plain_sweep), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds a report (report.md)" in err, err
+    assert "--force" in err
+    assert _contents(out) == before
+    # Without report.md the tables are still an earlier report's: named, and kept whole.
+    (out / "report.md").unlink()
+    before = _contents(out)
+    with pytest.raises(NegotiateError, match="tables/outcomes_overall.csv"):
+        write_report(plain_sweep, out)
+    assert _contents(out) == before
+    assert main(["report", str(plain_sweep), "--out", str(out), "--force"]) == 0
+    assert "edited" not in (out / "tables" / "outcomes_overall.csv").read_text()
+    assert (out / "report.md").exists()
+    assert not [p for p in out.rglob(".*")]  # no staging folder or set-aside file is left
+
+
+def test_an_empty_out_is_refused_not_read_as_the_current_folder(plain_sweep, tmp_path,
+                                                               monkeypatch, capsys):
+    from negotiate.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(plain_sweep), "--out", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+

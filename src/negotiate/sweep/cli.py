@@ -77,6 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "report.md, CSV and Markdown tables and PNG figures.")
     rp.add_argument("folder", metavar="DIR", help="a folder written by 'negotiate sweep'")
     rp.add_argument("--out", default=None, metavar="DIR", help="where to write (default DIR/report)")
+    rp.add_argument("--force", action="store_true",
+                    help="replace the files of an earlier report in that folder")
     rp.set_defaults(handler=report_command)
 
 
@@ -115,7 +117,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    report = write_report(args.folder, args.out)
+    report = write_report(args.folder, args.out, force=args.force)
     print(report.paragraph)
     print(f"\nReport written to {report.path} ({len(report.files)} files)")
     return 0
