@@ -149,3 +149,11 @@ def test_an_empty_out_is_refused_not_read_as_the_current_folder(plain_sweep, tmp
     assert "--out is empty" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
+
+def test_report_help_shows_one_percent_sign(capsys):
+    from negotiate.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Wilson 95% intervals" in text and "%%" not in text

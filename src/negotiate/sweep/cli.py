@@ -72,7 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     rp = sub.add_parser(
         "report", help="tables and figures from a sweep folder",
-        description="Summarise a sweep folder: outcome shares by parameter with Wilson 95%% "
+        # A description is not %-formatted (unless it names %(prog)s): one % is one %.
+        description="Summarise a sweep folder: outcome shares by parameter with Wilson 95% "
         "intervals, heatmaps for two-parameter grids, Sobol indices for Sobol designs. Writes "
         "report.md, CSV and Markdown tables and PNG figures.")
     rp.add_argument("folder", metavar="DIR", help="a folder written by 'negotiate sweep'")
