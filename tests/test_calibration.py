@@ -58,6 +58,16 @@ def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:
         cal.calibrate(seeds=1, out=target)
 
 
+def test_an_empty_out_is_refused_not_read_as_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "calibration.md").write_text("someone's own notes")
+    with pytest.raises(NegotiateError, match="--out is empty"):
+        cal.calibrate(seeds=1, out="")
+    assert [p.name for p in tmp_path.iterdir()] == ["calibration.md"]
+    assert (tmp_path / "calibration.md").read_text() == "someone's own notes"
+
+
 def test_replay_tariff_path_matches_the_dated_record(replay: runs.RunRecord) -> None:
     us, cn = replay.weekly["us_tariff"], replay.weekly["cn_tariff"]
     week = record.week_of

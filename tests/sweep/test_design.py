@@ -8,6 +8,7 @@ import pytest
 from negotiate.errors import NegotiateError
 from negotiate.sweep.design import build_design
 from negotiate.sweep.seeds import run_seed, split_run_id
+from negotiate.sweep.store import MAX_RUNS
 
 
 def test_grid_is_the_full_product_first_key_slowest():
@@ -85,6 +86,26 @@ def test_bad_designs_fail_with_one_clear_sentence(kwargs, words):
     assert "\n" not in message and "allowed" in message
     for word in words:
         assert word in message
+
+
+HUNDRED = ",".join(str(i / 1000) for i in range(100))
+
+
+@pytest.mark.parametrize(("kwargs", "total"), [
+    ({"lhs": ["us.trust=0:1"], "samples": 10**12}, 10**12),
+    ({"grid": [f"{key}={HUNDRED}" for key in ("noise.perception", "us.trust", "cn.trust",
+                                               "us.hawkishness")]}, 10**8),
+    ({"sobol": ["us.trust=0:1", "cn.trust=0:1"], "samples": 2**18}, 6 * 2**18),
+    ({"reps": 10**23}, 10**23),
+    ({"grid": ["us.trust=0.1,0.2"], "reps": MAX_RUNS // 2 + 1}, MAX_RUNS + 2),
+], ids=["lhs-1e12", "grid-1e8", "sobol", "reps-1e23", "just-over"])
+def test_a_design_over_the_run_limit_is_refused_before_its_points_are_made(kwargs, total):
+    # Without the bound these allocate terabytes, lay out 10**8 points or run for ever.
+    with pytest.raises(NegotiateError) as info:
+        build_design(**kwargs)
+    message = str(info.value)
+    assert f"{total:,} runs" in message and f"at most {MAX_RUNS:,} runs" in message
+    assert build_design(grid=["us.trust=0.1,0.2"], reps=MAX_RUNS // 2).kind == "grid"
 
 
 def test_run_seeds_are_spawned_by_point_and_replication():

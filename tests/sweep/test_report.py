@@ -79,9 +79,18 @@ def test_sobol_report_matches_salib_on_replication_means(tmp_path):
     assert "Sobol analysis" in report.paragraph
 
 
-def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path):
+def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path, monkeypatch):
+    import negotiate
+    import negotiate.sweep.worker as worker
+
+    def run(scenario, seed):
+        if scenario.outcome_friction_threshold > 0.5:
+            raise RuntimeError("the model failed")
+        return negotiate.run(scenario, seed=seed)
+
+    monkeypatch.setattr(worker, "run", run)  # workers=1 runs the chunks in this process
     out = tmp_path / "sweep"
-    run_sweep(SCENARIO, lhs=["outcome.friction_threshold=0.3:0.7"], samples=20, reps=1, seed=2,
+    run_sweep(SCENARIO, lhs=["outcome.friction_threshold=0.3:0.6"], samples=20, reps=1, seed=2,
               weeks=4, out=out, workers=1, quiet=True, chunk_size=5)
     first = sorted((out / "summary").glob("runs-*.parquet"))[0]
     first.unlink()  # as if the sweep had been killed
@@ -89,5 +98,62 @@ def test_lhs_report_bins_the_sampled_range_and_flags_gaps_and_failures(tmp_path)
     shares = pd.read_csv(out / "report" / "tables" / "outcomes_by_outcome_friction_threshold.csv")
     assert shares["outcome.friction_threshold"].nunique() <= 5
     assert "incomplete: 5 of 20 planned runs are missing" in report.paragraph
-    # thresholds above hold_threshold (0.6) are refused per run, and reported as failures
+    # runs that raised are reported as failures
     assert "runs failed with an error" in report.paragraph
+
+
+@pytest.fixture(scope="module")
+def plain_sweep(tmp_path_factory):
+    """A sweep without a design: its report has no figures, so it is quick to write."""
+    out = tmp_path_factory.mktemp("plain")
+    run_sweep(SCENARIO, reps=2, weeks=1, out=out, workers=1, quiet=True)
+    return out
+
+
+def _contents(folder):
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_an_earlier_report_is_replaced_only_with_force(plain_sweep, tmp_path, capsys):
+    from negotiate.cli import main
+    from negotiate.errors import NegotiateError
+
+    out = tmp_path / "rep"
+    write_report(plain_sweep, out)
+    (out / "tables" / "outcomes_overall.csv").write_text("edited by hand")
+    before = _contents(out)
+    assert main(["report", str(plain_sweep), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds a report (report.md)" in err, err
+    assert "--force" in err
+    assert _contents(out) == before
+    # Without report.md the tables are still an earlier report's: named, and kept whole.
+    (out / "report.md").unlink()
+    before = _contents(out)
+    with pytest.raises(NegotiateError, match="tables/outcomes_overall.csv"):
+        write_report(plain_sweep, out)
+    assert _contents(out) == before
+    assert main(["report", str(plain_sweep), "--out", str(out), "--force"]) == 0
+    assert "edited" not in (out / "tables" / "outcomes_overall.csv").read_text()
+    assert (out / "report.md").exists()
+    assert not [p for p in out.rglob(".*")]  # no staging folder or set-aside file is left
+
+
+def test_an_empty_out_is_refused_not_read_as_the_current_folder(plain_sweep, tmp_path,
+                                                               monkeypatch, capsys):
+    from negotiate.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(plain_sweep), "--out", ""]) == 2
+    assert "--out is empty" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_help_shows_one_percent_sign(capsys):
+    from negotiate.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Wilson 95% intervals" in text and "%%" not in text

@@ -92,3 +92,108 @@ def test_resuming_into_a_different_design_is_refused(tmp_path, change, named):
     message = str(info.value)
     assert "different sweep" in message and named in message and "new --out" in message
     assert sorted(p.name for p in (tmp_path / "summary").iterdir()) == before
+
+
+@pytest.fixture(scope="module")
+def written_manifest(tmp_path_factory):
+    out = tmp_path_factory.mktemp("manifest")
+    run_sweep(SCENARIO, out=out, workers=1, quiet=True, **{**SMALL, "reps": 1, "weeks": 1})
+    return json.loads((out / "manifest.json").read_text())
+
+
+def _without(manifest, name):
+    return {k: v for k, v in manifest.items() if k != name}
+
+
+@pytest.mark.parametrize(("broken", "named"), [
+    (lambda m: {}, "no 'format'"),
+    (lambda m: [], "a list, not an object"),
+    (lambda m: "text", "text, not an object"),
+    (lambda m: _without(m, "design"), "no 'design'"),
+    (lambda m: {**m, "resumed": {}}, "'resumed' is not a list"),
+    (lambda m: {**m, "reps": True}, "'reps' is not a whole number"),
+    (lambda m: {**m, "design": {**m["design"], "points": [[0.1, 2]]}}, "design 'points'"),
+    (lambda m: {**m, "design": {**m["design"], "kind": "maze"}}, "design kind 'maze'"),
+    (lambda m: {**m, "design": {**m["design"], "request": {}}}, "list of values"),
+    (lambda m: {**m, "total_runs": 7}, "'total_runs' 7 is not 2 points x 1 reps"),
+], ids=["empty", "list", "text", "no-design", "resumed", "reps", "points", "kind", "request",
+        "total"])
+def test_a_file_that_is_not_a_sweeps_manifest_is_one_line_for_report_and_sweep(
+        tmp_path, written_manifest, broken, named):
+    from negotiate.sweep.report import write_report
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(broken(written_manifest)))
+    before = manifest.read_bytes()
+    for call in (lambda: write_report(tmp_path, tmp_path / "rep"),
+                 lambda: run_sweep(SCENARIO, out=tmp_path, workers=1, quiet=True, resume=True,
+                                   **{**SMALL, "reps": 1, "weeks": 1})):
+        with pytest.raises(NegotiateError) as info:
+            call()
+        message = str(info.value)
+        assert "is not a sweep's manifest" in message and named in message, message
+        assert "written by 'negotiate sweep'" in message
+    assert manifest.read_bytes() == before
+    assert not (tmp_path / "rep").exists()
+
+
+def _contents(folder):
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def _users_folder(tmp_path):
+    out = tmp_path / "out"
+    (out / "summary").mkdir(parents=True)
+    (out / "timeseries").mkdir()
+    (out / "summary" / "mine.csv").write_text("mine")
+    (out / "timeseries" / "t.csv").write_text("ts")
+    return out
+
+
+@pytest.mark.parametrize(("bad", "named"), [
+    ({"scheduler": "garbage"}, "--scheduler"),
+    ({"workers": 10**21}, "--workers"),
+    ({"backend": "ray"}, "--backend"),
+    ({}, "did not write (summary/mine.csv, timeseries/t.csv)"),
+], ids=["scheduler", "workers", "backend", "foreign-files"])
+def test_a_refused_sweep_leaves_someone_elses_folder_as_it_was(tmp_path, bad, named):
+    out = _users_folder(tmp_path)
+    before = _contents(out)
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, out=out, quiet=True, **{"workers": 1, **SMALL, **bad})
+    assert named in str(info.value)
+    assert _contents(out) == before  # nothing deleted, and no stray .writer.lock
+
+
+def test_a_refused_sweep_keeps_the_finished_sweep_and_its_writer_record(tmp_path,
+                                                                       written_manifest):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps(written_manifest))
+    (out / "writer.json").write_text('{"pid": 1}')
+    before = _contents(out)
+    with pytest.raises(NegotiateError, match="already holds a sweep"):
+        run_sweep(SCENARIO, out=out, workers=1, quiet=True, **SMALL)
+    assert _contents(out) == before
+
+
+def test_a_failed_fresh_start_removes_only_what_it_created(tmp_path, monkeypatch):
+    import negotiate.sweep.api as api
+    from negotiate.sweep.store import SweepIncomplete
+
+    def unreachable(*args, **kwargs):
+        raise SweepIncomplete("cannot reach the cluster")
+
+    monkeypatch.setattr(api, "make_backend", unreachable)
+    out = tmp_path / "out"
+    (out / "report").mkdir(parents=True)
+    (out / "notes.txt").write_text("keep")
+    (out / "report" / ".draft.tmp").write_text("keep too")
+    before = _contents(out)
+    with pytest.raises(SweepIncomplete):
+        run_sweep(SCENARIO, out=out, workers=1, quiet=True, **SMALL)
+    assert _contents(out) == before
+    with pytest.raises(SweepIncomplete):
+        run_sweep(SCENARIO, out=tmp_path / "new" / "sweep", workers=1, quiet=True, **SMALL)
+    assert not (tmp_path / "new").exists()  # nor the parent made for it

@@ -71,18 +71,46 @@ def test_every_summary_key_has_a_column(reference):
             assert name in reference.columns, f"summary key {name} is not recorded by sweeps"
 
 
-def test_a_failing_run_becomes_a_row_with_its_error(tmp_path):
-    # friction_threshold 0.7 above hold_threshold 0.6 is refused when the scenario is built
-    table = negotiate.sweep(SCENARIO, grid=["outcome.friction_threshold=0.3,0.7"], reps=2,
-                            out=tmp_path, workers=2, quiet=True)
+def test_a_failing_run_becomes_a_row_with_its_error(tmp_path, monkeypatch):
+    import negotiate.sweep.worker as worker
+
+    def run(scenario, seed):
+        if scenario.noise_perception == 0.2:
+            raise RuntimeError("the model failed at noise.perception 0.2")
+        return negotiate.run(scenario, seed=seed)
+
+    monkeypatch.setattr(worker, "run", run)  # workers=1 runs the chunks in this process
+    table = negotiate.sweep(SCENARIO, grid=["noise.perception=0.02,0.2"], reps=2, weeks=3,
+                            out=tmp_path, workers=1, quiet=True)
     assert len(table) == 4
-    good, bad = table[table["param.outcome.friction_threshold"] == 0.3], \
-        table[table["param.outcome.friction_threshold"] == 0.7]
+    good, bad = table[table["param.noise.perception"] == 0.02], \
+        table[table["param.noise.perception"] == 0.2]
     assert good["error"].isna().all() and good["outcome"].notna().all()
     assert bad["outcome"].isna().all()
-    assert bad["error"].str.contains("ScenarioError").all()
-    assert bad["error"].str.contains("friction_threshold").all()
-    assert (bad["seed"] > 0).all() and (bad["param.noise.perception"].notna()).all()
+    assert bad["error"].str.contains("RuntimeError").all()
+    assert bad["error"].str.contains("noise.perception 0.2").all()
+    assert (bad["seed"] > 0).all() and (bad["param.truce.monitoring"].notna()).all()
+
+
+@pytest.mark.parametrize(("design", "words"), [
+    ({"grid": ["outcome.friction_threshold=0.5,0.9"]},
+     ["--grid: design point 1 (outcome.friction_threshold=0.9)", "1 of 2 points"]),
+    ({"lhs": ["outcome.friction_threshold=0.3:0.7"], "samples": 20},
+     ["--lhs: design point", "of 20 points"]),
+], ids=["grid", "lhs"])
+def test_a_design_point_that_can_never_run_is_refused_before_the_sweep_starts(tmp_path, design,
+                                                                               words):
+    # classroom-short's outcome.hold_threshold is 0.6: a higher friction_threshold is no
+    # scenario, and used to become a failed row per run of a sweep that exited 0.
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, weeks=2, out=tmp_path / "out", workers=1, quiet=True, **design)
+    message = str(info.value)
+    for word in [*words, "must not exceed outcome.hold_threshold", "--set"]:
+        assert word in message, message
+    assert not (tmp_path / "out").exists()
+    # the same design is fine once the other key allows it
+    run_sweep(SCENARIO, weeks=1, out=tmp_path / "ok", workers=1, quiet=True,
+              sets=["outcome.hold_threshold=0.95"], **design)
 
 
 def test_timeseries_adds_weekly_tables_keyed_by_run(tmp_path):
@@ -112,6 +140,7 @@ def test_no_design_runs_replications_of_the_scenario(tmp_path):
     ({"sets": ["noise.perception=0.1"], "grid": ["noise.perception=0.1,0.2"]},
      ["both fixed", "swept"]),
     ({"weeks": 0}, ["weeks"]),
+    ({"reps": 10**23}, ["100,000,000,000,000,000,000,000 runs", "at most 1,000,000"]),
 ])
 def test_bad_options_fail_before_anything_runs(tmp_path, kwargs, words):
     with pytest.raises(NegotiateError) as info:
@@ -119,3 +148,21 @@ def test_bad_options_fail_before_anything_runs(tmp_path, kwargs, words):
     for word in words:
         assert word in str(info.value)
     assert not (tmp_path / "out" / "summary").exists()
+
+
+@pytest.mark.parametrize(("address", "words"), [
+    ("tcp://127.0.0.1:99999", ["port 99999", "from 1 to 65535"]),
+    ("127.0.0.1:0", ["port 0", "from 1 to 65535"]),
+    ("garbage", ["'garbage' is not HOST:PORT"]),
+    ("http://127.0.0.1:8786", ["protocol 'http'"]),
+    ("", ["--scheduler is empty"]),
+], ids=["port-99999", "port-0", "no-port", "protocol", "empty"])
+def test_an_impossible_scheduler_address_is_refused_at_once(tmp_path, address, words):
+    # Before the check, a port that cannot exist was tried for 10 s (exit 1), and an empty
+    # address quietly ran the sweep on local processes instead.
+    with pytest.raises(NegotiateError) as info:
+        run_sweep(SCENARIO, out=tmp_path / "out", quiet=True, scheduler=address)
+    assert info.value.exit_code == 2
+    for word in words:
+        assert word in str(info.value)
+    assert not (tmp_path / "out").exists()

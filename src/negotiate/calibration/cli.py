@@ -41,9 +41,11 @@ def calibrate(seeds: int = 100, out: str | Path = "docs", *, quiet: bool = True,
     """
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
         raise NegotiateError(f"--seeds {seeds!r} is not allowed; allowed: a whole number from 1 to {MAX_SEEDS}")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise NegotiateError(f"--out {out} is a file; allowed: a folder (created if missing)")
+    from ..sweep.store import require_out
+
+    # An empty --out is refused, not read as the current folder (whose calibration.md the
+    # report would replace); a file or a FIFO is refused too.
+    out = require_out(out)
 
     def say(msg: str) -> None:
         if not quiet:

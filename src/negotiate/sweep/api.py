@@ -11,7 +11,6 @@ import datetime as dt
 import math
 import os
 import shlex
-import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,14 +22,24 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ..inputs import SEED_MAX, SEED_RANGE
-from ..oserrors import os_failure, require_folder_path
+from ..oserrors import os_failure
 from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
 from ..version import __version__
-from .backends import Lost, make_backend
-from .design import Design, GridSpec, RangeSpec, build_design
+from .backends import Lost, check_scheduler, make_backend
+from .design import Design, GridSpec, RangeSpec, build_design, check_points
 from .lock import LOCK_FILE, WriterLock, describe, readable_chunks
 from .progress import Progress
-from .store import FORMAT, Store, SweepError, SweepIncomplete, design_hash, plan_chunks
+from .store import (
+    FORMAT,
+    Store,
+    SweepError,
+    SweepIncomplete,
+    design_hash,
+    missing_folders,
+    plan_chunks,
+    remove_created,
+    require_out,
+)
 from .worker import ChunkTask, SweepSpec
 
 BACKENDS = ("process", "dask")
@@ -38,6 +47,10 @@ BACKENDS = ("process", "dask")
 #: and to lose little to a kill.
 MAX_CHUNK = 500
 CHUNKS_PER_WORKER = 16
+#: The most local worker processes: far more than any one machine's cores, and beyond it a
+#: pool exhausts the process and file limits (its queues are even sized in a C int). An
+#: existing cluster's size is its own, whatever --workers says.
+MAX_WORKERS = 1024
 
 
 @dataclass
@@ -56,9 +69,11 @@ class SweepStats:
     chunk_size: int
 
 
-def _whole(value: Any, flag: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise SweepError(f"{flag}: got {value!r}; allowed: a whole number >= {low}")
+def _whole(value: Any, flag: str, low: int, high: int | None = None) -> int:
+    if (isinstance(value, bool) or not isinstance(value, int) or value < low
+            or (high is not None and value > high)):
+        allowed = f">= {low}" if high is None else f"from {low} to {high}"
+        raise SweepError(f"{flag}: got {value!r}; allowed: a whole number {allowed}")
     return value
 
 
@@ -98,11 +113,12 @@ def prepare(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = Non
     # Weekly tables cost time and are only wanted with --timeseries; the summary needs none.
     base_sets["collect.weekly"] = bool(timeseries)
     base = load_scenario(ref, base_sets)
-    design = build_design(grid=grid, lhs=lhs, sobol=sobol, samples=samples, root=seed)
+    design = build_design(grid=grid, lhs=lhs, sobol=sobol, samples=samples, root=seed, reps=reps)
     clash = sorted(set(design.keys) & set(base_sets))
     if clash:
         raise SweepError(f"{clash[0]} is both fixed (--set/--weeks) and swept; allowed: each "
                          "key in one place")
+    check_points(design, base)
     identity = {
         "format": FORMAT,
         "scenario": ref,
@@ -136,6 +152,12 @@ def _check_folder(store: Store, identity: dict[str, Any], digest: str, resume: b
     """The manifest to write for this run of the sweep; refuses the wrong folder. Writes
     nothing, so a refusal leaves the folder as it was."""
     out = store.root
+    foreign = store.foreign_files()
+    if foreign:
+        names = ", ".join(str(p.relative_to(out)) for p in foreign[:3])
+        raise SweepError(f"--out: {out} holds files 'negotiate sweep' did not write ({names}"
+                         f"{', ...' if len(foreign) > 3 else ''}); allowed: an empty folder or "
+                         "one written by 'negotiate sweep'")
     manifest = store.read_manifest()
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     if manifest is None:
@@ -146,9 +168,9 @@ def _check_folder(store: Store, identity: dict[str, Any], digest: str, resume: b
                 "total_runs": len(identity["design"]["points"]) * identity["reps"],
                 "command": command, "created": now, "resumed": [], "complete": False}
     if not resume:
-        raise SweepError(f"--out: {out} already holds a sweep (design {manifest.get('design_hash', '?')[:12]}); "
+        raise SweepError(f"--out: {out} already holds a sweep (design {manifest['design_hash'][:12]}); "
                          "allowed: --resume to finish it, or a new or empty folder")
-    if manifest.get("design_hash") != digest:
+    if manifest["design_hash"] != digest:
         raise SweepError(f"--resume: {out} holds a different sweep (differs in "
                          f"{_differences(manifest, identity)}); allowed: the "
                          "same scenario, design, --reps, --seed, --weeks, --set and --timeseries "
@@ -164,19 +186,22 @@ def _has_chunks(store: Store) -> bool:
         return True
 
 
-def _undo_fresh_start(store: Store, created_root: bool) -> None:
-    """After a failure before any chunk was written, remove what this call created, so the
-    same command can simply be run again (no --resume needed, no folder to delete)."""
+def _look_before(store: Store, identity: dict[str, Any], digest: str, resume: bool,
+                 command: str) -> None:
+    """Refuse, before anything is created, a folder the writer would refuse once it holds
+    the lock (where it checks again: the folder may change in between)."""
+    if not store.root.is_dir():
+        return
+    # In a folder this process may not write, taking the lock says so in one line.
     with contextlib.suppress(OSError):
-        if store.done_ranges():
-            return
-        for path in (store.manifest_path, store.chunks_path):
-            path.unlink(missing_ok=True)
-        for folder in (store.timeseries_dir, store.summary_dir):
-            shutil.rmtree(folder, ignore_errors=True)
-        if created_root:
-            (store.root / LOCK_FILE).unlink(missing_ok=True)
-            store.root.rmdir()
+        WriterLock(store.root).refuse_if_busy()
+    _check_folder(store, identity, digest, resume, command)
+
+
+def _own_paths(store: Store) -> list[Path]:
+    """What a sweep may create in a fresh folder besides its chunks, children first."""
+    return [store.manifest_path, store.chunks_path, store.summary_dir, store.timeseries_dir,
+            store.root / LOCK_FILE]
 
 
 def _tasks(ranges: Iterator[tuple[int, int]], design: Design, spec: SweepSpec) -> Iterator[ChunkTask]:
@@ -202,57 +227,62 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
               chunk_size: int | None = None, command: Sequence[str] | str | None = None,
               progress_interval: float = 10.0) -> SweepStats:
     """Run (or finish) a sweep into ``out`` without loading its table; see :func:`sweep`."""
-    if scheduler:
+    # Every argument is checked before the folder is touched: a refusal changes nothing.
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)
         backend = "dask"  # an address only makes sense for a Dask cluster
     if backend not in BACKENDS:
         raise SweepError(f"--backend: got {backend!r}; allowed: {', '.join(BACKENDS)}")
-    workers = _whole(workers if workers is not None else (os.cpu_count() or 1), "--workers", 1)
+    workers = _whole(workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS),
+                     "--workers", 1, MAX_WORKERS)
     if chunk_size is not None:
         chunk_size = _whole(chunk_size, "--chunk-size", 1)
-    if out is None or str(out) == "":
-        raise SweepError("--out: missing; allowed: a folder for the results")
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise SweepError(f"--scheduler: got {type(scheduler).__name__}; allowed: an address "
-                         "such as tcp://127.0.0.1:8786")
-
+    root = require_out(out)
     identity, design, spec = prepare(scenario, grid=grid, lhs=lhs, sobol=sobol, samples=samples,
                                      reps=reps, seed=seed, weeks=weeks, timeseries=timeseries,
                                      sets=sets)
     digest = design_hash(identity)
     command_text = _command(command)
-    root = require_folder_path(out, "--out")
-    created_root = not root.exists()
+    store = Store(root)
+    _look_before(store, identity, digest, resume, command_text)
+
+    # Only what this call creates is removed if it fails before any chunk is written.
+    created = [path for path in _own_paths(store) if not path.exists()]
+    folders = missing_folders(root)
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = WriterLock(root)
         lock.acquire(command_text)
-    except OSError as exc:
-        if created_root:
-            with contextlib.suppress(OSError):
-                root.rmdir()
-        raise os_failure(exc, root) from None
-    store = Store(root)
-    fresh = False
+    except BaseException as exc:
+        remove_created([*created, *folders])
+        if isinstance(exc, OSError):
+            raise os_failure(exc, root) from None
+        raise
     finished = False
     try:
         if lock.stale:
             _say(f"the last writer of {root} ({describe(lock.stale)}) is gone; its lock was "
                  "stale and is taken over")
         manifest = _check_folder(store, identity, digest, resume, command_text)
-        fresh = not manifest["resumed"]
         stats = _run_locked(store, manifest, design, spec, workers, backend, scheduler, quiet,
                             chunk_size, progress_interval)
         finished = True
         return stats
     except OSError as exc:
-        kept = store.manifest_path.exists() and not (fresh and not _has_chunks(store))
+        kept = store.manifest_path.exists() and (store.manifest_path not in created
+                                                 or _has_chunks(store))
         raise os_failure(exc, root, "run the same command with --resume" if kept
                          else "run the same command again") from None
     finally:
+        undo = not finished and not _has_chunks(store)
+        # The lock file goes while still held: filelock refuses a lock on an unlinked file,
+        # so no second writer can be holding it.
+        if undo:
+            remove_created(created)
         with contextlib.suppress(OSError):
             lock.release()
-        if not finished and fresh:
-            _undo_fresh_start(store, created_root)
+        if undo:
+            remove_created(folders)
 
 
 def _run_locked(store: Store, manifest: dict[str, Any], design: Design, spec: SweepSpec,

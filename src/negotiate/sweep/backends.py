@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import re
 import signal
 import threading
 import time
@@ -195,6 +196,39 @@ def quiet_dask_env() -> dict[str, str]:
     ``dask worker`` processes started by hand."""
     return {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
             for key, value in QUIET_DASK.items()}
+
+
+#: Protocols a Dask scheduler listens on that a sweep's client can reach over the network.
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx")
+#: Ports an address may name (port 0 means "any" when listening, never a place to connect).
+PORTS = range(1, 65536)
+_ALLOWED_SCHEDULER = ("allowed: the address of a running 'dask scheduler', PROTOCOL://HOST:PORT "
+                      f"with a port from {PORTS[0]} to {PORTS[-1]}, such as tcp://127.0.0.1:8786")
+
+
+def check_scheduler(address: Any) -> str:
+    """``--scheduler`` as given if it can name a scheduler, else one line saying why not.
+
+    Only the address's form is checked, nothing is contacted: a port that cannot exist is
+    refused at once instead of after the connection's time-out, before the folder is touched.
+    """
+    if not isinstance(address, str):
+        raise SweepError(f"--scheduler: got {type(address).__name__}; {_ALLOWED_SCHEDULER}")
+    if not address.strip():
+        raise SweepError(f"--scheduler is empty; {_ALLOWED_SCHEDULER}")
+    protocol, sep, location = address.partition("://")
+    if not sep:  # Dask reads a bare HOST:PORT as tcp
+        protocol, location = "tcp", address
+    if protocol not in SCHEDULER_PROTOCOLS:
+        raise SweepError(f"--scheduler: protocol {protocol!r} in {address!r} is not one of "
+                         f"{', '.join(SCHEDULER_PROTOCOLS)}; {_ALLOWED_SCHEDULER}")
+    host, colon, port = location.rpartition(":")
+    if not colon or not host or not re.fullmatch(r"[0-9]+", port):
+        raise SweepError(f"--scheduler: {address!r} is not HOST:PORT; {_ALLOWED_SCHEDULER}")
+    if int(port) not in PORTS:
+        raise SweepError(f"--scheduler: port {int(port)} in {address!r} is out of range; "
+                         f"{_ALLOWED_SCHEDULER}")
+    return address
 
 
 #: Seconds to wait for the first worker of an existing cluster before giving up.

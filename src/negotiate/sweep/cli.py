@@ -72,11 +72,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     rp = sub.add_parser(
         "report", help="tables and figures from a sweep folder",
-        description="Summarise a sweep folder: outcome shares by parameter with Wilson 95%% "
+        # A description is not %-formatted (unless it names %(prog)s): one % is one %.
+        description="Summarise a sweep folder: outcome shares by parameter with Wilson 95% "
         "intervals, heatmaps for two-parameter grids, Sobol indices for Sobol designs. Writes "
         "report.md, CSV and Markdown tables and PNG figures.")
     rp.add_argument("folder", metavar="DIR", help="a folder written by 'negotiate sweep'")
     rp.add_argument("--out", default=None, metavar="DIR", help="where to write (default DIR/report)")
+    rp.add_argument("--force", action="store_true",
+                    help="replace the files of an earlier report in that folder")
     rp.set_defaults(handler=report_command)
 
 
@@ -115,7 +118,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    report = write_report(args.folder, args.out)
+    report = write_report(args.folder, args.out, force=args.force)
     print(report.paragraph)
     print(f"\nReport written to {report.path} ({len(report.files)} files)")
     return 0

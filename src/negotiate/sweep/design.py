@@ -8,6 +8,7 @@ typo fails in a second with one sentence instead of after an hour of runs.
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from typing import Any
 
 from ..errors import ScenarioError
 from ..params import Choice, Flag, Range
-from ..scenario import BY_KEY, coerce
+from ..scenario import BY_KEY, TradeScenario, check_consistency, coerce
 from .seeds import design_rng
+from .store import check_total_runs
 
 KINDS = ("single", "grid", "lhs", "sobol")
 GridSpec = Mapping[str, Sequence[Any]] | Sequence[str] | None
@@ -178,8 +180,9 @@ def _numeric_value(key: str, x: float) -> Any:
 
 # ---------------------------------------------------------------------------- building
 def build_design(*, grid: GridSpec = None, lhs: RangeSpec = None, sobol: RangeSpec = None,
-                 samples: int | None = None, root: int = 0) -> Design:
-    """Check a design request and lay out its points (deterministic in ``root``)."""
+                 samples: int | None = None, root: int = 0, reps: int = 1) -> Design:
+    """Check a design request and lay out its points (deterministic in ``root``). A design
+    whose points x ``reps`` exceed the sweep's bound is refused before any point is made."""
     grid_, lhs_, sobol_ = parse_grid(grid), parse_ranges(lhs, "--lhs"), parse_ranges(sobol, "--sobol")
     given = [name for name, d in (("--grid", grid_), ("--lhs", lhs_), ("--sobol", sobol_)) if d]
     if len(given) > 1:
@@ -198,11 +201,13 @@ def build_design(*, grid: GridSpec = None, lhs: RangeSpec = None, sobol: RangeSp
 
     if grid_:
         checked = _check_grid(grid_)
+        check_total_runs(math.prod(len(values) for values in checked.values()), reps)
         keys = tuple(checked)
         points = tuple(itertools.product(*checked.values()))
         return Design("grid", keys, points, {"values": checked})
     if lhs_:
         ranges = _check_ranges(lhs_, "--lhs")
+        check_total_runs(samples, reps)
         return _lhs(ranges, samples, root)
     if sobol_:
         ranges = _check_ranges(sobol_, "--sobol")
@@ -210,8 +215,49 @@ def build_design(*, grid: GridSpec = None, lhs: RangeSpec = None, sobol: RangeSp
             raise ScenarioError(f"got {samples}; allowed: a power of two with --sobol "
                                 "(e.g. 64, 128, 256), which Sobol sequences need to be balanced",
                                 source="--samples")
+        check_total_runs(samples * (2 * len(ranges) + 2), reps)
         return _sobol(ranges, samples, root)
+    check_total_runs(1, reps)
     return Design("single", (), ((),), {})
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def check_points(design: Design, base: TradeScenario) -> None:
+    """Refuse a design with a point that can never be a valid scenario, naming the first
+    such point and the scenario's rule it breaks, before any run starts.
+
+    Each value's own bounds were checked when the design was built and ``base`` passed
+    every rule when it was loaded, so only the scenario's rules that tie keys together
+    (``check_consistency``) are left: applied to one copy of ``base`` per point, given the
+    point's values in turn, without building a model (a few microseconds a point).
+    """
+    if not design.keys:
+        return
+    names = [BY_KEY[key].name for key in design.keys]
+    probe = base.copy()
+    first: tuple[int, ScenarioError] | None = None
+    broken = 0
+    for index, point in enumerate(design.points):
+        for name, value in zip(names, point, strict=True):
+            setattr(probe, name, value)
+        try:
+            check_consistency(probe, "design")
+        except ScenarioError as exc:
+            broken += 1
+            first = first or (index, exc)
+    if first is not None:
+        index, exc = first
+        shown = ", ".join(f"{k}={_shown(v)}" for k, v in design.point(index).items())
+        flag = {"grid": "--grid", "lhs": "--lhs", "sobol": "--sobol"}[design.kind]
+        raise ScenarioError(f"{flag}: design point {index} ({shown}) can never run "
+                            f"({broken:,} of {len(design):,} points cannot): "
+                            f"{' '.join(filter(None, (exc.key, exc.detail)))} at every "
+                            "point (change the design, or --set the other key)")
 
 
 def _lhs(ranges: dict[str, tuple[float, float]], n: int, root: int) -> Design:

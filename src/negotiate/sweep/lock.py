@@ -60,12 +60,15 @@ class WriterLock:
         self.stale = self.holder()
         return True
 
+    def _busy(self, holder: dict[str, Any] | None) -> SweepError:
+        return SweepError(f"--out: {self.root} is being written by another sweep "
+                          f"({describe(holder)}); allowed: wait for it to finish, or another "
+                          "--out folder")
+
     def acquire(self, command: str) -> None:
         """Take the lock for a writer, or refuse with one line naming the holder."""
         if not self.try_acquire():
-            raise SweepError(f"--out: {self.root} is being written by another sweep "
-                             f"({describe(self.holder())}); allowed: wait for it to finish, "
-                             "or another --out folder")
+            raise self._busy(self.holder())
         record = {"host": socket.gethostname(), "pid": os.getpid(),
                   "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                   "command": command}
@@ -81,6 +84,13 @@ class WriterLock:
             # A holder record that cannot be removed (a read-only folder) is harmless: the
             # next writer finds the lock free and reports the record as stale.
             self._lock.release()
+
+    def refuse_if_busy(self) -> None:
+        """Refuse as :meth:`acquire` would if another process writes the folder now; takes
+        nothing and creates no file (for a check before the folder is touched)."""
+        holder = self.is_held_elsewhere()
+        if holder is not None:
+            raise self._busy(holder)
 
     def is_held_elsewhere(self) -> dict[str, Any] | None:
         """The holder's record if another process is writing now, else None (for readers)."""

@@ -2,13 +2,17 @@
 
 Reads only the columns it needs from the chunk files. Writes ``report.md`` (the paragraph,
 then every table, with links to the figures), ``tables/*.csv`` and ``tables/*.md`` and
-``figures/*.png``.
+``figures/*.png``, all or nothing: the files are made in a temporary folder, then renamed
+into place. A folder holding an earlier report's files is refused unless ``--force``, as
+``negotiate run --out`` refuses an earlier run's tables (both through ``tablefolder``).
 """
 
 from __future__ import annotations
 
 import math
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,16 +21,20 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..oserrors import os_failure, require_folder_path
+from ..oserrors import os_failure
 from ..outcome import OUTCOME_LABELS, OUTCOMES
+from ..tablefolder import check_free, place_all
 from . import figures
 from .design import Design
 from .lock import readable_chunks
 from .rows import PARAM_PREFIX
 from .stats import binned, outcome_shares, sobol_indices
-from .store import Store, SweepError
+from .store import Store, SweepError, missing_folders, remove_created, require_out
 
 BINS = 5
+REPORT_FILE = "report.md"
+#: How a refusal to replace an earlier report words it (see ``tablefolder.check_free``).
+_EARLIER = {"what": "a report", "names": "report file names", "earlier": "an earlier report"}
 
 
 @dataclass
@@ -113,16 +121,23 @@ def _say(line: str) -> None:
     print(f"negotiate report: {line}", file=sys.stderr, flush=True)
 
 
-def write_report(folder: str | Path, out: str | Path | None = None) -> Report:
-    """Write the report of the sweep in ``folder`` (to ``folder/report`` unless ``out``)."""
-    target = require_folder_path(out if out else Path(folder) / "report", "--out")
+def write_report(folder: str | Path, out: str | Path | None = None, *,
+                 force: bool = False) -> Report:
+    """Write the report of the sweep in ``folder`` (to ``folder/report`` unless ``out``).
+
+    A folder that holds an earlier report's files is refused unless ``force``, which
+    replaces them; either way the report is written all or nothing.
+    """
+    target = require_out(Path(folder) / "report" if out is None else out)
+    # The common refusal before the work; all the report's names are checked once known.
+    check_free(target, [target / REPORT_FILE], force=force, **_EARLIER)
     try:
-        return _write_report(Store(folder), target)
+        return _write_report(Store(folder), target, force)
     except OSError as exc:
         raise os_failure(exc, target) from None
 
 
-def _write_report(store: Store, target: Path) -> Report:
+def _write_report(store: Store, target: Path, force: bool) -> Report:
     folder = store.root
     manifest = store.read_manifest()
     if manifest is None:
@@ -130,7 +145,35 @@ def _write_report(store: Store, target: Path) -> Report:
                          "'negotiate sweep'")
     design = Design.from_json(manifest["design"])
     frame = _load(store, design)
-    writer = _Writer(target)
+    folders = missing_folders(target)
+    made: list[Path] = []
+    stage: Path | None = None
+    placed = False
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".report-", dir=target))
+        paragraph, written = _compose(manifest, design, frame, stage)
+        staged = [(path, target / path.relative_to(stage)) for path in written]
+        check_free(target, [final for _, final in staged], force=force, **_EARLIER)
+        for sub in sorted({final.parent for _, final in staged} - {target}):
+            if not sub.is_dir():
+                sub.mkdir()
+                made.append(sub)
+        place_all(staged, target)
+        placed = True
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        if not placed:  # a refusal or a failure leaves the folder as it was
+            remove_created([*made, *folders])
+    return Report(target / REPORT_FILE, paragraph, [final for _, final in staged])
+
+
+def _compose(manifest: dict[str, Any], design: Design, frame: pd.DataFrame,
+             stage: Path) -> tuple[str, list[Path]]:
+    """Write the whole report into ``stage``; return its paragraph and its files, report.md
+    first."""
+    writer = _Writer(stage)
     total = int(manifest.get("total_runs", len(frame)))
     facts: dict[str, Any] = {"total": total, "present": len(frame),
                              "failed": int(frame["error"].notna().sum())}
@@ -172,9 +215,9 @@ def _write_report(store: Store, target: Path) -> Report:
              f"{manifest.get('seed')}; version {manifest.get('version')}; design hash "
              f"`{manifest.get('design_hash', '')[:12]}`.", "",
              f"Command: `{manifest.get('command', '')}`", "", *writer.sections]
-    path = target / "report.md"
+    path = stage / REPORT_FILE
     path.write_text("\n".join(lines))
-    return Report(path, paragraph, [path, *writer.files])
+    return paragraph, [path, *writer.files]
 
 
 def _heatmap(frame: pd.DataFrame, design: Design, writer: _Writer) -> dict[str, Any]:

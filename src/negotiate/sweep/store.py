@@ -29,12 +29,23 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
+from ..oserrors import require_folder_path
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 QUARANTINE = "quarantine"
 FORMAT = 1
-_CHUNK = re.compile(r"^runs-(\d{10})-(\d{10})\.parquet$")
+#: Digits of a run id in a chunk file's name (fixed, so that names sort by run).
+RUN_DIGITS = 10
+_CHUNK = re.compile(rf"^runs-(\d{{{RUN_DIGITS}}})-(\d{{{RUN_DIGITS}}})\.parquet$")
+#: A file :func:`atomic_write` was writing when its writer was killed (never renamed).
+_TEMPORARY = re.compile(rf"^\.(runs-\d{{{RUN_DIGITS}}}-\d{{{RUN_DIGITS}}}\.parquet|"
+                        rf"{re.escape(MANIFEST)})\.\d+\.tmp$")
+#: The most runs (design points x replications) one sweep may have: the one bound on a
+#: sweep's size. Far below what chunk names (RUN_DIGITS) and int64 run ids could number; the
+#: limit is the parent's memory, which holds every design point and lists them all in
+#: manifest.json (a million three-key points take about 0.8 GB and 15 s to lay out).
+MAX_RUNS = 1_000_000
 
 
 class SweepError(NegotiateError):
@@ -48,6 +59,35 @@ class SweepIncomplete(SweepError):
     exit_code = 1
 
 
+def require_out(out: Any, flag: str = "--out") -> Path:
+    """``out`` as a folder to write into, else one line saying why not (exit 2). An empty
+    name is refused: as a path it would mean the current folder, which nobody typed."""
+    if out is None or isinstance(out, str) and not out:
+        raise SweepError(f"{flag} is {'missing' if out is None else 'empty'}; allowed: the "
+                         "path of a folder to write into")
+    if not isinstance(out, str | os.PathLike):
+        raise SweepError(f"{flag}: got {type(out).__name__}; allowed: the path of a folder to "
+                         "write into")
+    return require_folder_path(out, flag)
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first: what
+    creating it creates, and what undoing that removes."""
+    return [p for p in (folder, *folder.parents) if not p.exists()]
+
+
+def remove_created(paths: list[Path]) -> None:
+    """Remove ``paths`` that this process created (children before their folders): files
+    are unlinked, folders removed only if empty, so anything someone else put there stays."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+
+
 def design_hash(identity: dict[str, Any]) -> str:
     """A stable hash of everything that decides a sweep's rows."""
     text = json.dumps(identity, sort_keys=True, separators=(",", ":"), default=list)
@@ -55,7 +95,16 @@ def design_hash(identity: dict[str, Any]) -> str:
 
 
 def chunk_name(start: int, stop: int) -> str:
-    return f"runs-{start:010d}-{stop:010d}.parquet"
+    return f"runs-{start:0{RUN_DIGITS}d}-{stop:0{RUN_DIGITS}d}.parquet"
+
+
+def check_total_runs(points: int, reps: int) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs, before its design is laid out."""
+    total = points * reps
+    if total > MAX_RUNS:
+        raise SweepError(f"the sweep would have {total:,} runs (design points x --reps = "
+                         f"{points:,} x {reps:,}); allowed: at most {MAX_RUNS:,} runs per sweep "
+                         "(fewer points or --reps, or several sweeps with different --seed)")
 
 
 def checksum(data: bytes) -> str:
@@ -76,6 +125,68 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise OSError(exc.errno, exc.strerror, str(path.parent)) from None
 
 
+#: What every manifest holds, and its JSON type (what readers and --resume rely on).
+_MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "format": int, "scenario": str, "scenario_params": dict, "sets": dict, "design": dict,
+    "reps": int, "seed": int, "timeseries": bool, "version": str, "design_hash": str,
+    "total_runs": int, "command": str, "created": str, "resumed": list, "complete": bool,
+}
+_JSON_NAMES = {int: "a whole number", float: "a number", str: "text", dict: "an object",
+               list: "a list", bool: "true or false", type(None): "null"}
+
+
+def _kind_of(value: Any, expected: type) -> bool:
+    # JSON true/false are Python bools, which are also ints.
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def manifest_problem(manifest: Any) -> str | None:
+    """Why ``manifest`` (parsed JSON) is not what 'negotiate sweep' writes, or None."""
+    if not isinstance(manifest, dict):
+        return f"it is {_JSON_NAMES.get(type(manifest), 'not JSON')}, not an object"
+    for name, expected in _MANIFEST_FIELDS.items():
+        if name not in manifest:
+            return f"no {name!r}"
+        if not _kind_of(manifest[name], expected):
+            return f"{name!r} is not {_JSON_NAMES[expected]}"
+    if manifest["format"] != FORMAT:
+        return f"format {manifest['format']}, not {FORMAT}"
+    if manifest["reps"] < 1 or manifest["seed"] < 0:
+        return "'reps' below 1 or 'seed' below 0"
+    design = manifest["design"]
+    from .design import KINDS
+
+    if design.get("kind") not in KINDS:
+        return f"design kind {design.get('kind')!r} is not one of {', '.join(KINDS)}"
+    keys, points, request = design.get("keys"), design.get("points"), design.get("request")
+    if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+        return "design 'keys' is not a list of keys"
+    if not isinstance(request, dict):
+        return "design 'request' is not an object"
+    if not (isinstance(points, list) and points
+            and all(isinstance(p, list) and len(p) == len(keys) for p in points)):
+        return f"design 'points' is not a list of points with {len(keys)} values each"
+    if manifest["total_runs"] != len(points) * manifest["reps"]:
+        return (f"'total_runs' {manifest['total_runs']} is not {len(points)} points x "
+                f"{manifest['reps']} reps")
+    if design["kind"] == "grid":
+        values = request.get("values")
+        if not (isinstance(values, dict) and all(isinstance(values.get(k), list) for k in keys)):
+            return "design 'request' has no list of values for every key"
+    if design["kind"] in ("lhs", "sobol"):
+        ranges = request.get("ranges")
+        if not (isinstance(ranges, dict) and all(
+                isinstance(ranges.get(k), list) and len(ranges[k]) == 2
+                and all(_kind_of(b, int) or isinstance(b, float) for b in ranges[k])
+                for k in keys)):
+            return "design 'request' has no LO, HI range for every key"
+        if not _kind_of(request.get("samples"), int):
+            return "design 'request' has no whole number 'samples'"
+    return None
+
+
 class Store:
     """One sweep's output folder."""
 
@@ -90,19 +201,50 @@ class Store:
         return self.root / MANIFEST
 
     def read_manifest(self) -> dict[str, Any] | None:
+        """The folder's manifest (None if it has none), refused unless it has the shape
+        'negotiate sweep' writes."""
         try:
-            return json.loads(self.manifest_path.read_text())
+            manifest = json.loads(self.manifest_path.read_text())
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
             raise SweepError(f"{self.manifest_path} cannot be read ({exc}); allowed: a folder "
                              "written by 'negotiate sweep'") from None
+        problem = manifest_problem(manifest)
+        if problem:
+            raise SweepError(f"{self.manifest_path} is not a sweep's manifest ({problem}); "
+                             "allowed: a folder written by 'negotiate sweep'")
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write(self.manifest_path, json.dumps(manifest, indent=1).encode())
 
     # -- chunks ------------------------------------------------------------------------
+    def _table_dirs(self) -> list[Path]:
+        """summary/ and each timeseries/<table>/ that exists."""
+        dirs = [self.summary_dir] if self.summary_dir.is_dir() else []
+        if self.timeseries_dir.is_dir():
+            dirs += sorted(p for p in self.timeseries_dir.iterdir() if p.is_dir())
+        return dirs
+
+    def foreign_files(self) -> list[Path]:
+        """What in summary/ and timeseries/ no sweep writes (a sweep is not written beside
+        someone else's files: its clean-up could not tell them apart)."""
+        def foreign(folder: Path) -> list[Path]:
+            return [p for p in sorted(folder.iterdir()) if p.is_symlink() or not p.is_file()
+                    or not (_CHUNK.match(p.name) or _TEMPORARY.match(p.name))]
+
+        found = [p for p in (self.summary_dir, self.timeseries_dir)
+                 if p.exists() and not p.is_dir()]
+        if self.summary_dir.is_dir():
+            found += foreign(self.summary_dir)
+        if self.timeseries_dir.is_dir():
+            for table in sorted(self.timeseries_dir.iterdir()):
+                found += (foreign(table) if table.is_dir() and not table.is_symlink()
+                          else [table])
+        return found
+
     def prepare(self, timeseries: bool) -> None:
         try:
             self.summary_dir.mkdir(parents=True, exist_ok=True)
@@ -111,9 +253,12 @@ class Store:
         except OSError as exc:
             raise SweepError(f"cannot create {self.root} ({exc.strerror}); allowed: a writable "
                              "folder", ) from None
-        # Leftovers of a killed writer: never renamed, so never part of the table.
-        for tmp in self.root.rglob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        # Leftovers of a killed writer: never renamed, so never part of the table. Only its
+        # own temporary names, and only where it writes: other files are not the sweep's.
+        for folder in (self.root, *self._table_dirs()):
+            for tmp in folder.iterdir():
+                if _TEMPORARY.match(tmp.name) and tmp.is_file():
+                    tmp.unlink(missing_ok=True)
 
     def done_ranges(self) -> list[tuple[int, int]]:
         """Run ranges already written, sorted."""
