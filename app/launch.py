@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 
-from negotiate.listen import DEFAULT_HOST, check_free, check_host, check_port
+from negotiate.listen import DEFAULT_HOST, PORTS_ALLOWED, check_free, check_host, check_port
 
 APP_MODULE = "negotiate.app.templates.entry"  # routes of negotiate.app.pages, with the page shell
 TITLE = "negotiate"
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST,
                         help=f"address to listen on (default {DEFAULT_HOST}; 0.0.0.0 for a classroom network)")
     parser.add_argument("--port", default=str(DEFAULT_PORT),
-                        help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
+                        help=f"port to listen on, {PORTS_ALLOWED} (default {DEFAULT_PORT})")
     parser.set_defaults(handler=handle)
 
 

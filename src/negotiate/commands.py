@@ -62,7 +62,10 @@ def run_command(args: argparse.Namespace) -> int:
     overrides = parse_set(args.sets)
     # --weeks replaces a --set weeks=..., but a bad value is still a mistake worth a line.
     validate(overrides, "--set")
-    if args.out:
+    if args.force and args.out is None:
+        raise ScenarioError("--force only applies with --out; allowed: --out FOLDER --force, "
+                            "to replace an earlier run's tables there")
+    if args.out is not None:
         check_folder(args.out, force=args.force)  # before the run, not after it
     else:
         # Without --out nobody reads the weekly tables; the summary does not need them.

@@ -13,16 +13,19 @@ import socket
 from .errors import NegotiateError
 
 DEFAULT_HOST = "127.0.0.1"
+#: The ports a TCP address may name (a server's --port, a Dask scheduler's address).
+PORTS = range(1, 65536)
+PORTS_ALLOWED = f"{PORTS[0]} to {PORTS[-1]}"
 
 
 def check_port(text: str) -> int:
-    """``--port`` as a whole number from 1 to 65535."""
+    """``--port`` as a whole number in :data:`PORTS`."""
     try:
         port = int(str(text).strip())
     except ValueError:
-        raise NegotiateError(f"--port {text!r} is not a whole number; allowed: 1 to 65535") from None
-    if not 1 <= port <= 65535:
-        raise NegotiateError(f"--port {port} is out of range; allowed: 1 to 65535")
+        raise NegotiateError(f"--port {text!r} is not a whole number; allowed: {PORTS_ALLOWED}") from None
+    if port not in PORTS:
+        raise NegotiateError(f"--port {port} is out of range; allowed: {PORTS_ALLOWED}")
     return port
 
 

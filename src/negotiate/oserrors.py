@@ -80,8 +80,17 @@ def special_file_kind(path: str | Path) -> str | None:
     return None
 
 
-def require_folder_path(path: str | Path, flag: str) -> Path:
-    """``path`` if it is a folder or can become one; else a one-line refusal (exit 2)."""
+def require_folder_path(path: str | os.PathLike | None, flag: str) -> Path:
+    """``path`` if it is a folder or can become one; else a one-line refusal (exit 2).
+
+    An empty name is refused: as a path it would mean the current folder, which nobody typed.
+    """
+    if path is None or isinstance(path, str) and not path:
+        raise PathFailure(f"{flag} is {'missing' if path is None else 'empty'}; allowed: the "
+                          "path of a folder to write into", 2)
+    if not isinstance(path, str | os.PathLike):
+        raise PathFailure(f"{flag}: got {type(path).__name__}; allowed: the path of a folder to "
+                          "write into", 2)
     target = Path(path)
     kind = special_file_kind(target)
     if kind is not None:

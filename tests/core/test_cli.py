@@ -99,6 +99,8 @@ def test_scenarios_check_accepts_good_and_rejects_bad(tmp_path):
     (["run", "no-such-scenario"], ["no-such-scenario", "allowed"]),
     (["run"], ["SCENARIO"]),
     (["frobnicate"], ["frobnicate"]),
+    (["run", "classroom-short", "--out", ""], ["--out is empty", "allowed"]),
+    (["run", "classroom-short", "--force"], ["--force", "--out"]),
 ])
 def test_bad_flags_get_one_line_and_exit_2(args, needles):
     assert_one_line_error(negotiate_here(*args), *needles)

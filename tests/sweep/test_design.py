@@ -8,7 +8,7 @@ import pytest
 from negotiate.errors import NegotiateError
 from negotiate.sweep.design import build_design
 from negotiate.sweep.seeds import run_seed, split_run_id
-from negotiate.sweep.store import MAX_RUNS
+from negotiate.sweep.store import MAX_POINTS, MAX_RUNS
 
 
 def test_grid_is_the_full_product_first_key_slowest():
@@ -91,21 +91,25 @@ def test_bad_designs_fail_with_one_clear_sentence(kwargs, words):
 HUNDRED = ",".join(str(i / 1000) for i in range(100))
 
 
-@pytest.mark.parametrize(("kwargs", "total"), [
-    ({"lhs": ["us.trust=0:1"], "samples": 10**12}, 10**12),
+@pytest.mark.parametrize(("kwargs", "what", "limit"), [
+    ({"lhs": ["us.trust=0:1"], "samples": 10**12}, f"{10**12:,} points", MAX_POINTS),
     ({"grid": [f"{key}={HUNDRED}" for key in ("noise.perception", "us.trust", "cn.trust",
-                                               "us.hawkishness")]}, 10**8),
-    ({"sobol": ["us.trust=0:1", "cn.trust=0:1"], "samples": 2**18}, 6 * 2**18),
-    ({"reps": 10**23}, 10**23),
-    ({"grid": ["us.trust=0.1,0.2"], "reps": MAX_RUNS // 2 + 1}, MAX_RUNS + 2),
+                                               "us.hawkishness")]}, f"{10**8:,} points", MAX_POINTS),
+    ({"sobol": ["us.trust=0:1", "cn.trust=0:1"], "samples": 2**18}, f"{6 * 2**18:,} points",
+     MAX_POINTS),
+    ({"reps": 10**23}, f"{10**23:,} runs", MAX_RUNS),
+    ({"grid": ["us.trust=0.1,0.2"], "reps": MAX_RUNS // 2 + 1}, f"{2 * (MAX_RUNS // 2 + 1):,} runs",
+     MAX_RUNS),
 ], ids=["lhs-1e12", "grid-1e8", "sobol", "reps-1e23", "just-over"])
-def test_a_design_over_the_run_limit_is_refused_before_its_points_are_made(kwargs, total):
-    # Without the bound these allocate terabytes, lay out 10**8 points or run for ever.
+def test_a_design_over_the_size_limits_is_refused_before_its_points_are_made(kwargs, what, limit):
+    # Without the bounds these allocate terabytes, lay out 10**8 points or run for ever.
     with pytest.raises(NegotiateError) as info:
         build_design(**kwargs)
     message = str(info.value)
-    assert f"{total:,} runs" in message and f"at most {MAX_RUNS:,} runs" in message
+    assert what in message and f"at most {limit:,}" in message
+    # Replications are not laid out: millions of runs of a few points are a sweep.
     assert build_design(grid=["us.trust=0.1,0.2"], reps=MAX_RUNS // 2).kind == "grid"
+    assert MAX_RUNS >= 10**9
 
 
 def test_run_seeds_are_spawned_by_point_and_replication():

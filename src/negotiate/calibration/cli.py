@@ -41,11 +41,11 @@ def calibrate(seeds: int = 100, out: str | Path = "docs", *, quiet: bool = True,
     """
     if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
         raise NegotiateError(f"--seeds {seeds!r} is not allowed; allowed: a whole number from 1 to {MAX_SEEDS}")
-    from ..sweep.store import require_out
+    from ..oserrors import require_folder_path
 
     # An empty --out is refused, not read as the current folder (whose calibration.md the
     # report would replace); a file or a FIFO is refused too.
-    out = require_out(out)
+    out = require_folder_path(out, "--out")
 
     def say(msg: str) -> None:
         if not quiet:

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ..inputs import SEED_MAX, SEED_RANGE
-from ..oserrors import os_failure
+from ..oserrors import os_failure, require_folder_path
 from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
 from ..version import __version__
 from .backends import Lost, check_scheduler, make_backend
@@ -38,7 +38,6 @@ from .store import (
     missing_folders,
     plan_chunks,
     remove_created,
-    require_out,
 )
 from .worker import ChunkTask, SweepSpec
 
@@ -237,7 +236,7 @@ def run_sweep(scenario: str | Path, *, grid: GridSpec = None, lhs: RangeSpec = N
                      "--workers", 1, MAX_WORKERS)
     if chunk_size is not None:
         chunk_size = _whole(chunk_size, "--chunk-size", 1)
-    root = require_out(out)
+    root = require_folder_path(out, "--out")
     identity, design, spec = prepare(scenario, grid=grid, lhs=lhs, sobol=sobol, samples=samples,
                                      reps=reps, seed=seed, weeks=weeks, timeseries=timeseries,
                                      sets=sets)

@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
+from ..listen import PORTS, PORTS_ALLOWED
 from .store import SweepError, SweepIncomplete
 from .worker import ChunkOutput, ChunkTask, run_chunk
 
@@ -201,9 +202,8 @@ def quiet_dask_env() -> dict[str, str]:
 #: Protocols a Dask scheduler listens on that a sweep's client can reach over the network.
 SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss", "ucx")
 #: Ports an address may name (port 0 means "any" when listening, never a place to connect).
-PORTS = range(1, 65536)
 _ALLOWED_SCHEDULER = ("allowed: the address of a running 'dask scheduler', PROTOCOL://HOST:PORT "
-                      f"with a port from {PORTS[0]} to {PORTS[-1]}, such as tcp://127.0.0.1:8786")
+                      f"with a port from {PORTS_ALLOWED}, such as tcp://127.0.0.1:8786")
 
 
 def check_scheduler(address: Any) -> str:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ScenarioError
-from ..params import Choice, Flag, Range
-from ..scenario import BY_KEY, TradeScenario, check_consistency, coerce
+from ..params import Choice, Flag, Range, shown
+from ..scenario import BY_KEY, TradeScenario, check_consistency, coerce, set_value
 from .seeds import design_rng
 from .store import check_total_runs
 
@@ -58,15 +57,6 @@ class Design:
 
 
 # ---------------------------------------------------------------------------- parsing
-def _parse_value(text: str) -> Any:
-    # Same reading as `negotiate run --set`: TOML values keep their type, bare words are text.
-    text = text.strip()
-    try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
 def _split(item: str, flag: str, shape: str) -> tuple[str, str]:
     key, sep, rest = str(item).partition("=")
     key = key.strip()
@@ -93,7 +83,9 @@ def parse_grid(items: GridSpec) -> dict[str, list[Any]]:
         key, rest = _split(item, "--grid", "KEY=V1,V2,...")
         if key in out:
             raise ScenarioError("is given twice; allowed: each key once", source="--grid", key=key)
-        out[key] = [_parse_value(v) for v in rest.split(",")]
+        # Read as `negotiate run --set` reads a value (one home for huge, deep or multi-line text).
+        field_ = _field(key, "--grid")
+        out[key] = [set_value(field_, v, "--grid") for v in rest.split(",")]
     return out
 
 
@@ -116,7 +108,8 @@ def parse_ranges(items: RangeSpec, flag: str) -> dict[str, tuple[Any, Any]]:
             raise ScenarioError(f"{rest!r} is not LO:HI; allowed: e.g. 0:0.3", source=flag, key=key)
         if key in out:
             raise ScenarioError("is given twice; allowed: each key once", source=flag, key=key)
-        out[key] = (_parse_value(lo), _parse_value(hi))
+        field_ = _field(key, flag)
+        out[key] = (set_value(field_, lo, flag), set_value(field_, hi, flag))
     return out
 
 
@@ -157,14 +150,14 @@ def _check_ranges(ranges: dict[str, tuple[Any, Any]], flag: str) -> dict[str, tu
                                 source=flag, key=key)
         for bound in (lo, hi):
             if isinstance(bound, bool) or not isinstance(bound, int | float):
-                raise ScenarioError(f"bound {bound!r} is not a number; allowed: "
+                raise ScenarioError(f"bound {shown(bound)} is not a number; allowed: "
                                     f"{field_.spec.allowed()}", source=flag, key=key)
         spec = field_.spec
         if not (spec.lo <= lo <= spec.hi and spec.lo <= hi <= spec.hi):
-            raise ScenarioError(f"range {lo:g}:{hi:g} leaves the bounds; allowed: LO:HI within "
+            raise ScenarioError(f"range {shown(lo)}:{shown(hi)} leaves the bounds; allowed: LO:HI within "
                                 f"{spec.lo:g} to {spec.hi:g}", source=flag, key=key)
         if not lo < hi:
-            raise ScenarioError(f"LO {lo:g} is not below HI {hi:g}; allowed: LO < HI",
+            raise ScenarioError(f"LO {shown(lo)} is not below HI {shown(hi)}; allowed: LO < HI",
                                 source=flag, key=key)
         checked[key] = (float(lo), float(hi))
     return checked

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ..oserrors import os_failure
+from ..oserrors import os_failure, require_folder_path
 from ..outcome import OUTCOME_LABELS, OUTCOMES
 from ..tablefolder import check_free, place_all
 from . import figures
@@ -29,7 +29,7 @@ from .design import Design
 from .lock import readable_chunks
 from .rows import PARAM_PREFIX
 from .stats import binned, outcome_shares, sobol_indices
-from .store import Store, SweepError, missing_folders, remove_created, require_out
+from .store import Store, SweepError, missing_folders, remove_created
 
 BINS = 5
 REPORT_FILE = "report.md"
@@ -128,7 +128,7 @@ def write_report(folder: str | Path, out: str | Path | None = None, *,
     A folder that holds an earlier report's files is refused unless ``force``, which
     replaces them; either way the report is written all or nothing.
     """
-    target = require_out(Path(folder) / "report" if out is None else out)
+    target = require_folder_path(Path(folder) / "report" if out is None else out, "--out")
     # The common refusal before the work; all the report's names are checked once known.
     check_free(target, [target / REPORT_FILE], force=force, **_EARLIER)
     try:

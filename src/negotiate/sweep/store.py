@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NegotiateError
-from ..oserrors import require_folder_path
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
@@ -41,11 +40,13 @@ _CHUNK = re.compile(rf"^runs-(\d{{{RUN_DIGITS}}})-(\d{{{RUN_DIGITS}}})\.parquet$
 #: A file :func:`atomic_write` was writing when its writer was killed (never renamed).
 _TEMPORARY = re.compile(rf"^\.(runs-\d{{{RUN_DIGITS}}}-\d{{{RUN_DIGITS}}}\.parquet|"
                         rf"{re.escape(MANIFEST)})\.\d+\.tmp$")
-#: The most runs (design points x replications) one sweep may have: the one bound on a
-#: sweep's size. Far below what chunk names (RUN_DIGITS) and int64 run ids could number; the
-#: limit is the parent's memory, which holds every design point and lists them all in
-#: manifest.json (a million three-key points take about 0.8 GB and 15 s to lay out).
-MAX_RUNS = 1_000_000
+#: The most design points one sweep may have. The parent holds every point and lists them
+#: all in manifest.json (a million three-key points take about 0.8 GB and 15 s to lay out);
+#: replications are not laid out, so they are bounded only by :data:`MAX_RUNS`.
+MAX_POINTS = 1_000_000
+#: The most runs (design points x replications) one sweep may have: as many as a chunk
+#: file's name can number (RUN_DIGITS digits), far within int64 run ids.
+MAX_RUNS = 10**RUN_DIGITS - 1
 
 
 class SweepError(NegotiateError):
@@ -57,18 +58,6 @@ class SweepIncomplete(SweepError):
     same command with ``--resume`` finishes the rest. An environmental failure: exit 1."""
 
     exit_code = 1
-
-
-def require_out(out: Any, flag: str = "--out") -> Path:
-    """``out`` as a folder to write into, else one line saying why not (exit 2). An empty
-    name is refused: as a path it would mean the current folder, which nobody typed."""
-    if out is None or isinstance(out, str) and not out:
-        raise SweepError(f"{flag} is {'missing' if out is None else 'empty'}; allowed: the "
-                         "path of a folder to write into")
-    if not isinstance(out, str | os.PathLike):
-        raise SweepError(f"{flag}: got {type(out).__name__}; allowed: the path of a folder to "
-                         "write into")
-    return require_folder_path(out, flag)
 
 
 def missing_folders(folder: Path) -> list[Path]:
@@ -99,7 +88,12 @@ def chunk_name(start: int, stop: int) -> str:
 
 
 def check_total_runs(points: int, reps: int) -> None:
-    """Refuse a sweep of more than :data:`MAX_RUNS` runs, before its design is laid out."""
+    """Refuse a sweep of more than :data:`MAX_POINTS` design points or :data:`MAX_RUNS`
+    runs, before its design is laid out."""
+    if points > MAX_POINTS:
+        raise SweepError(f"the design would have {points:,} points; allowed: at most "
+                         f"{MAX_POINTS:,} points per sweep (fewer values or --samples; "
+                         "--reps replicates each point without laying it out again)")
     total = points * reps
     if total > MAX_RUNS:
         raise SweepError(f"the sweep would have {total:,} runs (design points x --reps = "
