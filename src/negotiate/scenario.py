@@ -49,7 +49,7 @@ class TradeScenario(Scenario):
     sources: Annotated[tuple[str, ...], Text("sources of the calibrated numbers")] = ()
     mode: Annotated[str, Choice(("trade", "classic"), "classic = iterated prisoner's dilemma")] = "trade"
     weeks: Annotated[int, WEEKS] = 52
-    start_date: Annotated[str, Text("Monday of week 1, YYYY-MM-DD", 10)] = "2025-01-06"
+    start_date: Annotated[str, Text("Monday of week 1, YYYY-MM-DD (quoted, or a TOML date); the last week must end by 9999-12-31", 10)] = "2025-01-06"
     events: Annotated[tuple[CalendarEvent, ...], Text("dated calendar")] = ()
 
     # -- United States ---------------------------------------------------------------------
