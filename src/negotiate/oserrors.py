@@ -97,4 +97,12 @@ def require_folder_path(path: str | os.PathLike | None, flag: str) -> Path:
         raise PathFailure(f"{flag}: {target} is {kind}; allowed: a folder", 2)
     if target.exists() and not target.is_dir():
         raise PathFailure(f"{flag}: {target} is a file; allowed: a folder (new or empty)", 2)
+    # A folder to be made under a file (notes.txt/out) could never be written: said now,
+    # not after the work that would have filled it.
+    for parent in target.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise PathFailure(f"{flag}: {_abbreviated(parent)} is a file, so {target} cannot be "
+                                  "made; allowed: a folder path (not inside a file)", 2)
+            break
     return target

@@ -237,6 +237,16 @@ def test_the_packages_names_load_on_first_use():
     assert proc.stdout.strip() == f"negotiate {negotiate.__version__}"
 
 
+def test_a_folder_inside_a_file_is_refused_before_any_work(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for args in (["run", "classroom-short", "--weeks", "1", "--out", str(notes / "sub")],
+                 ["calibrate", "--seeds", "1", "--out", str(notes / "sub" / "deeper")],
+                 ["sweep", "classroom-short", "--weeks", "1", "--out", str(notes / "sub")]):
+        assert_one_line_error(negotiate_here(*args), "notes.txt is a file", "allowed")
+    assert notes.read_text() == "mine" and [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
 def test_a_name_too_long_for_the_file_system_is_one_short_line(tmp_path):
     long_name = "a" * 300  # past the 255-byte limit of a file name
     for args in (["run", long_name], ["run", "classroom-short", "--weeks", "1", "--out", str(tmp_path / long_name)],
