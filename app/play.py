@@ -59,6 +59,8 @@ POSTURE_CHOICES: list[tuple[str, str]] = [
 ]
 BREACHING_POSTURES = (Posture.RETALIATE.value, Posture.ESCALATE.value)
 ANSWER_LABELS = {"accept": "Accept", "reject": "Reject", "counter": "Counter"}
+# At a truce's end the player votes, and nothing is chosen for them: End week waits for it.
+EXTEND_LABELS = {"yes": "Extend the truce", "no": "Let it lapse"}
 
 
 def play_scenarios() -> list[str]:
@@ -160,7 +162,7 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
     accuse, set_accuse = solara.use_state(False)
     make_offer, set_make_offer = solara.use_state(False)
     answer, set_answer = solara.use_state("")
-    extend, set_extend = solara.use_state(True)
+    extend, set_extend = solara.use_state("")  # "yes", "no", or "" (not chosen yet)
     error, set_error = solara.use_state("")
     typed, set_typed = solara.use_state(0)  # bumped on each keystroke: re-check the breaches
     talks = talks_next_week(game)
@@ -192,7 +194,10 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
             elif counter is not None:
                 data["offer"] = counter
             if ending:
-                data["extend"] = extend
+                if not extend:
+                    raise MoveError(f"the truce ends at week {agreement.end_week}: choose "
+                                    f"'{EXTEND_LABELS['yes']}' or '{EXTEND_LABELS['no']}' first")
+                data["extend"] = extend == "yes"
             move = st.parse_move_form(side, data, defaults)
             game.play_week(move)
         except NegotiateError as exc:
@@ -245,8 +250,16 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
             if make_offer:
                 OfferFields(offer_form, retyped)
         if ending:
-            solara.Checkbox(label=f"Extend the truce (it ends at week {agreement.end_week})",
-                            value=extend, on_value=set_extend)
+            Heading(f"The truce ends at week {agreement.end_week}: extend it?", 4, ["extend-prompt"])
+            with solara.Div(classes=["toolbar", "extend-buttons"]):
+                for choice, label in EXTEND_LABELS.items():
+                    chosen = extend == choice
+                    solara.Button(label, on_click=lambda c=choice, on=chosen: set_extend("" if on else c),
+                                  outlined=not chosen, color="primary" if chosen else None,
+                                  classes=[f"btn-extend-{choice}"])
+            solara.Text(f"Your choice: {EXTEND_LABELS[extend].lower()}." if extend
+                        else "Not chosen yet: choose before you end the week.",
+                        classes=["hint", "extend-status"])
         ErrorLine(error)
         solara.Button(f"End week {week + 1}", on_click=submit, color="primary", classes=["btn-end-week"])
         # The panel is rebuilt each week, and the control that had focus goes with it: focus

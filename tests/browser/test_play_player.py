@@ -205,3 +205,30 @@ def test_replay_tariff_peak_in_a_game_that_starts_in_january(open_page):
     for week in range(1, 27):
         end_week(page, week)
     check_replay_peak(page, 14, "6 January 2025")
+
+
+def test_at_a_truces_end_the_player_votes_and_nothing_is_chosen_for_them(open_page):
+    """An agreement the player accepted comes to its end date: End week waits for the
+    player's vote (no box ticked for them), and the vote given is the one that counts."""
+    page = open_page("/play")
+    start_play(page, "us", "Classroom: April to July 2025 in 14 turns", weeks=26, seed=11)
+    week, accepted = 1, False
+    while week <= 26:
+        here = panel(page, week)
+        if not accepted and here.locator(".offer-prompt").count():
+            here.get_by_role("button", name="Accept", exact=True).click()
+            accepted = True
+        if here.locator(".extend-prompt").count():
+            assert here.locator(".extend-status").inner_text().startswith("Not chosen yet")
+            here.get_by_role("button", name=f"End week {week}").click()
+            here.locator(".error-line", has_text="Let it lapse").wait_for()
+            assert page.locator(f".week-status[data-week='{week - 1}']").count() == 1  # not played
+            here.get_by_role("button", name="Let it lapse").click()
+            here.locator(".extend-status", has_text="let it lapse").wait_for()
+            end_week(page, week)
+            break
+        end_week(page, week)
+        week += 1
+    assert accepted and week <= 26, "no agreement came to its end in this game"
+    timeline = page.locator(".timeline").first.inner_text()
+    assert "lapsed" in timeline and "extended to week" not in timeline, timeline

@@ -353,3 +353,14 @@ def test_a_classroom_that_cannot_listen_is_refused_before_its_database_is_made(t
             with pytest.raises(NegotiateError, match=needle):
                 classroom_command(args)
     assert not db.exists()
+
+
+def test_a_name_or_message_too_long_is_refused_whole_not_cut(service, room):
+    from negotiate.classroom.rooms import MESSAGE_MAX, NAME_MAX
+
+    with pytest.raises(NegotiateError, match=f"name is {NAME_MAX + 1} characters long; allowed: 1 to {NAME_MAX}"):
+        service.join(room["code"], "N" * (NAME_MAX + 1), client="long-name")
+    joined = service.join(room["code"], "N" * NAME_MAX, client="just-fits")
+    with pytest.raises(NegotiateError, match=f"is {MESSAGE_MAX + 1} characters long"):
+        service.send_message(joined["token"], "cn", "m" * (MESSAGE_MAX + 1))
+    assert service.send_message(joined["token"], "cn", "m" * MESSAGE_MAX)["text"] == "m" * MESSAGE_MAX

@@ -41,6 +41,17 @@ def test_a_human_side_accuses_only_when_its_move_says_so(side):
     assert events(model, side, "posture").empty  # no retaliation declared for the player
 
 
+@pytest.mark.parametrize("side", ["us", "cn"])
+def test_the_posture_accuse_is_an_accusation_and_no_other_posture_is(side):
+    model = game(side)
+    chosen = {2: Posture.ACCUSE, 4: Posture.RETALIATE, 6: Posture.ACCUSE, 7: Posture.SEEK_TALKS}
+    while model.running:
+        week = model.steps + 1
+        play(model, side, Move(posture=chosen.get(week, Posture.COMPLY)))
+    assert events(model, side, "accusation")["week"].tolist() == [2, 6]
+    assert model.government(side).accusations == 2
+
+
 def test_the_ai_offer_waits_for_the_human_and_is_signed_only_when_accepted():
     model = game("us")
     while model.running and model.pending_offer("us") is None:

@@ -34,7 +34,8 @@ _HOSTILE = frozenset({Posture.ACCUSE, Posture.RETALIATE, Posture.ESCALATE})
 _LOGGED = frozenset({Posture.RETALIATE, Posture.ESCALATE, Posture.CONCEDE})
 # Executed as intended, these move no market and log nothing (the common week).
 _QUIET = frozenset(p for p in Posture if p.complies and p not in _LOGGED)
-_COMPLY, _RETALIATE, _SEEK_TALKS = Posture.COMPLY, Posture.RETALIATE, Posture.SEEK_TALKS
+_ACCUSE, _COMPLY, _RETALIATE, _SEEK_TALKS = (Posture.ACCUSE, Posture.COMPLY, Posture.RETALIATE,
+                                             Posture.SEEK_TALKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,8 @@ class Government(mesa.Agent):
             self.ai_moved = move is None
             if self.ai_moved:
                 model.log.add(week, self.side, "ai_move", f"AI chose {intended.value}")
-            if move is not None and move.accuse:
+            # The posture "accuse" is itself the public statement, as the accuse flag is.
+            if move is not None and (move.accuse or move.posture is _ACCUSE):
                 self.accuse(week, "accused on its own judgement")
         else:
             intended = self.intended = strategy.decide(view, model.rng)

@@ -180,9 +180,7 @@ class Room:
                     seatless: bool = False) -> Student:
         """A new student. A join never lands on a seat someone already holds: teams are made
         by the teacher, so no later join can take a seat or replace its moves."""
-        name = clean_text(name, NAME_MAX)
-        if not name:
-            raise NegotiateError(f"name is empty; allowed: 1 to {NAME_MAX} characters")
+        name = clean_text(name, NAME_MAX, "name")
         self.check_name_free(name)
         if self.config.seating == "assign" or seatless:
             seat = None
@@ -330,9 +328,7 @@ class Room:
         return record
 
     def message(self, sender: str, recipient: str, text: str) -> dict[str, Any]:
-        text = clean_text(text, MESSAGE_MAX)
-        if not text:
-            raise NegotiateError(f"the message is empty; allowed: 1 to {MESSAGE_MAX} characters")
+        text = clean_text(text, MESSAGE_MAX, "the message")
         sent = sum(1 for m in self.messages if m["sender"] == sender and m["turn"] == self.turn)
         if sender != "teacher" and sent >= MESSAGES_PER_TURN:
             raise NegotiateError(f"{MESSAGES_PER_TURN} messages this turn is the limit; wait for the next turn")
@@ -513,7 +509,14 @@ def build_model(config: RoomConfig) -> tuple[TradeModel, dict[str, int]]:
     return model, cast_firms(model)
 
 
-def clean_text(text: Any, limit: int) -> str:
-    """Printable text only, trimmed: names and messages are shown to everyone."""
-    text = "".join(ch for ch in str(text or "") if ch.isprintable())
-    return text.strip()[:limit]
+def clean_text(text: Any, limit: int, what: str) -> str:
+    """Printable text only, trimmed (names and messages are shown to everyone: control and
+    direction-override characters are dropped); empty or longer than ``limit`` characters is
+    refused, naming ``what``, rather than cut without a word."""
+    text = "".join(ch for ch in str(text or "") if ch.isprintable()).strip()
+    if not text:
+        raise NegotiateError(f"{what} is empty; allowed: 1 to {limit} characters")
+    if len(text) > limit:
+        raise NegotiateError(f"{what} is {len(text):,} characters long; allowed: 1 to {limit} "
+                             "characters")
+    return text
