@@ -166,6 +166,10 @@ def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> 
         if _COMMA.match(text):
             raise BoundsError(f"{name} {given} has a comma; write decimals with a point "
                               f"(0.3, not 0,3) and no thousands separator; allowed: {allowed}")
+        # Python's float() also reads "1_0" as 10 and other scripts' digits ("٣", "１");
+        # a person who typed those did not mean that number.
+        if "_" in text or not text.isascii():
+            raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}")
         try:
             number = float(text)
         except ValueError:

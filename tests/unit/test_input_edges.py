@@ -95,3 +95,15 @@ def test_tournament_flags_are_one_line_and_its_seed_is_exact():
     assert code == 0, err
     doc = json.loads(out)
     assert (doc["seed"], doc["reps"], doc["rounds"]) == (2**63 - 1, 1, 2)
+
+
+@pytest.mark.parametrize("text", ["1_0", "0.1_5", "٣", "１", "0.\u0663"])
+def test_numbers_are_written_with_ascii_digits_and_no_underscores(text):
+    # float() reads all of these; a person typing them did not mean that number.
+    from negotiate.inputs import parse_seed
+
+    with pytest.raises(BoundsError, match="is not a number"):
+        parse_number("Headline tariff", text, Range(0, 1000, "%"))
+    with pytest.raises(BoundsError, match="not a number"):
+        parse_seed(text)
+    assert parse_number("Headline tariff", " 10.5 ", Range(0, 1000, "%")) == 10.5
