@@ -59,6 +59,7 @@ POSTURE_CHOICES: list[tuple[str, str]] = [
 ]
 BREACHING_POSTURES = (Posture.RETALIATE.value, Posture.ESCALATE.value)
 ANSWER_LABELS = {"accept": "Accept", "reject": "Reject", "counter": "Counter"}
+OFFER_KIND_LABEL = "Licence kind in the offer"
 # At a truce's end the player votes, and nothing is chosen for them: End week waits for it.
 EXTEND_LABELS = {"yes": "Extend the truce", "no": "Let it lapse"}
 
@@ -86,8 +87,11 @@ def proposed_move(side: str, form: dict[str, str], defaults: dict[str, str]) -> 
 
 
 def offer_from_form(offer_form: dict[str, str]) -> dict[str, Any]:
-    """The offer fields as numbers; MoveError names the first bad field and its bounds."""
-    return {name: offer_value(name, offer_form[name]) for name in OFFER_LABELS}
+    """The offer fields as numbers, and the licence kind as chosen; MoveError names the first
+    bad field and its bounds."""
+    offer: dict[str, Any] = {name: offer_value(name, offer_form[name]) for name in OFFER_LABELS}
+    offer["licence_kind"] = offer_form["licence_kind"]
+    return offer
 
 
 @solara.component
@@ -145,6 +149,11 @@ def OfferFields(offer_form: dict[str, str], on_change: Callable[[], None]) -> No
             FormField(label, offer_form[name], lambda text, n=name: offer_field_error(n, text),
                       lambda text, n=name: (offer_form.__setitem__(n, text), on_change()),
                       name=f"offer-{name.replace('_', '-')}", hint=offer_hint(name))
+        # Shown, so the kind the offer carries is one the player sees and may change.
+        LabelledSelect(OFFER_KIND_LABEL, [(k, k.capitalize()) for k in LICENCE_KINDS],
+                       offer_form["licence_kind"],
+                       lambda kind: (offer_form.__setitem__("licence_kind", kind), on_change()),
+                       classes=["field-offer-licence-kind"])
 
 
 @solara.component
@@ -289,7 +298,10 @@ def _offer_defaults(game: st.PlayGame) -> dict[str, str]:
         source = {"us_tariff_cap": us.tariff_headline, "cn_tariff_cap": cn.tariff_headline,
                   "approval_floor": cn.approval_rate, "review_cap": cn.review_weeks,
                   "curb_cap": us.tech_curbs, "weeks": model.scenario.truce_weeks}
-    return {k: st.format_value(round(float(source[k]), 2)) for k in OFFER_LABELS}
+    form = {k: st.format_value(round(float(source[k]), 2)) for k in OFFER_LABELS}
+    # The offer on the table's kind, else the regime in force: what the player starts from.
+    form["licence_kind"] = pending.offer.licence_kind if pending is not None else model.cn.instruments.licence_kind
+    return form
 
 
 @solara.component

@@ -234,3 +234,19 @@ def test_at_a_truces_end_the_player_votes_and_nothing_is_chosen_for_them(open_pa
     page.locator(".timeline", has_text="would not extend").first.wait_for()
     timelines = " ".join(page.locator(".timeline").all_inner_texts())
     assert "extended to week" not in timelines, timelines
+
+
+@pytest.mark.parametrize("kind", ["General", "Temporary"])
+def test_the_licence_kind_of_an_offer_is_the_one_the_player_chose(open_page, kind):
+    page = open_page("/play")
+    start_play(page, "us", weeks=12, seed=3)
+    choose(page, "field-posture", "Seek talks")
+    end_week(page, 1)
+    here = panel(page, 2)
+    here.get_by_text("Make an offer").click()
+    field = page.locator(".field-offer-licence-kind input").first
+    assert field.input_value() == "Single"  # the regime in force that week, shown as chosen
+    choose(page, "field-offer-licence-kind", kind)
+    type_into(page, "U.S. tariff cap (%)", "10")
+    end_week(page, 2)
+    page.locator(".timeline", has_text=f"{kind.lower()} licences").first.wait_for()
