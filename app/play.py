@@ -157,6 +157,21 @@ def OfferFields(offer_form: dict[str, str], on_change: Callable[[], None]) -> No
 
 
 @solara.component
+def ChoiceButtons(labels: dict[str, str], value: str, set_value: Callable[[str], None], name: str,
+                  said: str, unchosen: str) -> None:
+    """One choice the player makes by pressing one of ``labels`` (again to take it back), and
+    a line saying what is chosen, or ``unchosen`` while nothing is."""
+    with solara.Div(classes=["toolbar", f"{name}-buttons"]):
+        for choice, label in labels.items():
+            chosen = value == choice
+            solara.Button(label, on_click=lambda c=choice, on=chosen: set_value("" if on else c),
+                          outlined=not chosen, color="primary" if chosen else None,
+                          classes=[f"btn-{name}-{choice}"])
+    solara.Text(f"{said}: {labels[value].lower()}." if value else unchosen,
+                classes=["hint", f"{name}-status"])
+
+
+@solara.component
 def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
     model = game.model
     side = game.side
@@ -243,14 +258,8 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
             what = "" if pending.name == "talks" else f" {pending.name}"
             Heading(f"{st.SIDE_NAMES[pending.by]} offers{what}: {sv.offer_words(pending.offer)} — "
                     "accept, reject or counter?", 4, ["offer-prompt"])
-            with solara.Div(classes=["toolbar", "answer-buttons"]):
-                for choice, label in ANSWER_LABELS.items():
-                    chosen = answer == choice
-                    solara.Button(label, on_click=lambda c=choice, on=chosen: set_answer("" if on else c),
-                                  outlined=not chosen, color="primary" if chosen else None,
-                                  classes=[f"btn-answer-{choice}"])
-            solara.Text(f"Your answer: {ANSWER_LABELS[answer].lower()}." if answer
-                        else "No answer chosen: the offer stays on the table.", classes=["hint", "answer-status"])
+            ChoiceButtons(ANSWER_LABELS, answer, set_answer, "answer", "Your answer",
+                          "No answer chosen: the offer stays on the table.")
             if answer == "counter":
                 OfferFields(offer_form, retyped)
         elif talks:
@@ -260,15 +269,8 @@ def DecisionPanel(game: st.PlayGame, on_played: Callable[[], None]) -> None:
                 OfferFields(offer_form, retyped)
         if ending:
             Heading(f"The truce ends at week {agreement.end_week}: extend it?", 4, ["extend-prompt"])
-            with solara.Div(classes=["toolbar", "extend-buttons"]):
-                for choice, label in EXTEND_LABELS.items():
-                    chosen = extend == choice
-                    solara.Button(label, on_click=lambda c=choice, on=chosen: set_extend("" if on else c),
-                                  outlined=not chosen, color="primary" if chosen else None,
-                                  classes=[f"btn-extend-{choice}"])
-            solara.Text(f"Your choice: {EXTEND_LABELS[extend].lower()}." if extend
-                        else "Not chosen yet: choose before you end the week.",
-                        classes=["hint", "extend-status"])
+            ChoiceButtons(EXTEND_LABELS, extend, set_extend, "extend", "Your choice",
+                          "Not chosen yet: choose before you end the week.")
         ErrorLine(error)
         solara.Button(f"End week {week + 1}", on_click=submit, color="primary", classes=["btn-end-week"])
         # The panel is rebuilt each week, and the control that had focus goes with it: focus
