@@ -156,38 +156,46 @@ def parse_number(name: str, value: Any, spec: Range, *, whole: bool = False) -> 
     one line naming the field, the value as given and what is allowed. Raises
     :class:`BoundsError`.
     """
-    allowed = spec.allowed(whole=whole)
+    # The messages are built only when a value is refused: this runs for every scenario key.
     typed: str | None = None  # the text as typed, named in messages rather than its float
-    given = shown(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:
-            raise BoundsError(f"{name} is empty; allowed: {allowed}")
+            raise BoundsError(f"{name} is empty; allowed: {spec.allowed(whole=whole)}")
         if _COMMA.match(text):
-            raise BoundsError(f"{name} {given} has a comma; write decimals with a point "
-                              f"(0.3, not 0,3) and no thousands separator; allowed: {allowed}")
+            raise BoundsError(f"{name} {shown(value)} has a comma; write decimals with a point "
+                              f"(0.3, not 0,3) and no thousands separator; allowed: {spec.allowed(whole=whole)}")
         # Python's float() also reads "1_0" as 10 and other scripts' digits ("٣", "１");
         # a person who typed those did not mean that number.
         if "_" in text or not text.isascii():
-            raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}")
+            raise BoundsError(f"{name} {shown(value)} is not a number; allowed: {spec.allowed(whole=whole)}")
         try:
             number = float(text)
         except ValueError:
-            raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}") from None
+            raise BoundsError(f"{name} {shown(value)} is not a number; allowed: {spec.allowed(whole=whole)}") from None
         if math.isinf(number) and "inf" not in text.lower():
             # Digits too many for a float ("1e309"): a number, just far out of range.
-            raise BoundsError(f"{name} {shown(text, quote=False)} is out of range; allowed: {allowed}")
-        value, typed = number, shown(text, quote=False)
+            raise BoundsError(f"{name} {shown(text, quote=False)} is out of range; allowed: {spec.allowed(whole=whole)}")
+        value, typed = number, text
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             isinstance(value, float) and not math.isfinite(value)):
-        raise BoundsError(f"{name} {given} is not a number; allowed: {allowed}")
+        raise BoundsError(f"{name} {shown(typed if typed is not None else value)} is not a number; "
+                          f"allowed: {spec.allowed(whole=whole)}")
     # An int is compared exactly, never through a float: one of 400 digits has no float.
-    said = typed or (shown(value) if isinstance(value, int) else f"{value:g}")
     if whole and isinstance(value, float) and not value.is_integer():
-        raise BoundsError(f"{name} {said} is not a whole number; allowed: {allowed}")
+        raise BoundsError(f"{name} {_said(value, typed)} is not a whole number; allowed: "
+                          f"{spec.allowed(whole=whole)}")
     if not spec.lo <= value <= spec.hi:
-        raise BoundsError(f"{name} {said} is out of range; allowed: {allowed}")
+        raise BoundsError(f"{name} {_said(value, typed)} is out of range; allowed: "
+                          f"{spec.allowed(whole=whole)}")
     return float(value)
+
+
+def _said(value: int | float, typed: str | None) -> str:
+    # A refused number as a message names it: the text as typed, else the value itself.
+    if typed is not None:
+        return shown(typed, quote=False)
+    return shown(value) if isinstance(value, int) else f"{value:g}"
 
 
 def parse_whole(name: str, value: Any, spec: Range) -> int:
