@@ -1,14 +1,13 @@
 """``negotiate app``: start the browser app (Solara) and print its address.
 
 Registration only builds the parser, so ``negotiate --help`` stays fast; the handler checks
-the address, then runs Solara's server in a child process (``python -m solara run``) so
-Ctrl-C, SIGTERM and exit codes behave like any foreground server.
+the address, then runs Solara's server in a child process (``negotiate.app.serving``, the
+classroom's server too) so Ctrl-C, SIGTERM and exit codes behave like any foreground server.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -31,17 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def server_command(host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version"]
-
-
-def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Nothing should phone home: the page must work offline (DESIGN.md, "Offline front end").
-    env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
-    # The title in the HTML as served, before any script runs (each page then sets its own).
-    env["SOLARA_THEME_TITLE"] = TITLE
-    return env
+    return [sys.executable, "-m", "negotiate.app.serving", APP_MODULE, host, str(port), TITLE]
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -50,7 +39,7 @@ def handle(args: argparse.Namespace) -> int:
     check_free(host, port)
     shown = f"[{host}]" if ":" in host else host
     print(f"negotiate app: open http://{shown}:{port}/ in a browser (Ctrl-C to stop)", flush=True)
-    process = subprocess.Popen(server_command(host, port), env=server_env())
+    process = subprocess.Popen(server_command(host, port))
     # SIGTERM (a service manager, ``kill``) must stop the server as Ctrl-C does: turn it
     # into the same KeyboardInterrupt so the child is stopped before we exit.
     previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -147,4 +147,4 @@ def test_launch_rejects_bad_port_and_host():
     args = parser.parse_args(["app", "--host", "no such host!"])
     with pytest.raises(NegotiateError, match="--host"):
         args.handler(args)
-    assert "--no-check-version" in launch.server_command("127.0.0.1", 8765)
+    assert launch.server_command("127.0.0.1", 8765)[1:3] == ["-m", "negotiate.app.serving"]
