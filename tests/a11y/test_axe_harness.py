@@ -37,3 +37,19 @@ def test_scan_passes_a_clean_page(chromium):
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_a_second_scan_of_the_same_page_sees_what_changed(chromium):
+    """axe-core is loaded once per page: the next scan must still read the page as it is."""
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.set_content('<!doctype html><html lang="en"><head><title>t</title></head>'
+                         '<body><main><h1>Week 1</h1></main></body></html>')
+        assert axe_violations(page) == []
+        page.evaluate("""() => { const img = document.createElement('img');
+            img.src = 'data:image/png;base64,iVBORw0KGgo='; document.querySelector('main').append(img); }""")
+        found = axe_violations(page)
+    finally:
+        context.close()
+    assert len(found) == 1 and found[0].startswith("image-alt (critical)"), found
