@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import solara
@@ -11,6 +12,7 @@ from negotiate.classroom.decisions import describe
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import FIRM_SEATS, SEATS
 from negotiate.errors import NegotiateError
+from negotiate.params import number
 from negotiate.strategies import Posture
 
 from .browser import BrowserMemory
@@ -99,18 +101,39 @@ def _slider_label(label: str, value: float, unit: str) -> str:
     return f"{label}: {shown}{unit}"
 
 
+def notch(value: float, lo: float, hi: float, step: float) -> float:
+    """The slider position nearest ``value``, rounded as Vuetify's slider rounds it
+    (``VSlider.roundValue``: half up, from ``lo``, to the step's decimals, within bounds)."""
+    offset = math.fmod(lo, step)
+    nearest = math.floor((min(max(value, lo), hi) - offset) / step + 0.5) * step + offset
+    decimals = len(number(step).partition(".")[2])
+    return round(min(nearest, hi), decimals)
+
+
 @solara.component
 def Slider(label: str, value: float, min: float, max: float, step: float, unit: str,
            on_value, integer: bool = False) -> None:
-    """A slider whose label shows its value and unit (phones hide the thumb under a finger)."""
+    """A slider whose label shows its value and unit (phones hide the thumb under a finger).
+
+    A typed value between two steps is kept as typed: the thumb sits on the nearest step. A
+    Vuetify slider given a value off its steps rounds it and sends the rounded value back,
+    which silently replaced what was typed (45 s became 60 s), so it is given the nearest
+    step, and that step coming back is not taken as a choice.
+    """
     full = _slider_label(label, value, unit)
+    thumb = notch(value, min, max, step)
+
+    def moved(new: float) -> None:
+        if new != thumb:
+            on_value(new)
+
     with solara.Div(classes=["slider"]):
         if integer:
-            solara.SliderInt(full, value=int(value), min=int(min), max=int(max), step=int(step),
-                             on_value=on_value, thumb_label=True)
+            solara.SliderInt(full, value=int(thumb), min=int(min), max=int(max), step=int(step),
+                             on_value=moved, thumb_label=True)
         else:
-            solara.SliderFloat(full, value=float(value), min=min, max=max, step=step,
-                               on_value=on_value, thumb_label=True)
+            solara.SliderFloat(full, value=float(thumb), min=min, max=max, step=step,
+                               on_value=moved, thumb_label=True)
         # The same value typed: a slider answers arrow keys only.
         TypedNumber(f"{label} ({unit.strip(' ()') or 'value'})", value, min, max, on_value,
                     integer=integer)
