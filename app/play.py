@@ -314,13 +314,24 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
     seed_text, set_seed_text = solara.use_state(str(secrets.randbelow(10_000)))
     error, set_error = solara.use_state("")
 
-    def start(side: str) -> None:
+    def seed_problem(text: str) -> str:
         try:
-            seed = typed_seed(seed_text)
+            typed_seed(text)
         except NegotiateError as exc:
-            set_error(st.message(exc))
+            return st.message(exc)
+        return ""
+
+    def typed(text: str) -> None:
+        # Checked as it is applied, so the line under the field always speaks of what it holds.
+        set_seed_text(text)
+        set_error(seed_problem(text))
+
+    def start(side: str) -> None:
+        problem = seed_problem(seed_text)
+        if problem:
+            set_error(problem)
             return
-        on_start(side, scenario, weeks, seed)
+        on_start(side, scenario, weeks, typed_seed(seed_text))
 
     with solara.Div(classes=["panel", "start-panel"]):
         Heading("Play a side against the AI", 2)
@@ -333,9 +344,8 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
                            set_scenario, classes=["play-scenario"])
             LabelledSelect("Weeks to play", [(w, f"{w} weeks") for w in WEEK_CHOICES], weeks,
                            set_weeks, classes=["play-weeks"])
-            TypedField("Seed", seed_text, set_seed_text, error=error,
+            TypedField("Seed", seed_text, typed, error=error,
                        hint="a whole number; same seed, same noise", classes=["field", "field-seed"])
-        ErrorLine(error)
         with solara.Div(classes=["toolbar"]):
             solara.Button("Play as the United States", on_click=lambda: start("us"), color="primary",
                           classes=["btn-play-us"])
