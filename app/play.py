@@ -369,8 +369,8 @@ def truth_table(game: st.PlayGame) -> str:
                     f"<td>{html.escape(who)}</td><td>{truth}</td></tr>")
     me, ai = counts[game.side], counts[game.other]
     summary = (f'<p class="record-summary">On the record in your name: {_times(me[0] + me[1], "accusation")}, '
-               f"{me[0]} real, {me[1]} false alarms. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
-               f"accused {ai[0] + ai[1]} times: {ai[0]} real, {ai[1]} false alarms.</p>")
+               f"{me[0]} real, {_times(me[1], 'false alarm')}. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
+               f"accused {_times(ai[0] + ai[1], 'time')}: {ai[0]} real, {_times(ai[1], 'false alarm')}.</p>")
     body = "".join(rows) or '<tr><td colspan="3">No accusations were made.</td></tr>'
     return (summary + '<table class="score-table truth-table" aria-label="Accusations and the truth">'
             "<thead><tr><th>Date</th><th>Accuser</th><th>Truth</th></tr></thead>"

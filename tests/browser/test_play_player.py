@@ -161,6 +161,10 @@ def test_end_screen_counts_equal_the_players_choices(open_page, side, accuse_wee
     assert counts["offers"] == 0 and counts["accepted"] == 0
     # The record must hold no accusation the player did not make.
     assert record_count(page) == len(accuse_weeks), page.locator(".truth-table").inner_text()
+    # Each count in the player's words: these seeds' AI accuses once ('accused 1 times' once).
+    summary = page.locator(".record-summary").inner_text()
+    assert not re.search(r"\b1 (accusations|times|false alarms)\b", summary), summary
+    assert not re.search(r"\b([02-9]|\d\d+) (accusation|time|false alarm)\b", summary), summary
     you_rows = page.locator(f".truth-table tr[data-actor='{side}']")
     assert you_rows.count() == len(accuse_weeks)
     # A noisy week is announced that week, and listed at the end.
