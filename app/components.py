@@ -345,27 +345,28 @@ def TypedField(label: str, shown: str, on_apply: Callable[[str], None], *, error
 
 
 @solara.component
-def TypedNumber(label: str, value: float, min: float, max: float, on_value: Callable[[float], None],
-                *, integer: bool = False) -> None:
+def TypedNumber(label: str, value: float, bound: Range, on_value: Callable[[float], None],
+                *, integer: bool = False, parse: Callable[[str], float] | None = None,
+                hint: str = "") -> None:
     """A number field beside a slider: a slider cannot be typed into (WCAG 2.1.1, 2.5.x).
 
     The number applies on Enter or on leaving the field (:class:`AppliedField`); one outside
-    ``min``..``max``, or not a number, is refused with one line saying what is allowed, and
-    the text stays for the reader to correct.
+    ``bound``, or not a number, is refused with one line saying what is allowed, and the text
+    stays for the reader to correct. ``parse`` replaces the check against ``bound`` for a
+    field with a rule of its own; it raises :class:`BoundsError`.
     """
-    bound = Range(min, max)
     error, set_error = solara.use_state("")
 
     def apply(text: str) -> None:
         try:
-            new = parse_number(label, text, bound, whole=integer)
+            new = parse(text) if parse else parse_number(label, text, bound, whole=integer)
         except BoundsError as exc:
             set_error(str(exc))
             return
         set_error("")
         on_value(int(new) if integer else new)
 
-    TypedField(label, number(value), apply, classes=["typed-number"])
+    TypedField(label, number(value), apply, hint=hint, classes=["typed-number"])
     ErrorLine(error)
 
 

@@ -172,7 +172,7 @@ def BranchPanel(run: st.ExploreRun, lock: threading.Lock, bump: Callable[[], Non
                 LabelledSelect("New strategy", [(s, st.STRATEGY_LABELS[s]) for s in st.AI_STRATEGIES],
                                value, set_value, classes=["branch-value"])
             elif choice == "truce.monitoring":
-                LabelledSelect("Monitoring", [(True, "On"), (False, "Off")], value, set_value,
+                LabelledSelect("Monitoring", list(st.FLAG_WORDS.items()), value, set_value,
                                classes=["branch-value"])
             else:
                 TextField("New value", "", lambda text: setting(choice, CHOICE_LABELS[choice], text), set_value,

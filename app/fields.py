@@ -61,7 +61,8 @@ def offer_field_error(name: str, text: str) -> str:
     return ""
 
 
-def _span(bound: Range) -> str:
+def span(bound: Range) -> str:
+    """A bound as a hint under its field says it: '0 to 1 share'."""
     unit = f" {bound.unit}" if bound.unit else ""
     return f"{number(bound.lo)} to {number(bound.hi)}{unit}"
 
@@ -69,12 +70,12 @@ def _span(bound: Range) -> str:
 def offer_hint(name: str) -> str:
     """The allowed range under an offer field: '0 to 1 share'."""
     whole = " (whole weeks)" if name in negotiation.WHOLE_OFFER_FIELDS else ""
-    return _span(negotiation.OFFER_BOUNDS[name]) + whole
+    return span(negotiation.OFFER_BOUNDS[name]) + whole
 
 
 def move_hint(name: str, now: str) -> str:
     """Under an instrument field: its current value and the allowed range."""
-    return f"now {now}; {_span(MOVE_NUMBERS[name])}"
+    return f"now {now}; {span(MOVE_NUMBERS[name])}"
 
 
 def seed(text: str) -> int:

@@ -314,13 +314,24 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
     seed_text, set_seed_text = solara.use_state(str(secrets.randbelow(10_000)))
     error, set_error = solara.use_state("")
 
-    def start(side: str) -> None:
+    def seed_problem(text: str) -> str:
         try:
-            seed = typed_seed(seed_text)
+            typed_seed(text)
         except NegotiateError as exc:
-            set_error(st.message(exc))
+            return st.message(exc)
+        return ""
+
+    def typed(text: str) -> None:
+        # Checked as it is applied, so the line under the field always speaks of what it holds.
+        set_seed_text(text)
+        set_error(seed_problem(text))
+
+    def start(side: str) -> None:
+        problem = seed_problem(seed_text)
+        if problem:
+            set_error(problem)
             return
-        on_start(side, scenario, weeks, seed)
+        on_start(side, scenario, weeks, typed_seed(seed_text))
 
     with solara.Div(classes=["panel", "start-panel"]):
         Heading("Play a side against the AI", 2)
@@ -333,9 +344,8 @@ def Start(on_start: Callable[[str, str, int, int], None]) -> None:
                            set_scenario, classes=["play-scenario"])
             LabelledSelect("Weeks to play", [(w, f"{w} weeks") for w in WEEK_CHOICES], weeks,
                            set_weeks, classes=["play-weeks"])
-            TypedField("Seed", seed_text, set_seed_text, error=error,
+            TypedField("Seed", seed_text, typed, error=error,
                        hint="a whole number; same seed, same noise", classes=["field", "field-seed"])
-        ErrorLine(error)
         with solara.Div(classes=["toolbar"]):
             solara.Button("Play as the United States", on_click=lambda: start("us"), color="primary",
                           classes=["btn-play-us"])
@@ -359,8 +369,8 @@ def truth_table(game: st.PlayGame) -> str:
                     f"<td>{html.escape(who)}</td><td>{truth}</td></tr>")
     me, ai = counts[game.side], counts[game.other]
     summary = (f'<p class="record-summary">On the record in your name: {_times(me[0] + me[1], "accusation")}, '
-               f"{me[0]} real, {me[1]} false alarms. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
-               f"accused {ai[0] + ai[1]} times: {ai[0]} real, {ai[1]} false alarms.</p>")
+               f"{me[0]} real, {_times(me[1], 'false alarm')}. The AI ({html.escape(st.SIDE_NAMES[game.other])}) "
+               f"accused {_times(ai[0] + ai[1], 'time')}: {ai[0]} real, {_times(ai[1], 'false alarm')}.</p>")
     body = "".join(rows) or '<tr><td colspan="3">No accusations were made.</td></tr>'
     return (summary + '<table class="score-table truth-table" aria-label="Accusations and the truth">'
             "<thead><tr><th>Date</th><th>Accuser</th><th>Truth</th></tr></thead>"

@@ -16,7 +16,7 @@ from negotiate import TradeModel, available_scenarios, branch, inputs, load_scen
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import Move, parse_move
 from negotiate.outcome import Outcome
-from negotiate.params import BoundsError, Choice, Flag, Range, parse_number
+from negotiate.params import BoundsError, Choice, Flag, Range, number, parse_number
 from negotiate.scenario import BY_KEY, TradeScenario, coerce
 
 DEFAULT_SCENARIO = "rare-earth-2025"
@@ -155,9 +155,23 @@ def current_value(scenario: TradeScenario, key: str) -> Any:
 
 
 def format_value(value: Any) -> str:
+    """A number as a form shows it: 0.4, 30, and 0 for -0."""
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     return str(value)
+
+
+#: How a form shows a switch's two values.
+FLAG_WORDS = {True: "On", False: "Off"}
+
+
+def shown_setting(key: str, value: Any) -> str:
+    """A setting's value as the form that sets it shows it: 'Always escalate', 'Off', '0'."""
+    if key.endswith(".strategy"):
+        return STRATEGY_LABELS.get(value, str(value))
+    if isinstance(value, bool):
+        return FLAG_WORDS[value]
+    return format_value(value)
 
 
 # -------------------------------------------------------------------------- Explore
@@ -204,7 +218,7 @@ class ExploreRun:
         posture for a side this coming week (the side plays it, then its AI resumes)."""
         week = self.model.week
         twin = branch(self.model, week, changes)
-        labels = [f"{key} = {format_value(value)}" for key, value in changes.items()]
+        labels = [f"{key} = {shown_setting(key, value)}" for key, value in changes.items()]
         if move is not None:
             side, posture = move
             original = twin.government(side).strategy.name

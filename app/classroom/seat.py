@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import solara
 
 from negotiate.app.components import Choice, Disclosure, KeepFocus, TypedNumber
+from negotiate.app.fields import span
 from negotiate.classroom.decisions import describe
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import FIRM_SEATS, SEATS
 from negotiate.errors import NegotiateError
+from negotiate.moves import FIRM_BOUNDS, MOVE_NUMBERS
+from negotiate.negotiation import OFFER_BOUNDS
+from negotiate.params import LICENCE_KINDS, Range, number
 from negotiate.strategies import Posture
 
 from .browser import BrowserMemory
@@ -99,21 +105,45 @@ def _slider_label(label: str, value: float, unit: str) -> str:
     return f"{label}: {shown}{unit}"
 
 
+def notch(value: float, lo: float, hi: float, step: float) -> float:
+    """The slider position nearest ``value``, rounded as Vuetify's slider rounds it
+    (``VSlider.roundValue``: half up, from ``lo``, to the step's decimals, within bounds)."""
+    offset = math.fmod(lo, step)
+    nearest = math.floor((min(max(value, lo), hi) - offset) / step + 0.5) * step + offset
+    decimals = len(number(step).partition(".")[2])
+    return round(min(nearest, hi), decimals)
+
+
 @solara.component
-def Slider(label: str, value: float, min: float, max: float, step: float, unit: str,
-           on_value, integer: bool = False) -> None:
-    """A slider whose label shows its value and unit (phones hide the thumb under a finger)."""
+def Slider(label: str, value: float, bound: Range, step: float, unit: str, on_value, *,
+           integer: bool = False, parse: Callable[[str], float] | None = None, hint: str = "") -> None:
+    """A slider whose label shows its value and unit (phones hide the thumb under a finger),
+    with the same value typed beside it. Its limits are ``bound``, the home of the rule the
+    server checks; the field's hint says them (``hint`` when the field has a rule of its own,
+    ``parse``).
+
+    A typed value between two steps is kept as typed: the thumb sits on the nearest step. A
+    Vuetify slider given a value off its steps rounds it and sends the rounded value back,
+    which silently replaced what was typed (45 s became 60 s), so it is given the nearest
+    step, and that step coming back is not taken as a choice.
+    """
     full = _slider_label(label, value, unit)
+    thumb = notch(value, bound.lo, bound.hi, step)
+
+    def moved(new: float) -> None:
+        if new != thumb:
+            on_value(new)
+
     with solara.Div(classes=["slider"]):
         if integer:
-            solara.SliderInt(full, value=int(value), min=int(min), max=int(max), step=int(step),
-                             on_value=on_value, thumb_label=True)
+            solara.SliderInt(full, value=int(thumb), min=int(bound.lo), max=int(bound.hi),
+                             step=int(step), on_value=moved, thumb_label=True)
         else:
-            solara.SliderFloat(full, value=float(value), min=min, max=max, step=step,
-                               on_value=on_value, thumb_label=True)
+            solara.SliderFloat(full, value=float(thumb), min=bound.lo, max=bound.hi, step=step,
+                               on_value=moved, thumb_label=True)
         # The same value typed: a slider answers arrow keys only.
-        TypedNumber(f"{label} ({unit.strip(' ()') or 'value'})", value, min, max, on_value,
-                    integer=integer)
+        TypedNumber(f"{label} ({unit.strip(' ()') or 'value'})", value, bound, on_value,
+                    integer=integer, parse=parse, hint=hint or span(bound))
 
 
 def _defaults(view: dict[str, Any]) -> dict[str, Any]:
@@ -157,13 +187,13 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
         if kind == "government":
             GovernmentLevers(view, draft, put, set_draft)
         elif kind == "firm":
-            Slider("Extra stockpile target", draft.get("stockpile_weeks", 0.0), 0, 26, 1, " weeks",
-                   lambda v: put("stockpile_weeks", float(v)))
+            Slider("Extra stockpile target", draft.get("stockpile_weeks", 0.0),
+                   FIRM_BOUNDS["stockpile_weeks"], 1, " weeks", lambda v: put("stockpile_weeks", float(v)))
             Slider("Move this share of China purchases to other suppliers",
-                   draft.get("switch_share", 0.0), 0, 0.5, 0.05, " (share, 0-0.5)",
+                   draft.get("switch_share", 0.0), FIRM_BOUNDS["switch_share"], 0.05, " (share)",
                    lambda v: put("switch_share", float(v)))
-            Slider("Lobby your government", draft.get("lobby", 0.0), 0, 1, 0.1, " (effort, 0-1)",
-                   lambda v: put("lobby", float(v)))
+            Slider("Lobby your government", draft.get("lobby", 0.0), FIRM_BOUNDS["lobby"], 0.1,
+                   " (effort)", lambda v: put("lobby", float(v)))
             solara.Checkbox(label="Apply for an export licence (through your Chinese supplier)",
                             value=bool(draft.get("apply_licence")),
                             on_value=lambda v: put("apply_licence", True if v else None))
@@ -178,8 +208,8 @@ def DecisionPanel(token: str, view: dict[str, Any]) -> None:
 
                 solara.Checkbox(label=SEATS[seat_id].title, value=seat_id in chosen, on_value=toggle)
         elif kind == "supplier":
-            Slider("Extra investment in ramping up", draft.get("invest", 0.0), 0, 1, 0.1,
-                   " (effort, 0-1)", lambda v: put("invest", float(v)))
+            Slider("Extra investment in ramping up", draft.get("invest", 0.0), FIRM_BOUNDS["invest"],
+                   0.1, " (effort)", lambda v: put("invest", float(v)))
         Line(f"Your choice: {describe(view['seat'], draft)}")
         # Named with its turn, so a screen reader says which turn it submits for.
         solara.Button("Submit decision", on_click=submit, color="primary", classes=["btn-submit-decision"],
@@ -206,21 +236,23 @@ def GovernmentLevers(view: dict[str, Any], draft: dict[str, Any], put, set_draft
     solara.Checkbox(label="Set instruments directly", value=direct,
                     on_value=lambda v: set_draft(_toggle_direct(v, view, draft)))
     if direct:
-        Slider("Headline tariff", draft.get("tariff_headline", 0.0), 0, 200, 5, " %",
-               lambda v: put("tariff_headline", float(v)))
-        Slider("Tech curbs", draft.get("tech_curbs", 0.0), 0, 1, 0.05, " (index, 0-1)",
-               lambda v: put("tech_curbs", float(v)))
+        Slider("Headline tariff", draft.get("tariff_headline", 0.0), MOVE_NUMBERS["tariff_headline"],
+               5, " %", lambda v: put("tariff_headline", float(v)))
+        Slider("Tech curbs", draft.get("tech_curbs", 0.0), MOVE_NUMBERS["tech_curbs"], 0.05,
+               " (index)", lambda v: put("tech_curbs", float(v)))
         if side == "cn":
-            Slider("Licence approval rate", draft.get("approval_rate", 1.0), 0, 1, 0.05, " (share, 0-1)",
+            Slider("Licence approval rate", draft.get("approval_rate", 1.0),
+                   MOVE_NUMBERS["approval_rate"], 0.05, " (share)",
                    lambda v: put("approval_rate", float(v)))
-            Slider("Review time", draft.get("review_weeks", 9.0), 0, 52, 1, " weeks",
-                   lambda v: put("review_weeks", float(v)))
+            Slider("Review time", draft.get("review_weeks", 9.0), MOVE_NUMBERS["review_weeks"], 1,
+                   " weeks", lambda v: put("review_weeks", float(v)))
             Choice("Licence kind", value=draft.get("licence_kind", "single"),
-                          values=["single", "temporary", "general"],
+                          values=list(LICENCE_KINDS),
                           on_value=lambda v: put("licence_kind", v))
         else:
-            Slider("Support for non-China supply", draft.get("diversification", 0.0), 0, 1, 0.05,
-                   " (index, 0-1)", lambda v: put("diversification", float(v)))
+            Slider("Support for non-China supply", draft.get("diversification", 0.0),
+                   MOVE_NUMBERS["diversification"], 0.05, " (index)",
+                   lambda v: put("diversification", float(v)))
     solara.Checkbox(label="Accuse the other side of breaking the deal", value=bool(draft.get("accuse")),
                     on_value=lambda v: put("accuse", True if v else None))
     extend = {True: "extend", False: "let it lapse"}.get(draft.get("extend"), "leave to advisers (AI)")
@@ -268,20 +300,20 @@ def TalksPanel(token: str, view: dict[str, Any]) -> None:
                                   attributes={"aria-label": f"Accept offer {o['id']}"},
                                   on_click=lambda o=o: act(lambda: get_service().accept_offer(token, o["id"])))
         with Disclosure("Make an offer"):
-            Slider("U.S. tariff cap", offer["us_tariff_cap"], 0, 200, 5, " %",
+            Slider("U.S. tariff cap", offer["us_tariff_cap"], OFFER_BOUNDS["us_tariff_cap"], 5, " %",
                    lambda v: field("us_tariff_cap", float(v)))
-            Slider("China tariff cap", offer["cn_tariff_cap"], 0, 200, 5, " %",
+            Slider("China tariff cap", offer["cn_tariff_cap"], OFFER_BOUNDS["cn_tariff_cap"], 5, " %",
                    lambda v: field("cn_tariff_cap", float(v)))
-            Slider("Licence approval floor", offer["approval_floor"], 0, 1, 0.05, " (share, 0-1)",
-                   lambda v: field("approval_floor", float(v)))
-            Slider("Review time cap", offer["review_cap"], 0, 52, 1, " weeks",
+            Slider("Licence approval floor", offer["approval_floor"], OFFER_BOUNDS["approval_floor"],
+                   0.05, " (share)", lambda v: field("approval_floor", float(v)))
+            Slider("Review time cap", offer["review_cap"], OFFER_BOUNDS["review_cap"], 1, " weeks",
                    lambda v: field("review_cap", float(v)))
-            Slider("U.S. tech-curb cap", offer["curb_cap"], 0, 1, 0.05, " (index, 0-1)",
+            Slider("U.S. tech-curb cap", offer["curb_cap"], OFFER_BOUNDS["curb_cap"], 0.05, " (index)",
                    lambda v: field("curb_cap", float(v)))
-            Choice("Licence kind", value=offer["licence_kind"], values=["single", "temporary", "general"],
+            Choice("Licence kind", value=offer["licence_kind"], values=list(LICENCE_KINDS),
                           on_value=lambda v: field("licence_kind", v))
-            Slider("Duration", offer["weeks"], 1, 52, 1, " weeks", lambda v: field("weeks", int(v)),
-                   integer=True)
+            Slider("Duration", offer["weeks"], OFFER_BOUNDS["weeks"], 1, " weeks",
+                   lambda v: field("weeks", int(v)), integer=True)
             solara.Button("Send offer", color="primary",
                           on_click=lambda: act(lambda: get_service().propose_offer(token, offer)))
         if message:

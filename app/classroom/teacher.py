@@ -12,8 +12,10 @@ from negotiate.app.fields import seed as typed_seed
 from negotiate.classroom.rooms import SEATING_MODES
 from negotiate.classroom.runtime import get_service
 from negotiate.classroom.seats import SEATS
+from negotiate.classroom.service import TURN_TIMER, TURNS
 from negotiate.classroom.tokens import pretty_code
 from negotiate.errors import NegotiateError
+from negotiate.params import BoundsError, Range, parse_whole
 from negotiate.scenario import available_scenarios, load_scenario
 
 from .browser import BrowserMemory, origin
@@ -22,6 +24,24 @@ from .panels import Header, Heading, Line, MessageList, Table, seat_title
 from .seat import Slider
 
 NO_SEAT = "No seat (waiting)"
+TIMER_LABEL = "Turn timer, 0 = no timer"
+#: The timer field: 0 (no timer) up to the server's longest timer.
+TIMER_FIELD = Range(0, TURN_TIMER.hi, TURN_TIMER.unit)
+TIMER_ALLOWED = f"0 for no timer, or {TURN_TIMER.allowed(whole=True)}"
+
+
+def timer_seconds(text: str) -> int:
+    """The turn timer as typed: 0 for no timer, else whole seconds within the server's
+    ``TURN_TIMER``; BoundsError names the field and both choices."""
+    name = f"{TIMER_LABEL} ({TURN_TIMER.unit})"
+    try:
+        seconds = parse_whole(name, text, TIMER_FIELD)
+    except BoundsError as exc:
+        # The message's own reason (a comma, a word, too long), with the field's two choices.
+        raise BoundsError(str(exc).partition("; allowed: ")[0] + f"; allowed: {TIMER_ALLOWED}") from None
+    if 0 < seconds < TURN_TIMER.lo:
+        raise BoundsError(f"{name} {seconds} is too short; allowed: {TIMER_ALLOWED}")
+    return seconds
 
 
 @functools.lru_cache(maxsize=64)
@@ -79,8 +99,9 @@ def CreateRoom() -> None:
         solara.InputText("Teacher key (printed when the classroom server started)", value=key,
                          on_value=set_key, password=True, continuous_update=True)
         Choice("Scenario", value=scenario, values=list(scenarios), on_value=set_scenario)
-        Slider("Turns (one week each)", turns, 4, 16, 1, " turns", set_turns, integer=True)
-        Slider("Turn timer, 0 = no timer", timer, 0, 600, 30, " seconds", set_timer, integer=True)
+        Slider("Turns (one week each)", turns, TURNS, 1, " turns", set_turns, integer=True)
+        Slider(TIMER_LABEL, timer, TIMER_FIELD, 30, " seconds", set_timer, integer=True,
+               parse=timer_seconds, hint=TIMER_ALLOWED)
         # The seed travels with the Enter or leave that applies it: a number field that
         # sends on every key can apply stale text when a redraw overtakes it.
         TypedField("Seed (same seed and moves = same game)", seed_text, set_seed_text,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import CHART_IMGS, chart_sources, end_week, step, type_into, wait_week
+from browser_helpers import CHART_IMGS, chart_sources, choose, end_week, step, type_into, wait_week
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 OUTCOME = re.compile("Détente holds|Fragile truce|Friction returns")
@@ -86,6 +87,25 @@ def test_branch_at_week_six_draws_two_paths(open_page, screenshots):
     page.screenshot(path=str(screenshots / "branch.png"), full_page=True)
     page.get_by_role("button", name="Clear branch").click()
     page.wait_for_selector(".branch-label", state="detached")
+
+
+def test_a_branch_label_shows_each_value_as_its_form_shows_it(open_page):
+    """The label once read 'Perception noise = -0', 'Joint monitoring committee = False' and
+    'U.S. strategy = alld'."""
+    page = open_page("/")
+    wait_week(page, 0)
+    step(page, 1)
+    label = page.locator(".branch-label")
+    for what, value, shown in (("Perception noise", "-0", "Perception noise = 0."),
+                               ("Joint monitoring committee", "Off", "Joint monitoring committee = Off."),
+                               ("U.S. strategy", "Always escalate", "U.S. strategy = Always escalate.")):
+        if what != "Perception noise":
+            choose(page, "branch-what", what)
+            choose(page, "branch-value", value)
+        else:
+            type_into(page, "New value", value)
+        page.get_by_role("button", name="Branch at week 1").click()
+        expect(label).to_have_text(f"Branch from week 1: {shown}")
 
 
 def test_two_browser_contexts_are_independent(open_page):

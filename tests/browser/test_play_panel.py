@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import choose, end_week, panel, start_play, type_into, wait_week
+from browser_helpers import choose, end_week, field_message, panel, start_play, type_into, wait_week
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,22 @@ def test_week_zero_and_the_players_title(open_page):
     assert "averaged" not in banner
     timeline = page.locator(".timeline").inner_text()
     assert "press Step" not in timeline and "end week 1" in timeline, timeline
+
+
+def test_a_bad_seed_is_named_once_under_its_field_and_cleared_when_corrected(open_page):
+    page = open_page("/play")
+    comma = page.get_by_text("Seed '4,2' has a comma")
+    type_into(page, "Seed", "4,2")
+    comma.wait_for()
+    assert "has a comma" in field_message(page, "field-seed")
+    page.get_by_role("button", name="Play as China").click()
+    expect(comma).to_have_count(1)  # once, under the field, not again under the form
+    assert page.locator(".start-panel").count() == 1  # nothing started
+    type_into(page, "Seed", "42")
+    expect(comma).to_have_count(0)  # corrected: gone before any button is pressed
+    assert field_message(page, "field-seed") == "a whole number; same seed, same noise"
+    page.get_by_role("button", name="Play as China").click()
+    wait_week(page, 0)
 
 
 def test_offers_are_put_to_the_player_and_terms_in_force_warn_before_a_breach(open_page):

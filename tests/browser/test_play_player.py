@@ -11,6 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from negotiate.app import seat_view as sv
 from negotiate.app import state as st
+from negotiate.app.components import ACTORS
 from negotiate.moves import Move
 
 pytestmark = pytest.mark.browser
@@ -161,6 +162,10 @@ def test_end_screen_counts_equal_the_players_choices(open_page, side, accuse_wee
     assert counts["offers"] == 0 and counts["accepted"] == 0
     # The record must hold no accusation the player did not make.
     assert record_count(page) == len(accuse_weeks), page.locator(".truth-table").inner_text()
+    # Each count in the player's words: these seeds' AI accuses once ('accused 1 times' once).
+    summary = page.locator(".record-summary").inner_text()
+    assert not re.search(r"\b1 (accusations|times|false alarms)\b", summary), summary
+    assert not re.search(r"\b([02-9]|\d\d+) (accusation|time|false alarm)\b", summary), summary
     you_rows = page.locator(f".truth-table tr[data-actor='{side}']")
     assert you_rows.count() == len(accuse_weeks)
     # A noisy week is announced that week, and listed at the end.
@@ -207,11 +212,13 @@ def test_replay_tariff_peak_in_a_game_that_starts_in_january(open_page):
     check_replay_peak(page, 14, "6 January 2025")
 
 
-def test_at_a_truces_end_the_player_votes_and_nothing_is_chosen_for_them(open_page):
+@pytest.mark.parametrize("side", ["us", "cn"])
+def test_at_a_truces_end_the_player_votes_and_nothing_is_chosen_for_them(open_page, side):
     """An agreement the player accepted comes to its end date: End week waits for the
-    player's vote (no box ticked for them), and the vote given is the one that counts."""
+    player's vote (no box ticked for them), and the vote given is the one that counts.
+    With this seed each side is offered a deal it can accept, which ends in week 21."""
     page = open_page("/play")
-    start_play(page, "us", "Classroom: April to July 2025 in 14 turns", weeks=26, seed=11)
+    start_play(page, side, "Classroom: April to July 2025 in 14 turns", weeks=26, seed=11)
     week, accepted = 1, False
     while week <= 26:
         here = panel(page, week)
@@ -237,9 +244,11 @@ def test_at_a_truces_end_the_player_votes_and_nothing_is_chosen_for_them(open_pa
 
 
 @pytest.mark.parametrize("kind", ["General", "Temporary"])
-def test_the_licence_kind_of_an_offer_is_the_one_the_player_chose(open_page, kind):
+@pytest.mark.parametrize("side", ["us", "cn"])
+def test_the_licence_kind_of_an_offer_is_the_one_the_player_chose(open_page, side, kind):
+    """With this seed, either side's call for talks in week 1 opens talks in week 2."""
     page = open_page("/play")
-    start_play(page, "us", weeks=12, seed=3)
+    start_play(page, side, weeks=12, seed=3)
     choose(page, "field-posture", "Seek talks")
     end_week(page, 1)
     here = panel(page, 2)
@@ -249,4 +258,8 @@ def test_the_licence_kind_of_an_offer_is_the_one_the_player_chose(open_page, kin
     choose(page, "field-offer-licence-kind", kind)
     type_into(page, "U.S. tariff cap (%)", "10")
     end_week(page, 2)
-    page.locator(".timeline", has_text=f"{kind.lower()} licences").first.wait_for()
+    # The player's own offer (the AI's offers name licence kinds too).
+    mine = (page.locator(".timeline tr")
+            .filter(has=page.locator("td:nth-child(2)", has_text=re.compile(f"^{re.escape(ACTORS[side])}$")))
+            .filter(has=page.locator("td:nth-child(3)", has_text=re.compile("^Offer$"))))
+    mine.filter(has_text=f"{kind.lower()} licences").first.wait_for()

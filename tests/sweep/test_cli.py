@@ -65,6 +65,30 @@ def test_sweep_then_report_from_the_command_line(tmp_path, capsys):
     assert "no manifest.json" in capsys.readouterr().err
 
 
+def test_folder_names_in_progress_lines_are_shown_as_text(tmp_path, capsys):
+    """A folder named with an escape sequence, a bidirectional override and a newline is
+    named in escapes on every line, so it cannot recolour the terminal or forge a line."""
+    name = "sweep\x1b[31m\u202eevil\nnegotiate sweep: forged"
+    shown = "sweep\\x1b[31m\\u202eevil\\nnegotiate sweep: forged"
+    out = tmp_path / name
+    assert main(["sweep", SCENARIO, *SMALL, "--workers", "1", "--chunk-size", "3", "--out", str(out),
+                 "--quiet"]) == 0
+    said = capsys.readouterr()
+    first, second = sorted((out / "summary").glob("runs-*.parquet"))
+    first.write_bytes(first.read_bytes()[:200])
+    assert main(["report", str(out), "--out", str(tmp_path / "rep")]) == 0
+    reported = capsys.readouterr()
+    second.write_bytes(b"")
+    assert main(["sweep", SCENARIO, *SMALL, "--workers", "1", "--chunk-size", "3", "--out", str(out),
+                 "--quiet", "--resume"]) == 0
+    resumed = capsys.readouterr()
+    damaged = [line for line in (reported.err + resumed.err).splitlines() if "is damaged" in line]
+    assert [line.split(": ")[0] for line in damaged] == ["negotiate report", "negotiate sweep"], damaged
+    assert all(shown in line for line in damaged), damaged
+    for text in (said.out, said.err, reported.out, reported.err, resumed.out, resumed.err):
+        assert "\x1b" not in text and "\u202e" not in text and "evil\n" not in text, text
+
+
 def _run_in_terminal(argv: list[str]) -> str:
     """Run a command with stdout and stderr on a pseudo-terminal; return what it printed."""
     leader, follower = pty.openpty()

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import NegotiateError
 from ..inputs import SEED_RANGE, check_seed
+from ..params import Range, shown
 from ..scenario import available_scenarios
 from . import events as injectable
 from .decisions import describe
@@ -35,8 +36,10 @@ from .tokens import (
 
 DEFAULT_SCENARIO = "classroom-short"
 FALLBACK = ("rare-earth-2025", {"weeks": 14, "firms.count": 20})
-MAX_TURNS = 52
-MAX_TIMER_S = 3600
+#: A room's length in turns, one model week each (forms read their limits from here).
+TURNS = Range(1, 52, "turns", "one model week each")
+#: A turn timer's length. A room may also have none: then only the teacher closes turns.
+TURN_TIMER = Range(10, 3600, "seconds", "turn timer")
 MIN_TEACHER_KEY = 8
 # Per client: a few typos are free, then one more try every 10 s.
 BAD_CODES_BURST, BAD_CODES_PER_S = 10, 0.1
@@ -145,12 +148,13 @@ class ClassroomService:
         if seating not in SEATING_MODES:
             raise NegotiateError(f"seating {seating!r} is unknown; allowed: {', '.join(SEATING_MODES)}")
         name, base = _scenario_choice(scenario)
-        if isinstance(turns, bool) or not isinstance(turns, int) or not 1 <= turns <= MAX_TURNS:
-            raise NegotiateError(f"turns {turns!r} is out of range; allowed: 1 to {MAX_TURNS}")
+        if isinstance(turns, bool) or not isinstance(turns, int) or not TURNS.lo <= turns <= TURNS.hi:
+            raise NegotiateError(f"turns {shown(turns)} is out of range; allowed: "
+                                 f"{TURNS.allowed(whole=True)}")
         if timer_s is not None and (isinstance(timer_s, bool) or not isinstance(timer_s, int | float)
-                                    or not 10 <= timer_s <= MAX_TIMER_S):
-            raise NegotiateError(f"timer {timer_s!r} is out of range; allowed: none, or 10 to "
-                                 f"{MAX_TIMER_S} seconds")
+                                    or not TURN_TIMER.lo <= timer_s <= TURN_TIMER.hi):
+            raise NegotiateError(f"timer {shown(timer_s)} is out of range; allowed: none, or "
+                                 f"{TURN_TIMER.allowed()}")
         seats = list(open_seats) if open_seats is not None else list(SEATS)
         unknown = [s for s in seats if s not in SEATS]
         if unknown:

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..errors import literal_line
 from ..inputs import SEED_MAX, SEED_RANGE
 from ..oserrors import os_failure, require_folder_path
 from ..scenario import available_scenarios, load_scenario, overrides_dict, validate
@@ -143,7 +144,8 @@ def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
 
 
 def _say(line: str) -> None:
-    print(f"negotiate sweep: {line}", file=sys.stderr, flush=True)
+    # These lines name folders and files the user chose: shown as text, never acted on.
+    print(literal_line(f"negotiate sweep: {line}"), file=sys.stderr, flush=True)
 
 
 def _check_folder(store: Store, identity: dict[str, Any], digest: str, resume: bool,

@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Callable
 
 from ..commands import seed_flag, weeks_flag
+from ..errors import literal_line
 
 
 def _whole(low: int, what: str) -> Callable[[str], int]:
@@ -110,8 +111,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         scheduler=args.scheduler, out=args.out, resume=args.resume, timeseries=args.timeseries,
         quiet=args.quiet, sets=args.sets, chunk_size=args.chunk_size,
         command=_command_line(args))
-    print(f"{stats.done:,} runs ({stats.failed:,} failed) in {stats.out}/summary/; "
-          f"next: negotiate report {shlex.quote(str(stats.out))}")
+    print(literal_line(f"{stats.done:,} runs ({stats.failed:,} failed) in {stats.out}/summary/; "
+                       f"next: negotiate report {shlex.quote(str(stats.out))}"))
     return 0
 
 
@@ -120,5 +121,5 @@ def report_command(args: argparse.Namespace) -> int:
 
     report = write_report(args.folder, args.out, force=args.force)
     print(report.paragraph)
-    print(f"\nReport written to {report.path} ({len(report.files)} files)")
+    print("\n" + literal_line(f"Report written to {report.path} ({len(report.files)} files)"))
     return 0

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from ..errors import literal_line
 from ..oserrors import os_failure, require_folder_path
 from ..outcome import OUTCOME_LABELS, OUTCOMES
 from ..tablefolder import check_free, place_all
@@ -118,7 +119,8 @@ def _load(store: Store, design: Design) -> pd.DataFrame:
 
 
 def _say(line: str) -> None:
-    print(f"negotiate report: {line}", file=sys.stderr, flush=True)
+    # These lines name folders and files the user chose: shown as text, never acted on.
+    print(literal_line(f"negotiate report: {line}"), file=sys.stderr, flush=True)
 
 
 def write_report(folder: str | Path, out: str | Path | None = None, *,
