@@ -20,6 +20,8 @@ import solara
 from negotiate.app.components import Styles
 from negotiate.classroom.seats import SEATS
 
+from .clock import TurnClock
+
 STATUS_TEXT = {"waiting": "Waiting for the teacher to start", "running": "Turn open",
                "paused": "Paused by the teacher", "ended": "Game over: debrief"}
 
@@ -128,7 +130,6 @@ def FrameTable(frame, caption: str = "", limit: int = 400) -> None:
 @solara.component
 def Header(view: dict[str, Any], who: str) -> None:
     left = view.get("seconds_left")
-    clock = f" · {left // 60}:{left % 60:02d} left" if left is not None and view["status"] == "running" else ""
     with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
         solara.Text(f"Room {view['pretty_code']}", classes=["room-title"])
         solara.Text(who)
@@ -140,8 +141,8 @@ def Header(view: dict[str, Any], who: str) -> None:
                         classes=["turn-label"])
             solara.Text(f" · {STATUS_TEXT.get(view['status'], view['status'])}",
                         classes=["status-label"])
-        if clock:
-            solara.Text(clock.removeprefix(" · "), classes=["clock-label"])
+        if left is not None and view["status"] == "running":
+            TurnClock(seconds=left)
     if view.get("broadcast"):
         solara.Info(f"Teacher: {view['broadcast']}")
 

@@ -236,3 +236,32 @@ def test_every_classroom_page_loads_with_no_console_error_or_failed_request(live
         w.page.wait_for_load_state("networkidle")
         w.clean()
         w.close()
+
+
+def clock_seconds(page) -> int:
+    minutes, seconds = page.locator(".clock-label").inner_text().removesuffix(" left").split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_the_turn_clock_counts_down_in_the_browser_between_redraws(live, chromium):
+    """A running timer: the seat page's clock goes down each second on its own (the server
+    redraws a page only when its room changes), and a redraw sets it from the server again."""
+    room = live.api("create", turns=3, timer_s=600)
+    ann = live.api("join", code=room["code"], name="Ann", seat="us", browser="ann")
+    live.api("start", token=room["teacher_token"])
+    w = Watch(chromium, PHONE)
+    w.page.goto(f"{live.base}/seat?t={ann['token']}")
+    w.page.locator(".clock-label").wait_for()
+    first = clock_seconds(w.page)
+    assert 590 <= first <= 600, first
+    w.page.wait_for_function(f"() => document.querySelector('.clock-label').innerText !== "
+                             f"'{w.page.locator('.clock-label').inner_text()}'")
+    w.page.wait_for_timeout(2_000)
+    later = clock_seconds(w.page)
+    assert later <= first - 2, (first, later)
+    # A change in the room redraws the page: the clock still shows the server's time left.
+    live.api("broadcast", token=room["teacher_token"], text="Two minutes to decide")
+    w.page.get_by_text("Teacher: Two minutes to decide").wait_for()
+    assert 0 < clock_seconds(w.page) <= later
+    w.clean()
+    w.close()

@@ -177,11 +177,44 @@ def test_timer_closes_the_turn_and_pause_stops_it(tmp_path):
         time.sleep(0.6)
         assert room.resolved == 0
         svc.resume(info["teacher_token"])
+
+        def resolved() -> int:
+            with room.lock:  # the clock thread resolves (steps, then stores) under the lock
+                return room.resolved
+
         deadline = time.monotonic() + 5
-        while room.resolved == 0 and time.monotonic() < deadline:
+        while resolved() == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert room.resolved == 1
+        assert resolved() == 1
         assert json.loads(svc.store.turns(info["code"])[0]["inputs"])["reason"] == "timer"
+    finally:
+        svc.close()
+
+
+def test_a_running_timer_redraws_no_page_until_the_room_changes(tmp_path, monkeypatch):
+    """The clock counts down in the browser: an idle turn with a timer pushes nothing to the
+    open pages (every push redraws a whole page on the server, for every open tab)."""
+    from negotiate.classroom import rooms
+
+    monkeypatch.setattr(rooms, "TICK_SECONDS", 0.05)  # the clock thread wakes often
+    svc = ClassroomService(tmp_path / "t.sqlite")
+    try:
+        info = svc.create_room(svc.teacher_key, turns=3, timer_s=600)
+        ann = svc.join(info["code"], "Ann", "us", client="Ann")
+        pushes: list[float] = []
+        svc.subscribe(ann["token"], lambda: pushes.append(time.monotonic()))
+        svc.start(info["teacher_token"])
+        deadline = time.monotonic() + 5
+        while not pushes and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(pushes) == 1, "the start is a change: one push"
+        time.sleep(0.6)  # a dozen wake-ups of the clock thread
+        assert len(pushes) == 1, "an idle turn redrew the page"
+        svc.send_message(ann["token"], "cn", "hello")
+        deadline = time.monotonic() + 5
+        while len(pushes) == 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(pushes) == 2, "a change is still pushed"
     finally:
         svc.close()
 

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 MESSAGE_MAX = 280
 MESSAGES_PER_TURN = 40
 NAME_MAX = 40
-TICK_SECONDS = 5.0  # how often pages with a running timer are refreshed
+# The clock thread's longest sleep: a change or a turn's deadline wakes it sooner. Pages are
+# redrawn only when their room changed; a turn's clock counts down in the browser.
+TICK_SECONDS = 5.0
 SEATING_MODES = {"pick": "Students pick an empty seat", "assign": "The teacher assigns seats"}
 
 
@@ -152,7 +154,6 @@ class Room:
                 self._subscribers.pop(sub_id, None)
 
     def _run_clock(self) -> None:
-        last_tick = time.monotonic()
         while not self._closed:
             wait = TICK_SECONDS
             if self.deadline is not None:
@@ -168,11 +169,8 @@ class Room:
                         self.resolve("timer")
             except Exception:
                 log.exception("room %s: the timer could not close the turn", self.code)
-            now = time.monotonic()
-            ticking = self.deadline is not None and now - last_tick >= TICK_SECONDS
-            if self._dirty or ticking:
+            if self._dirty:
                 self._dirty = False
-                last_tick = now
                 self._notify()
 
     # ------------------------------------------------------------------ students and seats
