@@ -1,6 +1,6 @@
 """Run the benchmarks: `python benchmarks/run.py [--json] [SECTION ...]`.
 
-Sections: model, startup, ipd, sweep, sweep_memory, browser, classroom (all of them when none is named). Each
+Sections: model, startup, ipd, sweep, sweep_memory, browser, serving, classroom (all of them when none is named). Each
 reports its figures with a baseline measured in the same run, as ratios where a goal is
 stated. Nothing here asserts a time: these machines are shared and noisy.
 """
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("model", "startup", "ipd", "sweep", "sweep_memory", "browser", "classroom")
+SECTIONS = ("model", "startup", "ipd", "sweep", "sweep_memory", "browser", "serving", "classroom")
 HERE = Path(__file__).resolve().parent
 
 
