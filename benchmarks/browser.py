@@ -19,11 +19,14 @@ Goals (issue 4): step_p95_ms <= 150, first_load_ms <= 3000.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import statistics
 import sys
 import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,8 +89,9 @@ def _play_game(browser, url: str, weeks: int = 12) -> tuple[list[float], float]:
     return times[:-1], times[-1]
 
 
-def _helpers():
-    # The browser tests' server helpers: the same start-up and chromium flags as the tests.
+def browser_servers():
+    """The browser tests' server helpers (tests/browser/servers.py: the same start-up and
+    chromium flags as the tests), loaded by path."""
     spec = importlib.util.spec_from_file_location("negotiate_browser_servers",
                                                   ROOT / "tests" / "browser" / "servers.py")
     module = importlib.util.module_from_spec(spec)
@@ -114,17 +118,16 @@ def _load(browser, url: str) -> tuple[float, object, object]:
     return (time.perf_counter() - start) * 1000.0, context, page
 
 
-def measure() -> dict:
-    from playwright.sync_api import sync_playwright
-
-    h = _helpers()
+@contextlib.contextmanager
+def app_server() -> Iterator[tuple[str, object, object]]:
+    """``negotiate app`` on a free 127.0.0.1 port, answering ``/readyz`` but with no page
+    viewed yet (the first view stays the cold one): (address, server process, helpers)."""
+    h = browser_servers()
     port = h.free_port()
     process = h.start_server(port)
     url = f"http://127.0.0.1:{port}/"
     try:
-        # Readiness only (/readyz); the first page view below is the cold one.
         deadline = time.monotonic() + 90
-        import urllib.request
         while True:
             try:
                 urllib.request.urlopen(url + "readyz", timeout=2).read()
@@ -133,26 +136,32 @@ def measure() -> dict:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=h.CHROMIUM, headless=True, args=h.ARGS)
-            cold, context, _ = _load(browser, url)
-            context.close()
-            warm = []
-            for _ in range(3):
-                ms, context, page = _load(browser, url)
-                warm.append(ms)
-                context.close()
-            _, context, page = _load(browser, url)
-            steps = []
-            for week in range(1, 53):
-                old = page.eval_on_selector_all(".charts img", "els => els.map(e => e.src)")
-                steps.append(page.evaluate(_STEP, old))
-                page.wait_for_selector(f".week-status[data-week='{week}']")
-            context.close()
-            play_weeks, end_screen = _play_game(browser, url)
-            browser.close()
+        yield url, process, h
     finally:
         h.stop_server(process)
+
+
+def measure() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with app_server() as (url, _, h), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=h.CHROMIUM, headless=True, args=h.ARGS)
+        cold, context, _ = _load(browser, url)
+        context.close()
+        warm = []
+        for _ in range(3):
+            ms, context, page = _load(browser, url)
+            warm.append(ms)
+            context.close()
+        _, context, page = _load(browser, url)
+        steps = []
+        for week in range(1, 53):
+            old = page.eval_on_selector_all(".charts img", "els => els.map(e => e.src)")
+            steps.append(page.evaluate(_STEP, old))
+            page.wait_for_selector(f".week-status[data-week='{week}']")
+        context.close()
+        play_weeks, end_screen = _play_game(browser, url)
+        browser.close()
     result = {
         "first_load_ms": round(statistics.median(warm), 1),
         "first_load_cold_ms": round(cold, 1),

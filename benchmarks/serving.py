@@ -19,24 +19,14 @@ does not count. Bytes served per view are reported too.
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.browser import app_server
+
 ROUNDS = 5
 STATIC = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
-
-
-def _helpers():
-    spec = importlib.util.spec_from_file_location("negotiate_browser_servers",
-                                                  ROOT / "tests" / "browser" / "servers.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
 
 
 def _static_files(browser, url: str) -> list[str]:
@@ -79,12 +69,7 @@ def measure() -> dict:
     import psutil
     from playwright.sync_api import sync_playwright
 
-    h = _helpers()
-    port = h.free_port()
-    process = h.start_server(port)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        h.wait_ready(url, process)
+    with app_server() as (url, process, h):
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=h.CHROMIUM, headless=True, args=h.ARGS)
             urls = _static_files(browser, url)
@@ -102,8 +87,6 @@ def measure() -> dict:
             cached.append(middle - start)
             uncached.append(end - middle)
             ratios.append((middle - start) / (end - middle) if end > middle else float("nan"))
-    finally:
-        h.stop_server(process)
     return {
         "files": len(urls),
         "gzipped_bytes_per_view": sent,
