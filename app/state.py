@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from negotiate import TradeModel, available_scenarios, branch, inputs, load_scenario
+from negotiate.branching import play_forced_week
 from negotiate.errors import MoveError, NegotiateError, ScenarioError
 from negotiate.moves import Move, parse_move
 from negotiate.outcome import Outcome
@@ -221,12 +222,7 @@ class ExploreRun:
         labels = [f"{key} = {shown_setting(key, value)}" for key, value in changes.items()]
         if move is not None:
             side, posture = move
-            original = twin.government(side).strategy.name
-            strategy_key = f"{side}.strategy"
-            twin.set_live(strategy_key, "human")
-            twin.submit_move(side, parse_move(side, {"posture": posture}))
-            twin.step()
-            twin.set_live(strategy_key, changes.get(strategy_key, original))
+            play_forced_week(twin, side, parse_move(side, {"posture": posture}))
             labels.append(f"{SIDE_NAMES[side]} plays {posture.replace('_', ' ')} in week {week + 1}")
             # Keep the main run level with the branch so both paths line up week by week.
             if self.model.running:

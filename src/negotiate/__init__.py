@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .branching import branch
     from .model import TradeModel
-    from .runner import RunResult, branch, run, summarise
+    from .runner import RunResult, run, summarise
     from .scenario import TradeScenario, available_scenarios, load_scenario
 
 #: Each public name and the module that defines it.
 _HOMES = {
     "TradeModel": "model",
     "RunResult": "runner",
-    "branch": "runner",
+    "branch": "branching",
     "run": "runner",
     "summarise": "runner",
     "TradeScenario": "scenario",

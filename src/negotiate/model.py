@@ -44,11 +44,7 @@ from .scenario import TradeScenario, scenario_from_kwargs
 from .strategies import make_strategy
 from .supply import supply_week
 
-__all__ = ["CLASSIC_REPORTERS", "LIVE_KEYS", "MODEL_REPORTERS", "TradeModel"]
-
-#: Settings a branch may change from its week on (the scenario keeps the original).
-LIVE_KEYS = ("noise.perception", "noise.execution", "truce.monitoring", "us.strategy",
-             "cn.strategy", "us.hawkishness", "cn.hawkishness")
+__all__ = ["CLASSIC_REPORTERS", "MODEL_REPORTERS", "TradeModel"]
 
 
 class TradeModel(mesa.Model):
@@ -98,11 +94,11 @@ class TradeModel(mesa.Model):
         self.min_flow = 1.0
         self.detente_index = float("nan")
 
-        self.us = Government(self, "us", self._strategy("us"), Instruments.with_curb_index(
+        self.us = Government(self, "us", self.strategy_for("us"), Instruments.with_curb_index(
             "us", s.us_tech_curbs, tariff_headline=s.us_tariff_headline,
             tariff_base=s.us_tariff_base, diversification=s.us_diversification), s.us_trust,
             Steps(s.us_escalation_step, s.us_retaliation_step))
-        self.cn = Government(self, "cn", self._strategy("cn"), Instruments.with_curb_index(
+        self.cn = Government(self, "cn", self.strategy_for("cn"), Instruments.with_curb_index(
             "cn", s.cn_tech_curbs, tariff_headline=s.cn_tariff_headline,
             tariff_base=s.cn_tariff_base, controls_active=s.cn_controls,
             controlled_elements=s.cn_controlled_elements, approval_rate=s.cn_approval_rate,
@@ -145,7 +141,8 @@ class TradeModel(mesa.Model):
         self.datacollector = BatchRunRecord(CLASSIC_REPORTERS if self.classic else MODEL_REPORTERS)
         self.running = True
 
-    def _strategy(self, side: str, name: str | None = None):  # the scenario's, or ``name``
+    def strategy_for(self, side: str, name: str | None = None):
+        """A new strategy for ``side``: the scenario's, or ``name``, with the side's parameters."""
         s = self.scenario
         return make_strategy(name or getattr(s, f"{side}_strategy"),
                              generosity=getattr(s, f"{side}_generosity"),
@@ -187,31 +184,6 @@ class TradeModel(mesa.Model):
             raise MoveError(f"supplier {index} does not exist; allowed: 0 to {len(self.suppliers) - 1}")
         self.pending_supplier_actions[index] = action
         self.move_log.append((self.steps + 1, f"supplier:{index}", action))
-
-    def set_live(self, key: str, value: Any) -> None:
-        """Change a setting from now on (what 'branch from this week' uses)."""
-        if key not in LIVE_KEYS:
-            raise MoveError(f"{key!r} cannot change mid-run; allowed: {', '.join(LIVE_KEYS)}")
-        from .scenario import BY_KEY, coerce
-
-        value = coerce(BY_KEY[key], value, "branch")
-        if key == "noise.perception":
-            self.perception_noise = value
-        elif key == "noise.execution":
-            self.execution_noise = value
-        elif key == "truce.monitoring":
-            self.monitoring = value
-        elif key.endswith(".strategy"):
-            self.government(key[:2]).strategy = self._strategy(key[:2], value)
-        elif key.endswith(".hawkishness"):
-            strategy = self.government(key[:2]).strategy
-            if hasattr(strategy, "hawkishness"):
-                strategy.hawkishness = value
-        game = self.classic_game
-        if game is not None:
-            game.us, game.cn = self.us.strategy, self.cn.strategy
-            game.execution_noise, game.perception_noise = self.execution_noise, self.perception_noise
-        self.log.add(self.steps, "branch", "calendar", f"{key} set to {value}")
 
     # ------------------------------------------------------------------------ human seats
     def pending_offer(self, side: str) -> PendingOffer | None:

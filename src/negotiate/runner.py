@@ -95,30 +95,6 @@ def run(
     return RunResult(summarise(model), model)
 
 
-def branch(model: TradeModel, week: int, changes: dict[str, Any] | None = None) -> TradeModel:
-    """A copy of ``model``'s run up to ``week`` (same seed, same outside moves), with
-    ``changes`` (keys from ``negotiate.model.LIVE_KEYS``) applied from then on."""
-    if not 0 <= week <= model.steps:
-        raise ScenarioError(f"week {week} is not in this run; allowed: 0 to {model.steps}",
-                            source="branch")
-    twin = TradeModel(model.scenario.copy())
-    moves = [m for m in model.move_log if m[0] <= week]
-    for target in range(1, week + 1):
-        for move_week, who, move in moves:
-            if move_week != target:
-                continue
-            if who.startswith("firm:"):
-                twin.submit_firm_action(int(who[5:]), move)
-            elif who.startswith("supplier:"):
-                twin.submit_supplier_action(int(who[9:]), move)
-            else:
-                twin.submit_move(who, move)
-        twin.step()
-    for key, value in (changes or {}).items():
-        twin.set_live(key, value)
-    return twin
-
-
 def write_tables(result: RunResult, out: Path, *, force: bool = False) -> list[Path]:
     """The run's tables, with its scenario and seed on every row (see ``tablefolder``)."""
     from .tablefolder import write_all

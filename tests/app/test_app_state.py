@@ -63,6 +63,41 @@ def test_forced_move_branch_keeps_both_runs_level():
     assert run.branch_model.us.strategy.name == run.model.us.strategy.name
 
 
+@pytest.mark.parametrize("automaton", ["grim", "tft", "wsls"])
+def test_a_forced_move_the_strategy_would_have_played_changes_nothing(automaton):
+    """The forced side's strategy keeps its memory: forcing the very move it would play
+    leaves the branch equal to its parent (a fresh strategy used to forgive at once)."""
+    settings = {"us.strategy": "alld", "cn.strategy": automaton,
+                "noise.execution": 0, "noise.perception": 0}
+    run = st.ExploreRun("classic-ipd", settings, 1)
+    for _ in range(3):
+        run.step()
+    would = "comply" if run.model.cn.strategy.decide(run.model.cn.perception(), run.model.rng) \
+        .complies else "retaliate"
+    run = st.ExploreRun("classic-ipd", settings, 1)  # the draw above used the model's stream
+    for _ in range(3):
+        run.step()
+    run.make_branch({}, ("cn", would))
+    for _ in range(4):
+        run.step()
+    main, twin = run.model.model_table(), run.branch_model.model_table()
+    assert twin["cn_complied"].tolist() == main["cn_complied"].tolist()
+    assert twin["us_complied"].tolist() == main["us_complied"].tolist()
+    texts = run.branch_model.event_table()["details"].tolist()
+    assert not [t for t in texts if "set to human" in t]
+
+
+def test_a_hawkishness_branch_for_a_strategy_without_one_is_refused():
+    run = st.ExploreRun("rare-earth-2025", {"us.strategy": "tft"}, 1)
+    run.step()
+    with pytest.raises(NegotiateError, match="pragmatic strategy only"):
+        run.make_branch({"us.hawkishness": 1.0})
+    run = st.ExploreRun("rare-earth-2025", {}, 1)
+    run.step()
+    run.make_branch({"us.hawkishness": 1.0})
+    assert run.branch_model.us.strategy.hawkishness == 1.0
+
+
 def test_untouched_fields_do_not_move_instruments():
     game = st.PlayGame(side="us", weeks=12)
     defaults = game.form_defaults()

@@ -11,6 +11,7 @@ from negotiate import run
 from negotiate.app import comparison, fields
 from negotiate.app import seat_view as sv
 from negotiate.app import state as st
+from negotiate.branching import set_live
 from negotiate.moves import parse_move
 
 
@@ -116,7 +117,7 @@ def test_setting_errors_name_settings_as_people_do():
     shown = st.message(err.value)
     assert shown.startswith("Perception noise: 0.9 is out of range") and "noise." not in shown
     with pytest.raises(NegotiateError) as err:
-        TradeModel("classroom-short").set_live("weeks", 3)
+        set_live(TradeModel("classroom-short"), "weeks", 3)
     shown = st.message(err.value)
     assert "Perception noise" in shown and "U.S. strategy" in shown
     assert "noise.perception" not in shown and "us.strategy" not in shown
