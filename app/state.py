@@ -218,6 +218,10 @@ class ExploreRun:
         """Fork at the current week with live ``changes`` and, optionally, one forced
         posture for a side this coming week (the side plays it, then its AI resumes)."""
         week = self.model.week
+        if not self.model.running:  # the branch would have no week left to show
+            raise ScenarioError(f"week {week} is the run's last week, so a branch would have no "
+                                f"week to play; allowed: branch at week 0 to {week - 1} (start "
+                                "again with Reset, then step to it)", source="branch")
         twin = branch(self.model, week, changes)
         labels = [f"{key} = {shown_setting(key, value)}" for key, value in changes.items()]
         if move is not None:

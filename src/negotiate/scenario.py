@@ -679,7 +679,9 @@ def scenario_from_kwargs(kwargs: dict[str, Any]) -> TradeScenario:
     """Keyword parameters (attribute names or dotted keys) -> a validated scenario.
 
     This is what ``TradeModel(**params)`` and ``mesa.batch_run`` use; ``rng``/``seed`` set the
-    seed and ``scenario`` names a file to start from.
+    seed and ``scenario_name`` names a scenario (built-in name or .toml path) to start from
+    (``scenario`` itself is the scenario object, so batch_run's parameters use
+    ``scenario_name``).
     """
     kwargs = dict(kwargs)
     seed = kwargs.pop("rng", None)

@@ -98,6 +98,15 @@ def test_a_hawkishness_branch_for_a_strategy_without_one_is_refused():
     assert run.branch_model.us.strategy.hawkishness == 1.0
 
 
+def test_a_branch_at_the_last_week_is_refused_in_words():
+    run = st.ExploreRun("classroom-short", {}, 1)
+    while run.model.running:
+        run.step()
+    with pytest.raises(ScenarioError, match="last week, so a branch would have no week"):
+        run.make_branch({"noise.perception": 0.4})
+    assert run.branch_model is None
+
+
 def test_untouched_fields_do_not_move_instruments():
     game = st.PlayGame(side="us", weeks=12)
     defaults = game.form_defaults()
