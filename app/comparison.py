@@ -1,4 +1,8 @@
-"""The end screen's comparison: the player's path beside the real 2025 path (the replay).
+"""The end screen's comparison: the player's path beside the 2025 replay.
+
+The replay (``rare-earth-2025-replay``) plays the record's dated moves through the model: its
+tariffs are scripted from the record, while its détente index and welfare are what the model
+makes of those moves. Every label says which is which (:data:`REPLAY_SOURCES`).
 
 The two runs are lined up by calendar date, never by week number: a game that starts on
 31 March sets its week 1 beside the replay's week of 31 March (the replay starts on
@@ -20,6 +24,10 @@ from negotiate.errors import NegotiateError
 
 from . import state as st
 from .charts import BLACK, GREY, RENDER_LOCK, SIDE_COLOURS, week_ticks
+
+#: Where each replay figure comes from, in the words the page uses beside it.
+REPLAY_SOURCES = ("the 2025 replay: its tariffs are scripted from the record; its détente "
+                  "index and welfare are the model's outputs on the record's moves")
 
 
 def week_offset(game_start: dt.date, replay_start: dt.date) -> int:
@@ -81,7 +89,7 @@ class ReplayComparison:
                        for side in ("us", "cn")}
         last = shared[-1]
         ours = last.ours or {}
-        caption = (f"Solid: your game; dotted: the real 2025 path (replay), lined up by date. "
+        caption = (f"Solid: your game; dotted: {REPLAY_SOURCES}. Lined up by date. "
                    f"Compared over the same weeks, {span}. In the week of {day(last.date)}: "
                    f"détente index {ours['detente_index']:.2f} against {last.replay['detente_index']:.2f}; "
                    f"U.S. tariff {ours['us_tariff']:.0f}% against {last.replay['us_tariff']:.0f}%; "
@@ -103,8 +111,8 @@ class ReplayComparison:
                         f"<td>{r.replay['detente_index']:.2f}</td>{mine}</tr>")
         return ("<summary>Show the comparison as a table (by date)</summary>"
                 '<table class="score-table" aria-label="Your game and the 2025 replay, by date">'
-                "<thead><tr><th>Week of</th><th>Game week</th><th>2025 U.S. tariff</th>"
-                "<th>2025 China tariff</th><th>2025 détente</th><th>Your U.S. tariff</th>"
+                "<thead><tr><th>Week of</th><th>Game week</th><th>2025 U.S. tariff (record)</th>"
+                "<th>2025 China tariff (record)</th><th>Replay détente (model)</th><th>Your U.S. tariff</th>"
                 "<th>Your China tariff</th><th>Your détente</th></tr></thead>"
                 f"<tbody>{''.join(body)}</tbody></table>")
 
@@ -143,11 +151,12 @@ def _figure(ours: dict, rows: list[Row], weeks: int, start: dt.date) -> bytes:
                       label=f"{name} tariff, your game")
             left.plot(x, [r.replay[f"{side}_tariff"] for r in rows], color=colour, linestyle=":",
                       marker="o", markevery=4, markersize=3.5, markerfacecolor="white",
-                      label=f"{name} tariff, 2025 replay")
+                      label=f"{name} tariff, 2025 record (scripted)")
         left.set_title("Headline tariffs (%)", fontsize=10, loc="left")
         right.plot(ours["week"], ours["detente_index"], color=BLACK, linewidth=2.2, label="your game")
         right.plot(x, [r.replay["detente_index"] for r in rows], color=GREY, linestyle=":", marker="o",
-                   markevery=4, markersize=3.5, markerfacecolor="white", label="2025 replay")
+                   markevery=4, markersize=3.5, markerfacecolor="white",
+                   label="2025 replay (model output)")
         right.set_ylim(0, 1.05)
         right.set_title("Détente index", fontsize=10, loc="left")
         # Legends under the axes: inside, they hid the 2025 tariff peak.

@@ -431,7 +431,8 @@ def EndScreen(game: st.PlayGame, noisy: list[sv.NoiseReport], on_again: Callable
         if comparison.available:
             rows += (f"<tr><td>You, over {html.escape(comparison.span)}</td>"
                      f"<td>{comparison.game_scores[game.side]:.2f}</td></tr>"
-                     f"<tr><td>{mine} in the real 2025 replay, same weeks</td>"
+                     f"<tr><td>{mine} in the 2025 replay, same weeks (the model's welfare "
+                     "on the record's moves)</td>"
                      f"<td>{comparison.scores[game.side]:.2f}</td></tr>")
         solara.HTML(tag="table", classes=["score-table"], unsafe_innerHTML=(
             "<thead><tr><th></th><th>Mean welfare per week</th></tr></thead><tbody>" + rows + "</tbody>"))
@@ -444,9 +445,9 @@ def EndScreen(game: st.PlayGame, noisy: list[sv.NoiseReport], on_again: Callable
         solara.HTML(tag="div", unsafe_innerHTML=agreements_table(game))
         Heading("Weeks when execution noise changed your move", 3)
         solara.HTML(tag="div", unsafe_innerHTML=noise_list(noisy))
-        Heading("Your path beside the real 2025 path", 3)
+        Heading("Your path beside the 2025 replay", 3)
         if comparison.available:
-            ChartImage(comparison.png, f"Your path beside the real 2025 path. {comparison.caption}",
+            ChartImage(comparison.png, f"Your path beside the 2025 replay. {comparison.caption}",
                        fmt="png", classes=["comparison-img"])
             solara.Text(comparison.caption, classes=["chart-caption", "comparison-caption"])
             solara.HTML(tag="details", classes=["comparison-table"], unsafe_innerHTML=comparison.table_html())

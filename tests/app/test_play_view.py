@@ -37,6 +37,11 @@ def test_scores_are_compared_over_the_same_weeks():
     assert [r.week for r in shared] == [1, 2, 3, 4, 5]
     assert result.scores["us"] == pytest.approx(sum(r.replay["us_welfare"] for r in shared) / 5)
     assert "31 March 2025" in result.caption and "week of 28 April 2025" in result.caption
+    # Honest about where each replay figure comes from: scripted record, or model output.
+    assert "scripted from the record" in result.caption and "model's outputs" in result.caption
+    table = result.table_html()
+    assert "2025 U.S. tariff (record)" in table and "Replay détente (model)" in table
+    assert "real 2025" not in result.caption + table
 
 
 @pytest.mark.parametrize(("text", "expected"), [("-5", "out of range"), ("", "is empty"),
