@@ -462,13 +462,23 @@ def _since(data: ChartData, column: str) -> str:
     return f" since week {data.weeks[i]}" if i < len(values) - 1 else ""
 
 
-def chart_texts(data: ChartData, classic: bool, player: str | None = None) -> dict[str, str]:
-    """One sentence per chart stating what it shows now (its alt text and caption).
+def chart_texts(data: ChartData, classic: bool, player: str | None = None,
+                branch: ChartData | None = None) -> dict[str, str]:
+    """One sentence per chart stating what it shows now (its alt text and caption), and one
+    more for a branch's dotted path.
 
     With ``player`` set (Play, before the end) only what that side knows is described.
     """
     if not data.weeks:
         return {}
+    out = _texts_now(data, classic, player)
+    if branch is not None and branch.weeks:
+        for name, text in _texts_now(branch, classic, player).items():
+            out[name] += " Dotted, the branch: " + text[0].lower() + text[1:]
+    return out
+
+
+def _texts_now(data: ChartData, classic: bool, player: str | None) -> dict[str, str]:
     last = {k: (v[-1] if v else None) for k, v in data.columns.items()}
     week = f"Week {data.week}"
     if player is None:
@@ -495,33 +505,69 @@ def _fmt(value, pattern: str) -> str:
     return "" if value is None else format(value, pattern)
 
 
-def chart_tables(data: ChartData, classic: bool,
-                 player: str | None = None) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """The data of each chart as (column headings, rows), one row per week, newest last.
+def chart_tables(data: ChartData, classic: bool, player: str | None = None,
+                 branch: ChartData | None = None) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """The data of each chart as (column headings, rows), one row per week, newest last:
+    every line the chart draws, the branch's too ("(branch)" columns, empty before its fork),
+    and on the trust chart the accusations it marks.
 
-    Hides what the chart hides: on Play before the end, the other side's trust.
+    Hides what the chart hides: on Play before the end, the other side's trust and whether
+    an accusation was true.
     """
-    def table(spec: list[tuple[str, list, str]]) -> tuple[list[str], list[list[str]]]:
-        heads = ["Week", *(head for head, _, _ in spec)]
-        rows = [[str(w), *(_fmt(values[i] if i < len(values) else None, fmt) for _, values, fmt in spec)]
+    main = _chart_columns(data, classic, player)
+    twin = _chart_columns(branch, classic, player) if branch is not None else {}
+    out = {}
+    for name, spec in main.items():
+        extra = [(f"{head} (branch)", dict(zip(branch.weeks, values, strict=False)), fmt)  # type: ignore[union-attr]
+                 for head, values, fmt in twin.get(name, [])]
+        heads = ["Week", *(head for head, _, _ in spec), *(head for head, _, _ in extra)]
+        rows = [[str(w), *(_fmt(values[i] if i < len(values) else None, fmt) for _, values, fmt in spec),
+                 *(_fmt(by_week.get(w), fmt) for _, by_week, fmt in extra)]
                 for i, w in enumerate(data.weeks)]
-        return heads, rows
+        if name == "trust":
+            heads.append("Accusations")
+            said = _accusations_by_week(data, player)
+            for row, w in zip(rows, data.weeks, strict=True):
+                row.append(said.get(w, ""))
+            if branch is not None:
+                heads.append("Accusations (branch)")
+                said = _accusations_by_week(branch, player)
+                for row, w in zip(rows, data.weeks, strict=True):
+                    row.append(said.get(w, "") if w in set(branch.weeks) else "")
+        out[name] = (heads, rows)
+    return out
 
+
+def _chart_columns(data: ChartData, classic: bool,
+                   player: str | None) -> dict[str, list[tuple[str, list, str]]]:
+    """Each chart's lines as (heading, values by week, format)."""
     c = data.col
     trust = [(f"{SIDE_LABELS[s]} trust", c(f"{s}_trust"), ".2f")
              for s in ("us", "cn") if player is None or s == player]
-    out = {"trust": table(trust), "index": table([("Détente index", c("detente_index"), ".2f")])}
+    out = {"trust": trust, "index": [("Détente index", c("detente_index"), ".2f")]}
     if classic:
         both = [float(a and b) for a, b in zip(c("us_complied"), c("cn_complied"), strict=False)]
-        out["payoff"] = table([("U.S. running mean payoff", _running_mean(c("us_welfare")), ".2f"),
-                               ("China running mean payoff", _running_mean(c("cn_welfare")), ".2f")])
-        out["cooperation"] = table([("Share of weeks both complied", _running_mean(both), ".2f")])
+        out["payoff"] = [("U.S. running mean payoff", _running_mean(c("us_welfare")), ".2f"),
+                         ("China running mean payoff", _running_mean(c("cn_welfare")), ".2f")]
+        out["cooperation"] = [("Share of weeks both complied", _running_mean(both), ".2f")]
     else:
-        out["tariffs"] = table([("U.S. tariff (%)", c("us_tariff"), ".0f"),
-                                ("China tariff (%)", c("cn_tariff"), ".0f"),
-                                ("U.S. tech curbs (0-1)", c("us_curbs"), ".2f"),
-                                ("China tech curbs (0-1)", c("cn_curbs"), ".2f")])
-        out["supply"] = table([("Rare-earth flow (share of demand)", c("rare_earth_flow"), ".0%"),
-                               ("Firm production (share of demand)", c("production"), ".0%"),
-                               ("Inventory (weeks of cover)", c("inventory_weeks"), ".1f")])
+        out["tariffs"] = [("U.S. tariff (%)", c("us_tariff"), ".0f"),
+                          ("China tariff (%)", c("cn_tariff"), ".0f"),
+                          ("U.S. tech curbs (0-1)", c("us_curbs"), ".2f"),
+                          ("China tech curbs (0-1)", c("cn_curbs"), ".2f")]
+        out["supply"] = [("Rare-earth flow (share of demand)", c("rare_earth_flow"), ".0%"),
+                         ("Firm production (share of demand)", c("production"), ".0%"),
+                         ("Inventory (weeks of cover)", c("inventory_weeks"), ".1f")]
     return out
+
+
+def _accusations_by_week(data: ChartData, player: str | None) -> dict[int, str]:
+    """Who accused whom each week, with the truth where the chart shows it."""
+    said: dict[int, list[str]] = {}
+    for week, actor, real in data.accusations:
+        if player is not None or real is None:
+            truth = "truth hidden" if player is not None else "truth unknown"
+        else:
+            truth = "real breach" if real else "false alarm"
+        said.setdefault(week, []).append(f"{SIDE_LABELS.get(actor, actor)} accused ({truth})")
+    return {week: "; ".join(texts) for week, texts in said.items()}

@@ -266,7 +266,8 @@ def RunView(run: st.ExploreRun, lock: threading.Lock, playing: solara.Reactive[b
             data = ChartData.of(run.model)
             twin = ChartData.of(run.branch_model, run.branch_week or 0) if run.branch_model else None
             charts.update(data, twin)
-            return charts.images(), chart_texts(data, charts.classic), chart_tables(data, charts.classic)
+            return (charts.images(), chart_texts(data, charts.classic, branch=twin),
+                    chart_tables(data, charts.classic, branch=twin))
 
     pngs, caps, tables = solara.use_memo(render, [version])
     model = run.model

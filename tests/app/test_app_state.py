@@ -192,3 +192,32 @@ def test_launch_rejects_bad_port_and_host():
     with pytest.raises(NegotiateError, match="--host"):
         args.handler(args)
     assert launch.server_command("127.0.0.1", 8765)[1:3] == ["-m", "negotiate.app.serving"]
+
+
+def test_chart_tables_hold_the_branch_and_the_accusations_the_charts_draw():
+    from negotiate.app.charts import ChartData, chart_tables, chart_texts
+
+    run = st.ExploreRun("rare-earth-2025", {}, 1)
+    for _ in range(6):
+        run.step()
+    run.make_branch({"noise.perception": 0.4})
+    for _ in range(4):
+        run.step()
+    data = ChartData.of(run.model)
+    twin = ChartData.of(run.branch_model, run.branch_week)
+    tables = chart_tables(data, False, branch=twin)
+    heads, rows = tables["index"]
+    assert heads == ["Week", "Détente index", "Détente index (branch)"]
+    by_week = {int(r[0]): r for r in rows}
+    assert by_week[5][2] == "" and by_week[10][2] == f"{twin.col('detente_index')[-1]:.2f}"
+    heads, rows = tables["trust"]
+    assert heads[-2:] == ["Accusations", "Accusations (branch)"]
+    said = [r[-2] for r in rows if r[-2]]
+    accused = [(w, a, real) for w, a, real in data.accusations if w <= data.week]
+    assert len(said) == len({w for w, _, _ in accused}) > 0
+    assert all("real breach" in t or "false alarm" in t for t in said)
+    assert "Dotted, the branch" in chart_texts(data, False, branch=twin)["tariffs"]
+    # Play before the end: the other side's trust and the truth of accusations stay hidden.
+    heads, rows = chart_tables(data, False, player="us")["trust"]
+    assert heads == ["Week", "U.S. trust", "Accusations"]
+    assert all("truth hidden" in r[-1] for r in rows if r[-1])
