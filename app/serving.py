@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -104,6 +105,12 @@ def serve(app_module: str, host: str, port: int, title: str, *,
 
     import uvicorn
     from solara.server import settings
+
+    # Served over plain http (a laptop, a classroom network), Solara's session cookie is
+    # samesite=lax, which is what it should be; Solara warns about it on every page view,
+    # ten lines each time, burying the address and the teacher key in the terminal.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https",
+                            category=UserWarning)
 
     settings.main.mode = "production"
     from solara.server.starlette import app

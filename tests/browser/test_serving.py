@@ -106,3 +106,22 @@ def test_only_complete_plain_static_answers_are_kept():
         run_app(cache)
         run_app(cache)
         assert refused.calls == 2, refused.status
+
+
+def test_page_views_leave_the_terminal_quiet():
+    """The address and key a person needs stay readable: Solara's cookie warning (ten lines
+    per page view over plain http) is not printed."""
+    from servers import free_port, start_server, stop_server, wait_ready
+
+    port = free_port()
+    process = start_server(port)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url, process)
+        for _ in range(3):
+            assert fetch(url)[0] == 200
+    finally:
+        stop_server(process)
+    printed = process.stdout.read().decode(errors="replace") if process.stdout else ""
+    assert f"open http://127.0.0.1:{port}/" in printed
+    assert "samesite" not in printed.lower(), printed
