@@ -129,29 +129,52 @@ def questions(room: Room) -> list[tuple[str, str]]:
     acc = accusations(room)
     n_acc = len(acc)
     n_false = int((acc["verdict"] != "real breach").sum()) if n_acc else 0
+    if n_acc:
+        describe = (f"Your class made {_count(n_acc, 'accusation')}; {n_false} had no breach behind "
+                    f"{'it' if n_acc == 1 else 'them'} (perceived only). "
+                    f"{'Take it' if n_acc == 1 else 'Pick one'}: what did the accusing delegation "
+                    "see, and what had actually happened that week?")
+    else:
+        describe = ("Your class made no accusations. What did each delegation see of the other's "
+                    "moves, and why did neither accuse?")
     table = room.model.model_table() if room.model.steps else None
     if table is not None and len(table):
         low = table.loc[table["rare_earth_flow"].idxmin()]
-        flow_text = (f"Rare-earth flow fell to {100 * low['rare_earth_flow']:.0f} % of demand in the "
-                     f"week of {low['date']}, with U.S. tariffs at {low['us_tariff']:.0f} % and China's "
-                     f"at {low['cn_tariff']:.0f} %.")
+        if round(100 * low["rare_earth_flow"]) < 100:  # below full demand as the sentence shows it
+            flow_text = (f"Rare-earth flow fell to {100 * low['rare_earth_flow']:.0f} % of demand in "
+                         f"the week of {low['date']}, with U.S. tariffs at {low['us_tariff']:.0f} % "
+                         f"and China's at {low['cn_tariff']:.0f} %. Which seats' decisions, in which "
+                         "turns, moved that number?")
+        else:
+            last = table.iloc[-1]
+            flow_text = (f"Rare-earth flow never fell: firms got 100 % of the rare earths they needed "
+                         f"in every week played, and tariffs ended at {last['us_tariff']:.0f} % (U.S.) "
+                         f"and {last['cn_tariff']:.0f} % (China). Which seats' decisions, in which "
+                         "turns, kept it there?")
     else:
         flow_text = "No week has been played yet."
-    agreements = int(room.model.truces.history.__len__())
     return [
-        ("Describe", f"Your class made {n_acc} accusation(s); {n_false} had no breach behind "
-                     "them (perceived only). Pick one: what did the accusing delegation see, and "
-                     "what had actually happened that week?"),
-        ("Analyse", f"{flow_text} Which seats' decisions, in which turns, moved that number? "
-                    f"Compare with 2025, when about 25 % of auto-supplier licences were approved "
-                    f"(CLEPA, June 2025). {agreements} agreement(s) were signed in your game: why "
-                    "did they hold or fail?"),
+        ("Describe", describe),
+        ("Analyse", f"{flow_text} Compare with 2025, when about 25 % of auto-supplier licences were "
+                    f"approved (CLEPA, June 2025). {_agreements_question(len(room.model.truces.history))}"),
         ("Transfer and apply", "In 2025 the Geneva truce drew accusations within three weeks, "
                                "mostly over non-tariff moves (licence slow-walking; chip guidance, "
                                "EDA curbs, visas). Name another chokepoint that could be used the "
                                "same way (chips, Nexperia, graphite), and write one clause you would "
                                "add to the next agreement to keep it from unravelling."),
     ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _agreements_question(signed: int) -> str:
+    if signed == 0:
+        return "No agreement was signed in your game: what kept the delegations from one?"
+    if signed == 1:
+        return "One agreement was signed in your game: why did it hold or fail?"
+    return f"{signed} agreements were signed in your game: why did they hold or fail?"
 
 
 @dataclass(frozen=True)
