@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from negotiate.errors import NegotiateError
+
 OFFER = {"us_tariff_cap": 10, "cn_tariff_cap": 5, "approval_floor": 0.7, "review_cap": 6,
          "curb_cap": 0.3, "licence_kind": "general"}
 
@@ -57,3 +61,11 @@ def test_one_agreement_is_one_not_one_s(service):
     assert len(service.caller(t).room.model.truces.history) == 1  # the premise
     text = analyse(service, t)
     assert "One agreement was signed in your game: why did it hold or fail?" in text
+
+
+def test_a_seat_message_after_the_end_is_refused_and_not_stored(service):
+    t, us, cn = play(service, 4, {"posture": "comply"}, {"posture": "comply"})
+    with pytest.raises(NegotiateError, match=r"^the game has ended; the debrief is open$"):
+        service.send_message(us["token"], "cn", "after the end")
+    room = service.caller(t).room
+    assert room.messages == [] and service.store.messages(room.code) == []
