@@ -69,3 +69,14 @@ def test_a_seat_message_after_the_end_is_refused_and_not_stored(service):
         service.send_message(us["token"], "cn", "after the end")
     room = service.caller(t).room
     assert room.messages == [] and service.store.messages(room.code) == []
+
+
+def test_real_and_perceived_are_shown_only_where_they_answer_a_question(service):
+    t, _, _ = play(service, 3, {"posture": "accuse"}, {"posture": "escalate"})
+    frame = service.debrief(t)["timeline"]
+    postures = frame[frame["kind"] == "posture"]
+    accused = frame[frame["kind"] == "accusation"]
+    assert len(postures) and len(accused)  # the premise: both kinds are in the timeline
+    assert postures["real"].isna().all() and postures["perceived"].isna().all()
+    assert accused["real"].notna().all() and accused["perceived"].notna().all()
+    assert frame.loc[~frame["kind"].isin(["accusation", "consultation"]), ["real", "perceived"]].isna().all().all()

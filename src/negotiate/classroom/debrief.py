@@ -27,6 +27,9 @@ TIMELINE_KINDS = ("accusation", "posture", "agreement", "extension", "lapse", "s
                   "injected", "calendar", "consultation", "talks_failed", "licence_decisions",
                   "plant_stoppage")
 EXPORT_FORMATS = ("csv", "parquet")
+# Kinds whose "real" and "perceived" answer a question (was there a breach; was it seen).
+# On a posture, "real" only says whether the move complied: the columns stay blank there.
+TRUTH_KINDS = ("accusation", "consultation")
 KIND_WORDS = {"move": "student move", "ai_move": "AI move", "talks_failed": "talks failed",
               "licence_decisions": "licence decisions", "plant_stoppage": "plant stoppage"}
 
@@ -42,9 +45,10 @@ def timeline(room: Room) -> pd.DataFrame:
         if e.kind not in TIMELINE_KINDS:
             continue
         seat = SEATS[e.actor].title if e.actor in SEATS else e.actor
+        truth = e.kind in TRUTH_KINDS
         rows.append({"turn": int(e.week), "date": e.date, "seat": seat, "kind": e.kind,
-                     "what": e.details, "real": None if pd.isna(e.real) else bool(e.real),
-                     "perceived": None if pd.isna(e.perceived) else bool(e.perceived)})
+                     "what": e.details, "real": _flag(e.real) if truth else None,
+                     "perceived": _flag(e.perceived) if truth else None})
     for o in room.offers:
         from ..negotiation import Offer
 
@@ -57,6 +61,10 @@ def timeline(room: Room) -> pd.DataFrame:
     frame = frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
     frame["kind"] = frame["kind"].map(lambda k: KIND_WORDS.get(k, k.replace("_", " ")))
     return frame
+
+
+def _flag(value: Any) -> bool | None:
+    return None if pd.isna(value) else bool(value)
 
 
 def accusations(room: Room) -> pd.DataFrame:
