@@ -60,6 +60,8 @@ def DebriefPage(token: str) -> None:
             with solara.Div(classes=["col-box"]):
                 Heading(chart.title, 3)
                 ChartImage(chart)
+                if chart.note:
+                    Line(chart.note, classes=["chart-note"])
     if d["class_vs_real"] is None:
         solara.Info("The real 2025 path is not available in this installation.")
     with solara.Div(classes=["cols"]):

@@ -80,3 +80,31 @@ def test_real_and_perceived_are_shown_only_where_they_answer_a_question(service)
     assert postures["real"].isna().all() and postures["perceived"].isna().all()
     assert accused["real"].notna().all() and accused["perceived"].notna().all()
     assert frame.loc[~frame["kind"].isin(["accusation", "consultation"]), ["real", "perceived"]].isna().all().all()
+
+
+def test_class_vs_2025_draws_flow_and_detente_beside_tariffs_and_says_what_each_2025_line_is(service):
+    from negotiate.classroom import debrief
+
+    t, _, _ = play(service, 4, {"posture": "comply"}, {"posture": "comply"})
+    charts = {c.title: c for c in debrief.figures(service.caller(t).room)}
+    chart = charts["Class vs 2025"]
+    lines = {line.get_label(): line for ax in chart.figure.axes for line in ax.get_lines()}
+    assert {"U.S. tariff: 2025 record", "China tariff: 2025 record", "flow: 2025 replay, model output",
+            "détente: 2025 replay, model output", "flow: class", "détente: class"} <= set(lines)
+    both = service.debrief(t)["class_vs_real"]
+    drawn = list(lines["flow: 2025 replay, model output"].get_ydata())
+    assert drawn == list(100 * both["rare_earth_flow_2025"])
+    for words in ("Tariffs: the record's headline rates", "scripted", "not observations", "endogenous"):
+        assert words in chart.note and words in chart.alt
+    assert chart.alt.startswith("Line chart") and "turns 1 to 4" in chart.alt
+
+
+def test_every_debrief_chart_counts_turns_in_whole_numbers(service):
+    from negotiate.classroom import debrief
+
+    t, _, _ = play(service, 4, {"posture": "comply"}, {"posture": "comply"})
+    for chart in debrief.figures(service.caller(t).room):
+        for ax in chart.figure.axes:
+            lo, hi = ax.get_xlim()
+            shown = [float(x) for x in ax.get_xticks() if lo <= x <= hi]
+            assert shown and all(x.is_integer() for x in shown), (chart.title, shown)

@@ -93,3 +93,16 @@ def test_the_debrief_gives_the_outcome_with_its_reason(shared):
     page = _html(_render(DebriefPage(t)))
     assert f"Final outcome:</span> <strong class=\"banner-label\">{html.escape(outcome.label)}" in page
     assert f"— {html.escape(outcome.reason)}</span>" in page
+
+
+def test_the_debrief_page_says_what_each_2025_line_is(shared):
+    from negotiate.app.classroom.debrief import DebriefPage
+    from negotiate.classroom.debrief import real_series_note
+
+    room = shared.create_room(shared.teacher_key, turns=3, seed=3)
+    t = room["teacher_token"]
+    for _ in range(3):
+        shared.close_turn(t)
+    rc = _render(DebriefPage(t))
+    # Under the chart, for everyone to read, not only in the image's alt text.
+    assert rc.find(v.Html, children=[real_series_note()]).widgets
