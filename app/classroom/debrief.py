@@ -8,6 +8,7 @@ import io
 
 import solara
 
+from negotiate.app.components import OutcomeBanner
 from negotiate.classroom import debrief as data
 from negotiate.classroom.runtime import get_service
 from negotiate.errors import NegotiateError
@@ -45,8 +46,10 @@ def DebriefPage(token: str) -> None:
     back = "/teacher" if is_teacher else "/seat"
     solara.Button("Back to the room" if is_teacher else "Back to my seat", href=f"{back}?t={token}",
                   text=True)
-    Heading(f"Debrief · room {d['code'][:3]}-{d['code'][3:]} · {d['resolved']} turns played"
-            + (f" · outcome: {d['outcome']}" if d["outcome"] else ""), 1)
+    Heading(f"Debrief · room {d['code'][:3]}-{d['code'][3:]} · {d['resolved']} turns played", 1)
+    if d["outcome"] is not None:  # the outcome with its reason, as Play's end screen gives it
+        OutcomeBanner(d["outcome"], final=d["status"] == "ended", week=d["resolved"],
+                      weeks=room.total_turns, date=room.model.log.date_of(d["resolved"]))
     with solara.Card("Questions (Describe → Analyse → Transfer → Apply)"):
         for stage, text in d["questions"]:
             Line(f"{stage}. {text}")
@@ -57,6 +60,8 @@ def DebriefPage(token: str) -> None:
             with solara.Div(classes=["col-box"]):
                 Heading(chart.title, 3)
                 ChartImage(chart)
+                if chart.note:
+                    Line(chart.note, classes=["chart-note"])
     if d["class_vs_real"] is None:
         solara.Info("The real 2025 path is not available in this installation.")
     with solara.Div(classes=["cols"]):

@@ -73,3 +73,36 @@ def test_every_seat_has_a_printable_first_person_briefing_with_sources():
         text = briefing_text(seat)
         assert text.startswith("# Briefing"), seat
         assert "I " in text and "## Sources" in text, seat
+
+
+def _html(rc) -> str:
+    return "\n".join(str(w.unsafe_innerHTML) for w in rc.find(solara.widgets.HTML).widgets)
+
+
+def test_the_debrief_gives_the_outcome_with_its_reason(shared):
+    import html
+
+    from negotiate.app.classroom.debrief import DebriefPage
+
+    room = shared.create_room(shared.teacher_key, turns=3, seed=3)
+    t = room["teacher_token"]
+    for _ in range(3):
+        shared.close_turn(t)  # the last turn ends the game
+    model = shared.caller(t).room.model
+    outcome = model.outcome or model.classify()
+    page = _html(_render(DebriefPage(t)))
+    assert f"Final outcome:</span> <strong class=\"banner-label\">{html.escape(outcome.label)}" in page
+    assert f"— {html.escape(outcome.reason)}</span>" in page
+
+
+def test_the_debrief_page_says_what_each_2025_line_is(shared):
+    from negotiate.app.classroom.debrief import DebriefPage
+    from negotiate.classroom.debrief import real_series_note
+
+    room = shared.create_room(shared.teacher_key, turns=3, seed=3)
+    t = room["teacher_token"]
+    for _ in range(3):
+        shared.close_turn(t)
+    rc = _render(DebriefPage(t))
+    # Under the chart, for everyone to read, not only in the image's alt text.
+    assert rc.find(v.Html, children=[real_series_note()]).widgets

@@ -22,11 +22,15 @@ if TYPE_CHECKING:
     from .rooms import Room
 
 REAL_SCENARIO = "rare-earth-2025-replay"
+REAL_SEED = 0  # the 2025 path is one run of the replay
 # Model log kinds worth a line in the timeline (ai_move is already in each seat's row).
 TIMELINE_KINDS = ("accusation", "posture", "agreement", "extension", "lapse", "snapback", "call",
                   "injected", "calendar", "consultation", "talks_failed", "licence_decisions",
                   "plant_stoppage")
 EXPORT_FORMATS = ("csv", "parquet")
+# Kinds whose "real" and "perceived" answer a question (was there a breach; was it seen).
+# On a posture, "real" only says whether the move complied: the columns stay blank there.
+TRUTH_KINDS = ("accusation", "consultation")
 KIND_WORDS = {"move": "student move", "ai_move": "AI move", "talks_failed": "talks failed",
               "licence_decisions": "licence decisions", "plant_stoppage": "plant stoppage"}
 
@@ -42,9 +46,10 @@ def timeline(room: Room) -> pd.DataFrame:
         if e.kind not in TIMELINE_KINDS:
             continue
         seat = SEATS[e.actor].title if e.actor in SEATS else e.actor
+        truth = e.kind in TRUTH_KINDS
         rows.append({"turn": int(e.week), "date": e.date, "seat": seat, "kind": e.kind,
-                     "what": e.details, "real": None if pd.isna(e.real) else bool(e.real),
-                     "perceived": None if pd.isna(e.perceived) else bool(e.perceived)})
+                     "what": e.details, "real": _flag(e.real) if truth else None,
+                     "perceived": _flag(e.perceived) if truth else None})
     for o in room.offers:
         from ..negotiation import Offer
 
@@ -57,6 +62,10 @@ def timeline(room: Room) -> pd.DataFrame:
     frame = frame.sort_values(["turn", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
     frame["kind"] = frame["kind"].map(lambda k: KIND_WORDS.get(k, k.replace("_", " ")))
     return frame
+
+
+def _flag(value: Any) -> bool | None:
+    return None if pd.isna(value) else bool(value)
 
 
 def accusations(room: Room) -> pd.DataFrame:
@@ -109,7 +118,7 @@ def real_path() -> pd.DataFrame | None:
     try:
         from ..runner import run
 
-        return run(REAL_SCENARIO, seed=0).model_table
+        return run(REAL_SCENARIO, seed=REAL_SEED).model_table
     except Exception:  # the replay scenario is optional: the debrief works without it
         return None
 
@@ -129,29 +138,52 @@ def questions(room: Room) -> list[tuple[str, str]]:
     acc = accusations(room)
     n_acc = len(acc)
     n_false = int((acc["verdict"] != "real breach").sum()) if n_acc else 0
+    if n_acc:
+        describe = (f"Your class made {_count(n_acc, 'accusation')}; {n_false} had no breach behind "
+                    f"{'it' if n_acc == 1 else 'them'} (perceived only). "
+                    f"{'Take it' if n_acc == 1 else 'Pick one'}: what did the accusing delegation "
+                    "see, and what had actually happened that week?")
+    else:
+        describe = ("Your class made no accusations. What did each delegation see of the other's "
+                    "moves, and why did neither accuse?")
     table = room.model.model_table() if room.model.steps else None
     if table is not None and len(table):
         low = table.loc[table["rare_earth_flow"].idxmin()]
-        flow_text = (f"Rare-earth flow fell to {100 * low['rare_earth_flow']:.0f} % of demand in the "
-                     f"week of {low['date']}, with U.S. tariffs at {low['us_tariff']:.0f} % and China's "
-                     f"at {low['cn_tariff']:.0f} %.")
+        if round(100 * low["rare_earth_flow"]) < 100:  # below full demand as the sentence shows it
+            flow_text = (f"Rare-earth flow fell to {100 * low['rare_earth_flow']:.0f} % of demand in "
+                         f"the week of {low['date']}, with U.S. tariffs at {low['us_tariff']:.0f} % "
+                         f"and China's at {low['cn_tariff']:.0f} %. Which seats' decisions, in which "
+                         "turns, moved that number?")
+        else:
+            last = table.iloc[-1]
+            flow_text = (f"Rare-earth flow never fell: firms got 100 % of the rare earths they needed "
+                         f"in every week played, and tariffs ended at {last['us_tariff']:.0f} % (U.S.) "
+                         f"and {last['cn_tariff']:.0f} % (China). Which seats' decisions, in which "
+                         "turns, kept it there?")
     else:
         flow_text = "No week has been played yet."
-    agreements = int(room.model.truces.history.__len__())
     return [
-        ("Describe", f"Your class made {n_acc} accusation(s); {n_false} had no breach behind "
-                     "them (perceived only). Pick one: what did the accusing delegation see, and "
-                     "what had actually happened that week?"),
-        ("Analyse", f"{flow_text} Which seats' decisions, in which turns, moved that number? "
-                    f"Compare with 2025, when about 25 % of auto-supplier licences were approved "
-                    f"(CLEPA, June 2025). {agreements} agreement(s) were signed in your game: why "
-                    "did they hold or fail?"),
+        ("Describe", describe),
+        ("Analyse", f"{flow_text} Compare with 2025, when about 25 % of auto-supplier licences were "
+                    f"approved (CLEPA, June 2025). {_agreements_question(len(room.model.truces.history))}"),
         ("Transfer and apply", "In 2025 the Geneva truce drew accusations within three weeks, "
                                "mostly over non-tariff moves (licence slow-walking; chip guidance, "
                                "EDA curbs, visas). Name another chokepoint that could be used the "
                                "same way (chips, Nexperia, graphite), and write one clause you would "
                                "add to the next agreement to keep it from unravelling."),
     ]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _agreements_question(signed: int) -> str:
+    if signed == 0:
+        return "No agreement was signed in your game: what kept the delegations from one?"
+    if signed == 1:
+        return "One agreement was signed in your game: why did it hold or fail?"
+    return f"{signed} agreements were signed in your game: why did they hold or fail?"
 
 
 @dataclass(frozen=True)
@@ -162,6 +194,7 @@ class Chart:
     title: str
     figure: Figure
     alt: str
+    note: str = ""  # shown under the image: where the numbers come from
 
 
 def _path(values: Any, unit: str, digits: int = 0) -> str:
@@ -170,6 +203,35 @@ def _path(values: Any, unit: str, digits: int = 0) -> str:
     top = max(range(len(v)), key=v.__getitem__)
     return (f"from {v[0]:.{digits}f}{unit} to {v[-1]:.{digits}f}{unit} "
             f"(highest {v[top]:.{digits}f}{unit} at turn {top + 1})")
+
+
+# What each 2025 line in "Class vs 2025" is: (legend words, calibration label). The replay
+# scripts both governments from the dated calendar, so its tariffs are the record's rates;
+# its flow and détente index come out of the model (there is no weekly record of either).
+REAL_SERIES = {
+    "us_tariff": ("2025 record", "scripted"),
+    "cn_tariff": ("2025 record", "scripted"),
+    "rare_earth_flow": ("2025 replay, model output", "endogenous"),
+    "detente_index": ("2025 replay, model output", "endogenous"),
+}
+
+
+def real_series_note() -> str:
+    """Where each 2025 line comes from, in the calibration report's words."""
+    from ..calibration.comparisons import LABELS
+
+    return (f"Dashed lines are 2025. Tariffs: the record's headline rates, which the "
+            f"{REAL_SCENARIO} scenario replays (scripted: {LABELS['scripted']}). Rare-earth flow "
+            f"and the détente index: what the model produces when it replays 2025 (one run, seed "
+            f"{REAL_SEED}), not observations "
+            f"(endogenous: {LABELS['endogenous']}); the 2025 record in this project has no weekly figure for either.")
+
+
+def _turn_axis(ax: Any) -> None:
+    """Turns are whole numbers: no 1.5 on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def figures(room: Room) -> list[Chart]:
@@ -187,6 +249,7 @@ def figures(room: Room) -> list[Chart]:
     ax.plot(x, table["us_tariff"], label="U.S. on China", color="#1f4e9c")
     ax.plot(x, table["cn_tariff"], label="China on U.S.", color="#c0392b")
     ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Tariffs")
+    _turn_axis(ax)
     ax.legend(loc="best", fontsize=8)
     span = f"turns 1 to {len(x)}"
     out.append(Chart("Tariffs", fig,
@@ -197,6 +260,7 @@ def figures(room: Room) -> list[Chart]:
     ax = fig.subplots()
     ax.plot(x, 100 * table["rare_earth_flow"], label="rare-earth flow (% of demand met)", color="#2e7d32")
     ax.set(xlabel="turn", ylabel="% of demand", ylim=(0, 105), title="Rare earths reaching firms")
+    _turn_axis(ax)
     ax2 = ax.twinx()
     ax2.plot(x, table["inventory_weeks"], label="inventory cover (weeks)", color="#8d6e63", ls="--")
     ax2.set_ylabel("weeks of cover")
@@ -218,6 +282,7 @@ def figures(room: Room) -> list[Chart]:
         ax.axvline(int(e.week), color="#c0392b" if e.real else "#f39c12", lw=1, ls=":" if not e.real else "-")
     ax.set(xlabel="turn (lines: accusations; dotted = false)", ylabel="index", ylim=(0, 1),
            title="Détente and accusations")
+    _turn_axis(ax)
     real = sorted({int(e.week) for e in acc.itertuples() if e.real})
     false = sorted({int(e.week) for e in acc.itertuples() if not e.real})
     marks = (f"{len(acc)} accusation(s) marked: real at turns {', '.join(map(str, real)) or 'none'}; "
@@ -228,30 +293,52 @@ def figures(room: Room) -> list[Chart]:
 
     both = class_vs_real(room)
     if both is not None and both["detente_index_2025"].notna().any():
-        fig = Figure(figsize=(6, 3.2), layout="constrained")
-        ax = fig.subplots()
-        ax.plot(x, both["us_tariff_class"], color="#1f4e9c", label="U.S. tariff: class")
-        ax.plot(x, both["us_tariff_2025"], color="#1f4e9c", ls="--", label="U.S. tariff: 2025")
-        ax.plot(x, both["cn_tariff_class"], color="#c0392b", label="China tariff: class")
-        ax.plot(x, both["cn_tariff_2025"], color="#c0392b", ls="--", label="China tariff: 2025")
-        ax.set(xlabel="turn", ylabel="headline tariff (%)", title="Your class beside 2025")
-        ax.legend(loc="best", fontsize=7)
-        last = both.dropna(subset=["us_tariff_2025", "cn_tariff_2025"]).iloc[-1:]
-        compare = "; ".join(
-            f"at turn {i + 1} the class had U.S. {r.us_tariff_class:.0f}% and China {r.cn_tariff_class:.0f}%, "
-            f"2025 had U.S. {r.us_tariff_2025:.0f}% and China {r.cn_tariff_2025:.0f}%"
-            for i, r in zip(last.index, last.itertuples(), strict=True))
-        out.append(Chart("Class vs 2025", fig,
-                         "Line chart of the class's headline tariffs (solid) beside the 2025 path "
-                         f"(dashed) over {span}: {compare or 'no 2025 figures for these weeks'}."))
+        out.append(_class_vs_2025(both, x, span))
     return out
+
+
+def _class_vs_2025(both: pd.DataFrame, x: list[int], span: str) -> Chart:
+    """Tariffs, rare-earth flow and the détente index: the class (solid) beside 2025 (dashed)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 7), layout="constrained")
+    tariffs, flow, detente = fig.subplots(3, 1, sharex=True)
+    for col, name, colour in (("us_tariff", "U.S.", "#1f4e9c"), ("cn_tariff", "China", "#c0392b")):
+        tariffs.plot(x, both[f"{col}_class"], color=colour, label=f"{name} tariff: class")
+        tariffs.plot(x, both[f"{col}_2025"], color=colour, ls="--",
+                     label=f"{name} tariff: {REAL_SERIES[col][0]}")
+    tariffs.set(ylabel="headline tariff (%)", title="Your class beside 2025: tariffs")
+    flow.plot(x, 100 * both["rare_earth_flow_class"], color="#2e7d32", label="flow: class")
+    flow.plot(x, 100 * both["rare_earth_flow_2025"], color="#2e7d32", ls="--",
+              label=f"flow: {REAL_SERIES['rare_earth_flow'][0]}")
+    flow.set(ylabel="% of demand met", ylim=(0, 105), title="Rare-earth flow")
+    detente.plot(x, both["detente_index_class"], color="#6a1b9a", label="détente: class")
+    detente.plot(x, both["detente_index_2025"], color="#6a1b9a", ls="--",
+                 label=f"détente: {REAL_SERIES['detente_index'][0]}")
+    detente.set(xlabel="turn", ylabel="index", ylim=(0, 1), title="Détente index")
+    for ax in (tariffs, flow, detente):
+        ax.legend(loc="best", fontsize=7)
+        _turn_axis(ax)
+    last = both.dropna(subset=[f"{c}_2025" for c in REAL_SERIES]).iloc[-1:]
+    compare = "; ".join(
+        f"at turn {i + 1} the class had U.S. tariff {r.us_tariff_class:.0f}%, China tariff "
+        f"{r.cn_tariff_class:.0f}%, flow {100 * r.rare_earth_flow_class:.0f}% and détente "
+        f"{r.detente_index_class:.2f}; 2025 had U.S. {r.us_tariff_2025:.0f}% and China "
+        f"{r.cn_tariff_2025:.0f}% (record), flow {100 * r.rare_earth_flow_2025:.0f}% and détente "
+        f"{r.detente_index_2025:.2f} (model replay)"
+        for i, r in zip(last.index, last.itertuples(), strict=True))
+    note = real_series_note()
+    return Chart("Class vs 2025", fig,
+                 "Line charts of the class's headline tariffs, rare-earth flow and détente index "
+                 f"(solid) beside 2025 (dashed) over {span}: "
+                 f"{compare or 'no 2025 figures for these weeks'}. {note}", note)
 
 
 def debrief_data(room: Room) -> dict[str, Any]:
     return {"code": room.code, "status": room.status, "resolved": room.resolved,
             "timeline": timeline(room), "accusations": accusations(room), "scores": scores(room),
             "class_vs_real": class_vs_real(room), "questions": questions(room),
-            "outcome": (room.model.outcome or room.model.classify()).label if room.model.steps else "",
+            "outcome": (room.model.outcome or room.model.classify()) if room.model.steps else None,
             "messages": list(room.messages)}
 
 

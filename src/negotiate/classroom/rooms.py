@@ -326,6 +326,8 @@ class Room:
         return record
 
     def message(self, sender: str, recipient: str, text: str) -> dict[str, Any]:
+        if sender != "teacher":  # seats talk while the game runs; the teacher may still broadcast
+            self._check_playable()
         text = clean_text(text, MESSAGE_MAX, "the message")
         sent = sum(1 for m in self.messages if m["sender"] == sender and m["turn"] == self.turn)
         if sender != "teacher" and sent >= MESSAGES_PER_TURN:
