@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from axe_check import axe_violations
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +44,18 @@ def test_sliders_answer_arrow_home_end_keys_but_cannot_be_typed_into(probe_page)
     mirror = probe_page.locator("#probe-slider-float input")
     assert mirror.evaluate("e => [e.readOnly, e.tabIndex]") == [True, -1]
     typed = probe_page.get_by_role("textbox", name="Share")
+    shown = probe_page.locator(".probe-values", has_text="0.3 False")
     typed.fill("0.3")
     typed.press("Enter")
-    probe_page.locator(".probe-values", has_text="0.3 False").wait_for()
+    try:
+        shown.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        # Solara's own InputFloat sends the text and the Enter as two messages; under heavy
+        # load the Enter can overtake the text (docs/accessibility-notes.md, which is why the
+        # app's fields are TypedField). A person would press Enter again; so does the probe.
+        typed.fill("0.3")
+        typed.press("Enter")
+        shown.wait_for()
 
 
 def test_autocomplete_is_a_combobox_chosen_by_typing(probe_page):
