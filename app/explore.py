@@ -287,7 +287,7 @@ def RunView(run: st.ExploreRun, lock: threading.Lock, playing: solara.Reactive[b
                     attributes={"aria-live": "polite", "data-week": str(model.week)},
                     unsafe_innerHTML=f"Week {model.week} of {scenario.weeks} · "
                                      f"{model.date if model.week else scenario.start_date}")
-    OutcomeBanner(model.outcome or model.classify(), final=not model.running, week=model.week,
+    OutcomeBanner(model.current_outcome(), final=not model.running, week=model.week,
                   weeks=scenario.weeks, date=model.date)
     if scenario.mode == "classic":
         if theory:

@@ -305,7 +305,7 @@ class PlayGame:
         self.model.step()
 
     def outcome(self) -> Outcome:
-        return self.model.outcome or self.model.classify()
+        return self.model.current_outcome()
 
     def form_defaults(self) -> dict[str, str]:
         """What the panel shows before the player types: a field left so sets nothing."""

@@ -327,6 +327,10 @@ class TradeModel(mesa.Model):
             cooperation_recent=cooperation)
         self.index_history.append(index)
 
+    def current_outcome(self) -> Outcome:
+        """The final outcome once the run has ended; before that, the outcome if it ended now."""
+        return self.outcome or self.classify()
+
     def classify(self) -> Outcome:
         s = self.scenario
         window = self.both_complied[-s.outcome_window_weeks:]

@@ -47,7 +47,7 @@ class RunResult:
 def summarise(model: TradeModel) -> dict[str, Any]:
     """The summary of a run (what ``negotiate run --json`` prints and sweeps record)."""
     s = model.scenario
-    outcome = model.outcome or model.classify()
+    outcome = model.current_outcome()
     weeks = max(model.steps, 1)
     both = model.both_complied
     lapses = model.truces.lapse_weeks

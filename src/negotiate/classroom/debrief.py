@@ -338,7 +338,7 @@ def debrief_data(room: Room) -> dict[str, Any]:
     return {"code": room.code, "status": room.status, "resolved": room.resolved,
             "timeline": timeline(room), "accusations": accusations(room), "scores": scores(room),
             "class_vs_real": class_vs_real(room), "questions": questions(room),
-            "outcome": (room.model.outcome or room.model.classify()) if room.model.steps else None,
+            "outcome": room.model.current_outcome() if room.model.steps else None,
             "messages": list(room.messages)}
 
 
